@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { loggerParams } from './common/logger.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PrismaModule } from './prisma/prisma.module.js';
+import { UsersModule } from './users/users.module.js';
+import { EventsModule } from './events/events.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
+import { SlaModule } from './sla/sla.module.js';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
+    // Used by LoginThrottlerGuard only (login: N attempts per minute per IP + e-mail). In-memory storage.
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'login', ttl: config.loginThrottleTtlMs, limit: config.loginThrottleLimit }],
+      }),
+    }),
+    PrismaModule,
+    AuthModule,
+    UsersModule,
+    HealthModule,
+    EventsModule,
+    WorkflowsModule,
+    TicketsModule,
+    KnowledgeBaseModule,
+    SlaModule,
+  ],
+})
+export class AppModule {}

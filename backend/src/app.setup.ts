@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { AllExceptionsFilter, expressErrorHandler } from './common/all-exceptions.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { loadAppConfig } from './config/app-config.js';
+
+export const API_PREFIX = 'api';
+
+export function buildOpenApiConfig(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('nixflow API')
+    .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+}
+
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(app, buildOpenApiConfig());
+}
+
+/**
+ * Everything main.ts and the tests share. Create the app with `{ bodyParser: false }`:
+ * body parsing (1 MB limit) is registered here so that its errors use the common error shape.
+ */
+export function configureApp(app: INestApplication, options: { swagger?: boolean } = {}): INestApplication {
+  const config = loadAppConfig();
+  app.setGlobalPrefix(API_PREFIX);
+  app.use(helmet());
+  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
+  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
+  app.use(expressErrorHandler());
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  if (options.swagger !== false) {
+    const document = createOpenApiDocument(app);
+    SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  }
+  app.enableShutdownHooks();
+  return app;
+}

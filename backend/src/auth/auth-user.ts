@@ -1,0 +1,19 @@
+import type { UserRole } from '@nixflow/db/client';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+export interface JwtPayload {
+  sub: string;
+  email?: string;
+  role?: UserRole;
+  /** The user's tokenVersion when the token was issued. */
+  ver: number;
+  typ: 'access' | 'refresh';
+  iat?: number;
+  exp?: number;
+}

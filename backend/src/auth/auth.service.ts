@@ -1,0 +1,68 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { AuthUser, JwtPayload } from './auth-user.js';
+import { DUMMY_HASH, verifyPassword } from './password.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: string;
+  user: AuthUser;
+}
+
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok || !user.passwordHash || user.deletedAt || !user.isActive) {
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    await this.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    return this.issue(user, user.tokenVersion);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    let payload: JwtPayload;
+    try {
+      payload = await this.jwt.verifyAsync<JwtPayload>(refreshToken);
+    } catch {
+      throw new UnauthorizedException('Invalid or expired refresh token');
+    }
+    if (payload.typ !== 'refresh') throw new UnauthorizedException('Not a refresh token');
+    const user = await this.prisma.user.findUnique({ where: { id: payload.sub } });
+    if (!user || user.deletedAt || !user.isActive || user.tokenVersion !== payload.ver) {
+      throw new UnauthorizedException('Refresh token is no longer valid');
+    }
+    return this.issue(user, user.tokenVersion);
+  }
+
+  /** Invalidates every token issued to the user so far. */
+  async logout(userId: string): Promise<void> {
+    await this.prisma.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } } });
+  }
+
+  private async issue(user: AuthUser, version: number): Promise<TokenPair> {
+    const authUser: AuthUser = { id: user.id, email: user.email, name: user.name, role: user.role };
+    const base = { sub: user.id, email: user.email, role: user.role, ver: version };
+    const accessToken = await this.jwt.signAsync(
+      { ...base, typ: 'access' },
+      { expiresIn: this.config.jwtTtl as never },
+    );
+    const refreshToken = await this.jwt.signAsync(
+      { ...base, typ: 'refresh' },
+      { expiresIn: this.config.jwtRefreshTtl as never },
+    );
+    return { accessToken, refreshToken, expiresIn: this.config.jwtTtl, user: authUser };
+  }
+}

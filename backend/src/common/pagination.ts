@@ -1,0 +1,38 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class PaginationQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+}
+
+export interface Paginated<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function paginated<T>(items: T[], total: number, page: number, pageSize: number): Paginated<T> {
+  return { items, total, page, pageSize };
+}
+
+/** Prisma skip/take for a page. */
+export function pageArgs(q: { page?: number; pageSize?: number }): { skip: number; take: number } {
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  return { skip: (page - 1) * pageSize, take: pageSize };
+}

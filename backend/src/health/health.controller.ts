@@ -1,0 +1,35 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../auth/decorators.js';
+import { HealthService, type ReadinessReport } from './health.service.js';
+
+interface Res {
+  status(code: number): unknown;
+}
+
+@ApiTags('health')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOkResponse({
+    description: 'Liveness',
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+  })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'Database, Redis and schema are ready' })
+  @ApiServiceUnavailableResponse({ description: 'Something is not ready; checks say what' })
+  async ready(@Res({ passthrough: true }) res: Res): Promise<ReadinessReport> {
+    const report = await this.health.readiness();
+    res.status(report.status === 'ready' ? 200 : 503);
+    return report;
+  }
+}

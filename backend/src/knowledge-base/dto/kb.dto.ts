@@ -1,0 +1,407 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { KBCategory, KnowledgeArticleStatus } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+// ── categories & tags ──
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'Getting started' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'getting-started', description: 'Defaults to a slug of the name' })
+  @IsOptional()
+  @Matches(SLUG_RE)
+  @MaxLength(100)
+  slug?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: KBCategory, enumName: 'KBCategory' })
+  @IsOptional()
+  @IsEnum(KBCategory)
+  kind?: KBCategory;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsUUID()
+  parentId?: string | null;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  position?: number;
+}
+
+export class UpdateCategoryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(SLUG_RE)
+  @MaxLength(100)
+  slug?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: KBCategory, enumName: 'KBCategory' })
+  @IsOptional()
+  @IsEnum(KBCategory)
+  kind?: KBCategory;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsUUID()
+  parentId?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  position?: number;
+}
+
+export class CategoryNodeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() slug!: string;
+  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty({ enum: KBCategory, enumName: 'KBCategory' }) kind!: KBCategory;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) parentId!: string | null;
+  @ApiProperty() position!: number;
+  @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
+}
+
+export class CreateTagDto {
+  @ApiProperty({ example: 'Billing' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(SLUG_RE)
+  @MaxLength(100)
+  slug?: string;
+}
+
+export class TagDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() slug!: string;
+}
+
+// ── articles ──
+
+export class ListArticlesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus' })
+  @IsOptional()
+  @IsEnum(KnowledgeArticleStatus)
+  status?: KnowledgeArticleStatus;
+
+  @ApiPropertyOptional({ description: 'Category id or slug' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Tag id or slug' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  tag?: string;
+
+  @ApiPropertyOptional({ description: 'Substring of the title' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class CreateArticleDto {
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title!: string;
+
+  @ApiProperty({ description: 'Markdown' })
+  @IsString()
+  @MaxLength(500_000)
+  body!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  excerpt?: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to a unique slug of the title' })
+  @IsOptional()
+  @Matches(SLUG_RE)
+  @MaxLength(120)
+  slug?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  categoryId?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  tagIds?: string[];
+
+  @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus', default: 'DRAFT' })
+  @IsOptional()
+  @IsEnum(KnowledgeArticleStatus)
+  status?: KnowledgeArticleStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  changeNote?: string;
+}
+
+export class UpdateArticleDto {
+  @ApiProperty({ description: 'The currentVersion the editor read; 409 when the article changed since' })
+  @IsInt()
+  @Min(1)
+  expectedVersion!: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500_000)
+  body?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @MaxLength(1000)
+  excerpt?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(SLUG_RE)
+  @MaxLength(120)
+  slug?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsUUID()
+  categoryId?: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  tagIds?: string[];
+
+  @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus' })
+  @IsOptional()
+  @IsEnum(KnowledgeArticleStatus)
+  status?: KnowledgeArticleStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  changeNote?: string;
+}
+
+export class RestoreVersionDto {
+  @ApiPropertyOptional({ description: 'When given, 409 if the article changed since' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  changeNote?: string;
+}
+
+export class DiffQueryDto {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from!: number;
+
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  to!: number;
+}
+
+export class RatingDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  helpful?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score?: number;
+}
+
+export class FeedbackDto {
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  body!: string;
+}
+
+export const FEEDBACK_STATUSES = ['NEW', 'IN_PROGRESS', 'RESOLVED', 'DISMISSED'] as const;
+
+export class ListFeedbackQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: FEEDBACK_STATUSES })
+  @IsOptional()
+  @IsIn(FEEDBACK_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  articleId?: string;
+}
+
+export class UpdateFeedbackDto {
+  @ApiProperty({ enum: FEEDBACK_STATUSES })
+  @IsIn(FEEDBACK_STATUSES)
+  status!: string;
+}
+
+// ── search ──
+
+export class SearchQueryDto {
+  @ApiProperty({ example: 'reset password' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q!: string;
+
+  @ApiPropertyOptional({ description: 'Category id or slug (includes sub-categories)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Tag id or slug' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  tag?: string;
+
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  pageSize: number = 10;
+}
+
+export class SearchClickDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  articleId!: string;
+}
+
+export class AnalyticsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: 30 days ago' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+
+  @ApiPropertyOptional({ default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}

@@ -1,0 +1,219 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  StreamableFile,
+  UploadedFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiNotFoundResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { KnowledgeArticleStatus, UserRole } from '@nixflow/db/client';
+import type { Request } from 'express';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Public, Roles } from '../auth/decorators.js';
+import {
+  CreateArticleDto,
+  DiffQueryDto,
+  FeedbackDto,
+  ListArticlesQueryDto,
+  RatingDto,
+  RestoreVersionDto,
+  UpdateArticleDto,
+} from './dto/kb.dto.js';
+import { contentDisposition, KbAttachmentsService, type UploadedFileLike } from './kb-attachments.service.js';
+import { KbArticlesService } from './kb-articles.service.js';
+import { viewerKey } from './kb-common.js';
+import { KbUploadInterceptor } from './kb-upload.interceptor.js';
+import { OptionalAuthGuard } from './optional-auth.guard.js';
+
+const STAFF = [UserRole.ADMIN, UserRole.AGENT];
+
+@ApiTags('knowledge-base')
+@ApiBearerAuth()
+@Controller('kb/articles')
+export class KbArticlesController {
+  constructor(
+    private readonly articles: KbArticlesService,
+    private readonly attachments: KbAttachmentsService,
+  ) {}
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get()
+  list(@CurrentUser() user: AuthUser | undefined, @Query() query: ListArticlesQueryDto) {
+    return this.articles.list(user, query);
+  }
+
+  @Roles(...STAFF)
+  @Post()
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto) {
+    return this.articles.create(user, dto);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':idOrSlug')
+  @ApiNotFoundResponse({ description: 'Unknown, deleted, or not visible to the caller' })
+  async get(@CurrentUser() user: AuthUser | undefined, @Param('idOrSlug') idOrSlug: string, @Req() req: Request) {
+    const article = await this.articles.get(user, idOrSlug);
+    if (article.status === KnowledgeArticleStatus.PUBLISHED) {
+      const view = await this.articles.recordView(article.id, viewerKey(user, req.ip, req.get('user-agent')));
+      article.viewCount = view.viewCount;
+    }
+    return article;
+  }
+
+  @Roles(...STAFF)
+  @Patch(':id')
+  @ApiConflictResponse({ description: 'expectedVersion is stale' })
+  update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateArticleDto) {
+    return this.articles.update(user, id, dto);
+  }
+
+  @Roles(...STAFF)
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.articles.softDelete(id);
+  }
+
+  // ── versions (declared before :n so that "diff" is not taken for a number) ──
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':id/versions')
+  versions(@CurrentUser() user: AuthUser | undefined, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.articles.versions(user, id);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':id/versions/diff')
+  diff(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: DiffQueryDto,
+  ) {
+    return this.articles.diff(user, id, q.from, q.to);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':id/versions/:n')
+  version(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('n', ParseIntPipe) n: number,
+  ) {
+    return this.articles.version(user, id, n);
+  }
+
+  @Roles(...STAFF)
+  @Post(':id/versions/:n/restore')
+  @HttpCode(HttpStatus.OK)
+  restore(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('n', ParseIntPipe) n: number,
+    @Body() dto: RestoreVersionDto,
+  ) {
+    return this.articles.restore(user, id, n, dto.expectedVersion, dto.changeNote);
+  }
+
+  // ── ratings, views, feedback ──
+
+  @Post(':id/rating')
+  @HttpCode(HttpStatus.OK)
+  rate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RatingDto) {
+    return this.articles.rate(user, id, dto);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Post(':id/view')
+  @HttpCode(HttpStatus.OK)
+  async view(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() req: Request,
+  ) {
+    const article = await this.articles.findVisible(user, id);
+    return this.articles.recordView(article.id, viewerKey(user, req.ip, req.get('user-agent')));
+  }
+
+  @Post(':id/feedback')
+  feedback(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: FeedbackDto) {
+    return this.articles.addFeedback(user, id, dto);
+  }
+
+  // ── attachments ──
+
+  @Roles(...STAFF)
+  @Post(':id/attachments')
+  @UseInterceptors(KbUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+  })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than KB_MAX_ATTACHMENT_BYTES' })
+  upload(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @UploadedFile() file: UploadedFileLike | undefined,
+  ) {
+    return this.attachments.upload(user, id, file);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':id/attachments')
+  listAttachments(@CurrentUser() user: AuthUser | undefined, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.attachments.list(user, id);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get(':id/attachments/:attachmentId')
+  async download(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
+  ): Promise<StreamableFile> {
+    const { attachment, stream } = await this.attachments.open(user, id, attachmentId);
+    const inline = /^image\/|^application\/pdf$/.test(attachment.contentType);
+    return new StreamableFile(stream, {
+      type: attachment.contentType,
+      length: attachment.sizeBytes,
+      disposition: contentDisposition(inline ? 'inline' : 'attachment', attachment.fileName),
+    });
+  }
+
+  @Roles(...STAFF)
+  @Delete(':id/attachments/:attachmentId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  removeAttachment(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
+  ): Promise<void> {
+    return this.attachments.remove(id, attachmentId);
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { UserRole, type KnowledgeArticleFeedback } from '@nixflow/db/client';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Public, Roles } from '../auth/decorators.js';
+import {
+  AnalyticsQueryDto,
+  ListFeedbackQueryDto,
+  SearchClickDto,
+  SearchQueryDto,
+  UpdateFeedbackDto,
+} from './dto/kb.dto.js';
+import { KbArticlesService } from './kb-articles.service.js';
+import { KbSearchService } from './kb-search.service.js';
+import { OptionalAuthGuard } from './optional-auth.guard.js';
+
+const STAFF = [UserRole.ADMIN, UserRole.AGENT];
+
+@ApiTags('knowledge-base')
+@ApiBearerAuth()
+@Controller()
+export class KbSearchController {
+  constructor(
+    private readonly search: KbSearchService,
+    private readonly articles: KbArticlesService,
+  ) {}
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Get('kb/search')
+  find(@CurrentUser() user: AuthUser | undefined, @Query() q: SearchQueryDto) {
+    return this.search.search(user, q);
+  }
+
+  @Roles(...STAFF)
+  @Get('kb/search/analytics')
+  analytics(@Query() q: AnalyticsQueryDto) {
+    return this.search.analytics(q);
+  }
+
+  @Public()
+  @UseGuards(OptionalAuthGuard)
+  @Post('kb/search/:searchId/click')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  click(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('searchId', new ParseUUIDPipe()) searchId: string,
+    @Body() dto: SearchClickDto,
+  ): Promise<void> {
+    return this.search.recordClick(user, searchId, dto.articleId);
+  }
+
+  @Roles(...STAFF)
+  @Get('kb/feedback')
+  feedback(@Query() q: ListFeedbackQueryDto) {
+    return this.articles.listFeedback(q);
+  }
+
+  @Roles(...STAFF)
+  @Patch('kb/feedback/:id')
+  updateFeedback(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateFeedbackDto,
+  ): Promise<KnowledgeArticleFeedback> {
+    return this.articles.updateFeedback(id, dto.status);
+  }
+
+  /** Staff, or the ticket's requester (others get 404). */
+  @Get('tickets/:id/suggested-articles')
+  suggested(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.search.suggestedForTicket(user, id);
+  }
+}

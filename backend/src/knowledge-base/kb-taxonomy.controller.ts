@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UserRole } from '@nixflow/db/client';
+import { Public, Roles } from '../auth/decorators.js';
+import { CategoryNodeDto, CreateCategoryDto, CreateTagDto, TagDto, UpdateCategoryDto } from './dto/kb.dto.js';
+import { KbTaxonomyService } from './kb-taxonomy.service.js';
+
+@ApiTags('knowledge-base')
+@ApiBearerAuth()
+@Controller('kb')
+export class KbTaxonomyController {
+  constructor(private readonly taxonomy: KbTaxonomyService) {}
+
+  @Public()
+  @Get('categories')
+  @ApiOkResponse({ type: [CategoryNodeDto], description: 'Nested tree ordered by position' })
+  tree(): Promise<CategoryNodeDto[]> {
+    return this.taxonomy.tree();
+  }
+
+  @Roles(UserRole.ADMIN, UserRole.AGENT)
+  @Post('categories')
+  create(@Body() dto: CreateCategoryDto): Promise<CategoryNodeDto> {
+    return this.taxonomy.createCategory(dto);
+  }
+
+  @Roles(UserRole.ADMIN, UserRole.AGENT)
+  @Patch('categories/:id')
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCategoryDto): Promise<CategoryNodeDto> {
+    return this.taxonomy.updateCategory(id, dto);
+  }
+
+  @Roles(UserRole.ADMIN, UserRole.AGENT)
+  @Delete('categories/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiConflictResponse({ description: 'Category has children or articles' })
+  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.taxonomy.deleteCategory(id);
+  }
+
+  @Public()
+  @Get('tags')
+  @ApiOkResponse({ type: [TagDto] })
+  tags(): Promise<TagDto[]> {
+    return this.taxonomy.listTags();
+  }
+
+  @Roles(UserRole.ADMIN, UserRole.AGENT)
+  @Post('tags')
+  createTag(@Body() dto: CreateTagDto): Promise<TagDto> {
+    return this.taxonomy.createTag(dto);
+  }
+
+  @Roles(UserRole.ADMIN, UserRole.AGENT)
+  @Delete('tags/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  removeTag(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.taxonomy.deleteTag(id);
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Prisma, type SLAPolicy } from '@nixflow/db/client';
+import { validateCalendar, type BusinessCalendar } from '@nixflow/core';
+import type { FieldError } from '../common/error-body.js';
+import { ValidationFailedException } from '../common/validation.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
+import { SlaLifecycleService } from './sla-lifecycle.service.js';
+
+/** validateCalendar messages start with a field path ('hours[2].start: …'); map them to DTO paths. */
+export function calendarFieldErrors(cal: SlaCalendarDto): FieldError[] {
+  const calendar: BusinessCalendar = {
+    timezone: cal.timezone,
+    hours: (cal.businessHours ?? null) as BusinessCalendar['hours'],
+    holidays: (cal.holidays ?? []) as BusinessCalendar['holidays'],
+  };
+  const grouped = new Map<string, string[]>();
+  for (const msg of validateCalendar(calendar)) {
+    const idx = msg.indexOf(':');
+    const raw = idx > 0 ? msg.slice(0, idx) : 'calendar';
+    const field = `calendar.${raw.replace(/^hours/, 'businessHours')}`.replace(/^calendar\.calendar$/, 'calendar');
+    const list = grouped.get(field) ?? [];
+    list.push(idx > 0 ? msg.slice(idx + 1).trim() : msg);
+    grouped.set(field, list);
+  }
+  return [...grouped].map(([field, messages]) => ({ field, messages }));
+}
+
+export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    isActive: p.isActive,
+    position: p.position,
+    conditions: (p.conditions ?? {}) as SlaPolicyDto['conditions'],
+    targets: (p.targets ?? {}) as SlaPolicyDto['targets'],
+    calendar: {
+      timezone: p.timezone,
+      businessHours: (p.businessHours ?? null) as unknown as SlaCalendarDto['businessHours'],
+      holidays: (p.holidays ?? []) as unknown as SlaCalendarDto['holidays'],
+    },
+    pauseStatuses: p.pauseStatuses,
+    warningThresholdPercent: p.warningThresholdPercent,
+    version: p.version,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
+
+@Injectable()
+export class SlaPoliciesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly lifecycle: SlaLifecycleService,
+  ) {}
+
+  async list(): Promise<SlaPolicyDto[]> {
+    const rows = await this.prisma.sLAPolicy.findMany({
+      where: { deletedAt: null },
+      orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toPolicyDto);
+  }
+
+  async get(id: string): Promise<SlaPolicyDto> {
+    return toPolicyDto(await this.find(this.prisma, id));
+  }
+
+  async create(dto: CreateSlaPolicyDto): Promise<SlaPolicyDto> {
+    if (dto.calendar) this.checkCalendar(dto.calendar);
+    const row = await this.prisma.sLAPolicy.create({
+      data: {
+        name: dto.name,
+        description: dto.description ?? null,
+        isActive: dto.isActive ?? true,
+        position: dto.position ?? 0,
+        conditions: json(dto.conditions),
+        targets: json(dto.targets),
+        ...this.calendarData(dto.calendar),
+        ...(dto.pauseStatuses ? { pauseStatuses: dto.pauseStatuses } : {}),
+        ...(dto.warningThresholdPercent !== undefined ? { warningThresholdPercent: dto.warningThresholdPercent } : {}),
+      },
+    });
+    return toPolicyDto(row);
+  }
+
+  /** Bumps `version` and recomputes the policy's open metrics in the same transaction. */
+  async update(id: string, dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
+    if (dto.calendar) this.checkCalendar(dto.calendar);
+    const row = await this.prisma.$transaction(async (tx) => {
+      await this.find(tx, id);
+      const data: Prisma.SLAPolicyUpdateInput = { version: { increment: 1 } };
+      if (dto.name !== undefined) data.name = dto.name;
+      if (dto.description !== undefined) data.description = dto.description;
+      if (dto.isActive !== undefined) data.isActive = dto.isActive;
+      if (dto.position !== undefined) data.position = dto.position;
+      if (dto.conditions !== undefined) data.conditions = json(dto.conditions);
+      if (dto.targets !== undefined) data.targets = json(dto.targets);
+      if (dto.calendar !== undefined) Object.assign(data, this.calendarData(dto.calendar));
+      if (dto.pauseStatuses !== undefined) data.pauseStatuses = dto.pauseStatuses;
+      if (dto.warningThresholdPercent !== undefined) data.warningThresholdPercent = dto.warningThresholdPercent;
+      const updated = await tx.sLAPolicy.update({ where: { id }, data });
+      await this.lifecycle.onPolicyChanged(tx, updated);
+      return updated;
+    });
+    return toPolicyDto(row);
+  }
+
+  /**
+   * Soft delete: deletedAt + isActive=false, so no new ticket selects it; open metrics keep running on it.
+   * The name gets a suffix so that the unique name can be reused by a new policy.
+   */
+  async remove(id: string): Promise<void> {
+    const p = await this.find(this.prisma, id);
+    await this.prisma.sLAPolicy.update({
+      where: { id },
+      data: { deletedAt: new Date(), isActive: false, name: `${p.name} [deleted ${p.id}]`, version: { increment: 1 } },
+    });
+  }
+
+  private async find(db: Prisma.TransactionClient, id: string): Promise<SLAPolicy> {
+    const p = await db.sLAPolicy.findFirst({ where: { id, deletedAt: null } });
+    if (!p) throw new NotFoundException('SLA policy not found');
+    return p;
+  }
+
+  private checkCalendar(cal: SlaCalendarDto): void {
+    const errors = calendarFieldErrors(cal);
+    if (errors.length) throw new ValidationFailedException(errors);
+  }
+
+  private calendarData(cal: SlaCalendarDto | undefined) {
+    if (!cal) return {};
+    return {
+      timezone: cal.timezone,
+      businessHours: cal.businessHours ? json(cal.businessHours) : Prisma.DbNull,
+      holidays: json(cal.holidays ?? []),
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UserRole } from '@nixflow/db/client';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
+import { CreateSlaPolicyDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
+import {
+  ListSlaBreachesQueryDto,
+  ListSlaMetricsQueryDto,
+  SlaBreachDto,
+  SlaBreachPageDto,
+  SlaDashboardDto,
+  SlaDashboardQueryDto,
+  SlaMetricDto,
+  SlaMetricPageDto,
+} from './dto/sla-query.dto.js';
+import { SlaPoliciesService } from './sla-policies.service.js';
+import { SlaReportsService } from './sla-reports.service.js';
+
+const STAFF = [UserRole.ADMIN, UserRole.AGENT];
+
+@ApiTags('sla')
+@ApiBearerAuth()
+@Controller()
+export class SlaController {
+  constructor(
+    private readonly policies: SlaPoliciesService,
+    private readonly reports: SlaReportsService,
+  ) {}
+
+  @Get('sla/policies')
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: [SlaPolicyDto] })
+  listPolicies(): Promise<SlaPolicyDto[]> {
+    return this.policies.list();
+  }
+
+  @Post('sla/policies')
+  @Roles(UserRole.ADMIN)
+  @ApiCreatedResponse({ type: SlaPolicyDto })
+  createPolicy(@Body() dto: CreateSlaPolicyDto): Promise<SlaPolicyDto> {
+    return this.policies.create(dto);
+  }
+
+  @Get('sla/policies/:id')
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: SlaPolicyDto })
+  getPolicy(@Param('id', new ParseUUIDPipe()) id: string): Promise<SlaPolicyDto> {
+    return this.policies.get(id);
+  }
+
+  @Patch('sla/policies/:id')
+  @Roles(UserRole.ADMIN)
+  @ApiOkResponse({ type: SlaPolicyDto })
+  updatePolicy(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
+    return this.policies.update(id, dto);
+  }
+
+  @Delete('sla/policies/:id')
+  @Roles(UserRole.ADMIN)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  removePolicy(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.policies.remove(id);
+  }
+
+  @Get('sla/metrics')
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: SlaMetricPageDto })
+  listMetrics(@Query() q: ListSlaMetricsQueryDto): Promise<SlaMetricPageDto> {
+    return this.reports.listMetrics(q);
+  }
+
+  @Get('sla/breaches')
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: SlaBreachPageDto })
+  listBreaches(@Query() q: ListSlaBreachesQueryDto): Promise<SlaBreachPageDto> {
+    return this.reports.listBreaches(q);
+  }
+
+  @Post('sla/breaches/:id/acknowledge')
+  @Roles(...STAFF)
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SlaBreachDto })
+  acknowledge(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<SlaBreachDto> {
+    return this.reports.acknowledge(id, user);
+  }
+
+  @Get('sla/dashboard')
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: SlaDashboardDto })
+  dashboard(@Query() q: SlaDashboardQueryDto): Promise<SlaDashboardDto> {
+    return this.reports.dashboard(q);
+  }
+
+  /** Staff: full metrics. Customers: their own ticket's metrics without policy internals (others: 404). */
+  @Get('tickets/:id/sla')
+  @ApiOkResponse({ type: [SlaMetricDto] })
+  ticketSla(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<SlaMetricDto[]> {
+    return this.reports.ticketMetrics(id, user);
+  }
+}

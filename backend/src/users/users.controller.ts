@@ -1,0 +1,65 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { UserRole } from '@nixflow/db/client';
+import { Roles } from '../auth/decorators.js';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from './dto/users.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles(UserRole.ADMIN)
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiConflictResponse({ description: 'E-mail already in use' })
+  create(@Body() dto: CreateUserDto): Promise<UserDto> {
+    return this.users.create(dto);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserDto })
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
+    return this.users.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.users.remove(id);
+  }
+}

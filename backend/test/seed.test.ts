@@ -1,0 +1,58 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
+import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { isDatabaseEmpty, seedDemoData } from '../src/seed/seed.js';
+import { verifyPassword } from '../src/auth/password.js';
+
+describe('seed', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  before(async () => {
+    process.env.BCRYPT_COST ??= '4';
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url, 2);
+  });
+  after(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+
+  it('seeds demo data idempotently', async () => {
+    assert.equal(await isDatabaseEmpty(prisma), true);
+    const opts = { adminEmail: 'Admin@nixflow.local', adminPassword: 'Admin-Password-1' };
+    const first = await seedDemoData(prisma, opts);
+    assert.equal(first.ticketsCreated, 6);
+    const second = await seedDemoData(prisma, opts);
+    assert.equal(second.ticketsCreated, 0);
+    assert.equal(await isDatabaseEmpty(prisma), false);
+    assert.equal(await prisma.user.count(), 5);
+    assert.equal(await prisma.ticket.count(), 6);
+    assert.equal(await prisma.sLAPolicy.count(), 2);
+    const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@nixflow.local' } });
+    assert.equal(admin.role, 'ADMIN');
+    assert.ok(await verifyPassword('Admin-Password-1', admin.passwordHash!));
+    const stages = await prisma.stage.findMany({
+      where: { workflow: { name: 'Support' } },
+      orderBy: { position: 'asc' },
+    });
+    assert.deepEqual(
+      stages.map((s) => [s.name, s.status, s.isInitial]),
+      [
+        ['New', 'OPEN', true],
+        ['In progress', 'IN_PROGRESS', false],
+        ['Waiting on customer', 'PENDING_CUSTOMER', false],
+        ['Resolved', 'RESOLVED', false],
+        ['Closed', 'CLOSED', false],
+      ],
+    );
+    const ids = new Set(stages.map((s) => s.id));
+    for (const s of stages) {
+      assert.ok(s.allowedTransitionIds.length > 0);
+      assert.ok(s.allowedTransitionIds.every((id) => ids.has(id) && id !== s.id));
+    }
+    const urgent = await prisma.sLAPolicy.findUniqueOrThrow({ where: { name: 'Urgent 24/7' } });
+    assert.equal(urgent.businessHours, null);
+    assert.ok((await prisma.comment.count()) >= 6);
+  });
+});

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import supertest from 'supertest';
+import { UserRole, createPrismaClient, type PrismaClient } from '@nixflow/db/client';
+import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { hashPassword } from '../../src/auth/password.js';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  password: string;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof supertest>;
+  prisma: PrismaClient;
+  db: TestDatabase;
+  close(): Promise<void>;
+  createUser(opts?: { role?: UserRole; email?: string; password?: string; name?: string }): Promise<TestUser>;
+  login(email: string, password: string): Promise<string>;
+  tokenFor(role: UserRole): Promise<string>;
+}
+
+export const uniqueEmail = (prefix = 'user'): string =>
+  `${prefix}-${randomBytes(5).toString('hex')}@test.nixflow.local`;
+
+/** A Nest app over a fresh clone of the migrated template database (one per test file). */
+export async function createTestApp(
+  options: { migrated?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  process.env.NODE_ENV ??= 'test';
+  process.env.LOG_LEVEL ??= 'silent';
+  process.env.BCRYPT_COST ??= '4';
+  process.env.NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK ??= '1';
+  Object.assign(process.env, options.env ?? {});
+  const db = await createTestDatabase({ migrated: options.migrated });
+  process.env.DATABASE_URL = db.url;
+  let app: INestApplication | undefined;
+  const prisma = createPrismaClient(db.url, 3);
+  try {
+    app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+    configureApp(app);
+    await app.init();
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await prisma.$disconnect().catch(() => undefined);
+    await db.drop();
+    throw err;
+  }
+  const nest = app;
+  const http = supertest(nest.getHttpServer());
+
+  const createUser: TestApp['createUser'] = async (opts = {}) => {
+    const role = opts.role ?? UserRole.CUSTOMER;
+    const password = opts.password ?? `Pw-${randomBytes(6).toString('hex')}`;
+    const email = (opts.email ?? uniqueEmail(role.toLowerCase())).toLowerCase();
+    const user = await prisma.user.create({
+      data: {
+        email,
+        name: opts.name ?? `Test ${role.toLowerCase()}`,
+        role,
+        passwordHash: await hashPassword(password, 4),
+      },
+    });
+    return { id: user.id, email, name: user.name, role, password };
+  };
+
+  const login: TestApp['login'] = async (email, password) => {
+    const res = await http.post('/api/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken as string;
+  };
+
+  return {
+    app: nest,
+    http,
+    prisma,
+    db,
+    createUser,
+    login,
+    tokenFor: async (role) => {
+      const u = await createUser({ role });
+      return login(u.email, u.password);
+    },
+    close: async () => {
+      await nest.close().catch(() => undefined);
+      await prisma.$disconnect().catch(() => undefined);
+      await db.drop();
+    },
+  };
+}

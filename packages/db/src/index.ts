@@ -1,0 +1,1 @@
+export { databaseUrl, DEFAULT_DATABASE_URL } from './config.js';

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Test entry point (npm test). Immich-style isolation: migrate once into a template database,
+// then every test file clones it with CREATE DATABASE … TEMPLATE and drops its clone at the end.
+// Files run in parallel; nothing is truncated; this script drops whatever the run left behind.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '..');
+const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+const runId = randomBytes(4).toString('hex');
+const template = `nixflow_tpl_${runId}`;
+
+function findTests(dir, out = [], suffix = '.test.js') {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) findTests(p, out, suffix);
+    else if (entry.name.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropRunDatabases() {
+  const { rows } = await admin(`SELECT datname FROM pg_database WHERE datname LIKE 'nixflow\\_%\\_${runId}%'`);
+  for (const { datname } of rows) await admin(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+}
+
+const filter = process.argv.slice(2);
+const files = ['packages/core', 'packages/db', 'backend', 'worker']
+  .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
+  .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
+  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('No compiled test files found: run `npm run build` first.');
+  process.exit(1);
+}
+
+try {
+  await admin('SELECT 1');
+} catch (err) {
+  console.error(
+    `PostgreSQL is not reachable at ${adminUrl} (${err.message}). Start it, or set TEST_ADMIN_DATABASE_URL.`,
+  );
+  process.exit(1);
+}
+
+let status = 1;
+try {
+  await admin(`CREATE DATABASE "${template}"`);
+  const templateUrl = adminUrl.replace(/\/[^/?]*(\?|$)/, `/${template}$1`);
+  const migrate = spawnSync(process.execPath, [path.join(root, 'packages/db/dist/src/cli/migrate.js')], {
+    env: { ...process.env, DATABASE_URL: templateUrl, NIXFLOW_QUIET: '1' },
+    stdio: 'inherit',
+  });
+  if (migrate.status !== 0) throw new Error('migrating the test template database failed');
+  const concurrency = process.env.TEST_CONCURRENCY || '2';
+  const res = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+    env: {
+      ...process.env,
+      NIXFLOW_TEST_TEMPLATE_DB: template,
+      NIXFLOW_TEST_RUN_ID: runId,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+    },
+    stdio: 'inherit',
+  });
+  status = res.status ?? 1;
+} catch (err) {
+  console.error(`Test run failed before tests ran: ${err.message}`);
+} finally {
+  await dropRunDatabases();
+}
+process.exit(status);

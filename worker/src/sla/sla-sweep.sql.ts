@@ -1,0 +1,146 @@
+import { Prisma } from '@nixflow/db/client';
+
+/** Counts returned by one batch statement (cast to int so Prisma does not hand back BigInt). */
+export interface SweepBatchRow {
+  selected: number;
+  changed: number;
+  events: number;
+  notifications: number;
+}
+
+// `now` travels as an ISO string cast to timestamp(3): columns are UTC `timestamp without time zone`
+// (Prisma's DateTime), and a string cast ignores the session TimeZone, so comparisons stay exact.
+const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp(3)`;
+
+/**
+ * Breach one batch of overdue metrics in ONE statement (hence one transaction):
+ * lock → mark BREACHED (or CANCELLED for soft-deleted tickets) → SLABreach → EventLog → Notification.
+ */
+export function breachBatchSql(now: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+WITH due AS (
+  SELECT m."id", m."ticketId", m."policyId", m."type", m."dueAt",
+         t."number", t."assigneeId", (t."deletedAt" IS NOT NULL) AS "deleted"
+  FROM "SLAMetric" m
+  JOIN "Ticket" t ON t."id" = m."ticketId"
+  -- Same predicate as the partial index "SLAMetric_open_dueAt_idx", so only open metrics are scanned.
+  WHERE m."status" IN ('ACTIVE', 'AT_RISK') AND m."dueAt" <= ${ts(now)}
+  -- Oldest first, bounded: a backlog is worked off in batches without one huge transaction.
+  ORDER BY m."dueAt"
+  LIMIT ${batchSize}
+  -- Concurrent workers take disjoint rows instead of waiting on (or double-processing) each other.
+  FOR UPDATE OF m SKIP LOCKED
+),
+marked AS (
+  UPDATE "SLAMetric" m
+  -- A soft-deleted ticket's clock is cancelled, not breached, so it leaves the open index for good.
+  SET "status" = CASE WHEN d."deleted" THEN 'CANCELLED'::"SLAStatus" ELSE 'BREACHED'::"SLAStatus" END,
+      -- The breach happened at the deadline, not when this sweep noticed it.
+      "breachedAt" = CASE WHEN d."deleted" THEN m."breachedAt" ELSE d."dueAt" END,
+      "updatedAt" = ${ts(now)}
+  FROM due d
+  WHERE m."id" = d."id"
+  RETURNING m."id"
+),
+breaches AS (
+  INSERT INTO "SLABreach" ("ticketId", "metricId", "policyId", "type", "dueAt", "breachedAt", "detectedAt")
+  SELECT d."ticketId", d."id", d."policyId", d."type", d."dueAt", d."dueAt", ${ts(now)}
+  FROM due d
+  WHERE NOT d."deleted"
+  -- The unique metricId is the last line of defence: a metric can never be breached twice.
+  ON CONFLICT ("metricId") DO NOTHING
+  RETURNING "id", "metricId", "ticketId", "type", "dueAt"
+),
+events AS (
+  -- Only for breaches inserted just now, so retries never duplicate events.
+  INSERT INTO "EventLog" ("type", "aggregateType", "aggregateId", "payload")
+  SELECT 'SLABreached', 'Ticket', b."ticketId"::text,
+         jsonb_build_object('metricId', b."metricId", 'breachId', b."id", 'type', b."type", 'dueAt', b."dueAt")
+  FROM breaches b
+  RETURNING 1
+),
+recipients AS (
+  -- Assignee plus watchers, once each; inactive or deleted users get nothing.
+  SELECT DISTINCT b."id" AS "breachId", b."metricId", b."ticketId", b."type", b."dueAt", d."number", r."userId"
+  FROM breaches b
+  JOIN due d ON d."id" = b."metricId"
+  CROSS JOIN LATERAL (
+    SELECT d."assigneeId" AS "userId"
+    UNION
+    SELECT w."userId" FROM "TicketWatcher" w WHERE w."ticketId" = b."ticketId"
+  ) r
+  JOIN "User" u ON u."id" = r."userId" AND u."isActive" AND u."deletedAt" IS NULL
+),
+notified AS (
+  INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")
+  SELECT r."userId", r."ticketId", 'SLA_BREACHED', 'SLA breached',
+         'Ticket #' || r."number" || ' missed its ' || r."type"::text || ' target',
+         jsonb_build_object('metricId', r."metricId", 'breachId', r."breachId", 'type', r."type", 'dueAt', r."dueAt"),
+         'sla-breach:' || r."metricId"
+  FROM recipients r
+  -- (userId, dedupeKey) is unique: one notification per user per metric, however often we retry.
+  ON CONFLICT ("userId", "dedupeKey") DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM due)::int AS "selected",
+       (SELECT count(*) FROM breaches)::int AS "changed",
+       (SELECT count(*) FROM events)::int AS "events",
+       (SELECT count(*) FROM notified)::int AS "notifications"`;
+}
+
+/** Mark one batch of ACTIVE metrics past their warning point (but not yet due) AT_RISK, same shape as above. */
+export function atRiskBatchSql(now: Date, batchSize: number): Prisma.Sql {
+  return Prisma.sql`
+WITH warned AS (
+  SELECT m."id", m."ticketId", m."type", m."dueAt", m."warningAt", t."number", t."assigneeId"
+  FROM "SLAMetric" m
+  JOIN "Ticket" t ON t."id" = m."ticketId"
+  -- Matches the partial index "SLAMetric_open_warningAt_idx"; dueAt > now leaves due ones to the breach pass.
+  WHERE m."status" = 'ACTIVE' AND m."warningAt" <= ${ts(now)} AND m."dueAt" > ${ts(now)}
+    -- Soft-deleted tickets are not warned about; the breach pass cancels their metrics at dueAt.
+    AND t."deletedAt" IS NULL
+  ORDER BY m."warningAt"
+  LIMIT ${batchSize}
+  FOR UPDATE OF m SKIP LOCKED
+),
+marked AS (
+  UPDATE "SLAMetric" m
+  SET "status" = 'AT_RISK'::"SLAStatus", "updatedAt" = ${ts(now)}
+  FROM warned w
+  -- Re-checked after the lock: a metric another transaction just moved on is left alone.
+  WHERE m."id" = w."id" AND m."status" = 'ACTIVE'
+  RETURNING m."id"
+),
+events AS (
+  INSERT INTO "EventLog" ("type", "aggregateType", "aggregateId", "payload")
+  SELECT 'SLAAtRisk', 'Ticket', w."ticketId"::text,
+         jsonb_build_object('metricId', w."id", 'type', w."type", 'dueAt', w."dueAt", 'warningAt', w."warningAt")
+  FROM warned w JOIN marked k ON k."id" = w."id"
+  RETURNING 1
+),
+recipients AS (
+  SELECT DISTINCT w."id" AS "metricId", w."ticketId", w."type", w."dueAt", w."number", r."userId"
+  FROM warned w
+  JOIN marked k ON k."id" = w."id"
+  CROSS JOIN LATERAL (
+    SELECT w."assigneeId" AS "userId"
+    UNION
+    SELECT tw."userId" FROM "TicketWatcher" tw WHERE tw."ticketId" = w."ticketId"
+  ) r
+  JOIN "User" u ON u."id" = r."userId" AND u."isActive" AND u."deletedAt" IS NULL
+),
+notified AS (
+  INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")
+  SELECT r."userId", r."ticketId", 'SLA_AT_RISK', 'SLA at risk',
+         'Ticket #' || r."number" || ' is close to its ' || r."type"::text || ' deadline',
+         jsonb_build_object('metricId', r."metricId", 'type', r."type", 'dueAt', r."dueAt"),
+         'sla-at-risk:' || r."metricId"
+  FROM recipients r
+  ON CONFLICT ("userId", "dedupeKey") DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM warned)::int AS "selected",
+       (SELECT count(*) FROM marked)::int AS "changed",
+       (SELECT count(*) FROM events)::int AS "events",
+       (SELECT count(*) FROM notified)::int AS "notifications"`;
+}

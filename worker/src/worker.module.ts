@@ -1,0 +1,24 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { PrismaModule } from './prisma/prisma.module.js';
+import { SlaModule } from './sla/sla.module.js';
+
+@Global()
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL || 'info' } }),
+        BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
+        PrismaModule,
+        SlaModule,
+      ],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }],
+      exports: [WORKER_CONFIG],
+    };
+  }
+}
