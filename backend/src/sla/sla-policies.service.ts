@@ -48,6 +48,24 @@ export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
   };
 }
 
+/** Open metrics up to which a policy PATCH recomputes synchronously (see update()). */
+export const SYNC_RECOMPUTE_LIMIT = 200;
+
+/**
+ * The worker consumes this event (recompute of open metrics). Written straight into "EventLog" with the
+ * same shape as EventsService.append, inside the caller's transaction.
+ */
+async function appendPolicyChanged(tx: Prisma.TransactionClient, policy: SLAPolicy): Promise<void> {
+  await tx.eventLog.create({
+    data: {
+      type: 'SLAPolicyChanged',
+      aggregateType: 'SLAPolicy',
+      aggregateId: policy.id,
+      payload: { policyId: policy.id, version: policy.version },
+    },
+  });
+}
+
 const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
 
 @Injectable()
@@ -87,7 +105,13 @@ export class SlaPoliciesService {
     return toPolicyDto(row);
   }
 
-  /** Bumps `version` and recomputes the policy's open metrics in the same transaction. */
+  /**
+   * Bumps `version` and appends an SLAPolicyChanged event in the same transaction. A policy with few
+   * open metrics (≤ SYNC_RECOMPUTE_LIMIT) is recomputed right here, so readers see the new deadlines at
+   * once; a larger one is left to the worker's event consumer, which recomputes it in bounded chunks
+   * instead of holding one long transaction (and the PATCH) open. Either way metrics converge on the
+   * new version: the worker only touches metrics still carrying an older one.
+   */
   async update(id: string, dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const row = await this.prisma.$transaction(async (tx) => {
@@ -103,7 +127,11 @@ export class SlaPoliciesService {
       if (dto.pauseStatuses !== undefined) data.pauseStatuses = dto.pauseStatuses;
       if (dto.warningThresholdPercent !== undefined) data.warningThresholdPercent = dto.warningThresholdPercent;
       const updated = await tx.sLAPolicy.update({ where: { id }, data });
-      await this.lifecycle.onPolicyChanged(tx, updated);
+      await appendPolicyChanged(tx, updated);
+      const open = await tx.sLAMetric.count({
+        where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
+      });
+      if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
       return updated;
     });
     return toPolicyDto(row);
