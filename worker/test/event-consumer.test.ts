@@ -60,7 +60,11 @@ describe('event-log consumer (watermark)', () => {
     const name = consumerName();
     const seen: bigint[] = [];
     const marker = await append('Marker');
-    await until(() => consumeInto(name, seen), () => seen.includes(marker), 'catching up');
+    await until(
+      () => consumeInto(name, seen),
+      () => seen.includes(marker),
+      'catching up',
+    );
     seen.length = 0;
 
     // Transaction A takes an id first but commits last.
@@ -81,7 +85,11 @@ describe('event-log consumer (watermark)', () => {
       assert.deepEqual(seen, []);
 
       await a.query('COMMIT');
-      await until(() => consumeInto(name, seen), () => seen.length >= 2, 'both events');
+      await until(
+        () => consumeInto(name, seen),
+        () => seen.length >= 2,
+        'both events',
+      );
       assert.deepEqual(seen, [lateId, earlyId]);
       await consumeInto(name, seen);
       assert.deepEqual(seen, [lateId, earlyId], 'nothing is read twice');
@@ -110,7 +118,11 @@ describe('event-log consumer (watermark)', () => {
       'the failing handler',
     );
     const seen: bigint[] = [];
-    await until(() => consumeInto(name, seen), () => seen.includes(id), 'the event again');
+    await until(
+      () => consumeInto(name, seen),
+      () => seen.includes(id),
+      'the event again',
+    );
     assert.deepEqual(
       seen.filter((x) => x >= id),
       [id],
@@ -134,7 +146,11 @@ describe('event-log consumer (watermark)', () => {
     );
     assert.ok(first.read >= 3);
     const seen: bigint[] = [];
-    await until(() => consumeInto(name, seen), () => seen.length >= 2, 'the rest');
+    await until(
+      () => consumeInto(name, seen),
+      () => seen.length >= 2,
+      'the rest',
+    );
     assert.deepEqual(seen, ids.slice(1));
   });
 

@@ -25,7 +25,7 @@ describe('SlaSweeper against a real database', () => {
   // Events become readable once all older transactions in the cluster have finished, so poll.
   const consumeUntil = async (check: () => Promise<boolean>) => {
     const consumer = new SlaEventConsumer(prisma, null);
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       await consumer.run();
       if (await check()) return;
       await sleep(50);
@@ -59,7 +59,9 @@ describe('SlaSweeper against a real database', () => {
     assert.equal((events[0]!.payload as { breachId: string }).breachId, breaches[0]!.id);
 
     assert.equal(await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } }), 0);
-    await consumeUntil(async () => (await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } })) >= 2);
+    await consumeUntil(
+      async () => (await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } })) >= 2,
+    );
     await consumeUntil(async () => true);
     const notes = await prisma.notification.findMany({ where: { dedupeKey: `sla-breach:${metricId}` } });
     assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, fx.watcherId].sort());

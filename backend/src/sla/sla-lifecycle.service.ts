@@ -80,7 +80,7 @@ export class SlaLifecycleService {
     await this.run(tx, ticket, metrics, { kind: 'deleted' }, null);
   }
 
-  /** Recompute the open metrics of a changed policy (called in the PATCH transaction). Returns metrics changed. */
+  /** Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large ones). */
   async onPolicyChanged(tx: Tx, policy: SLAPolicy): Promise<number> {
     const open = await tx.sLAMetric.findMany({
       where: { policyId: policy.id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },

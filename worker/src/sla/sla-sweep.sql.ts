@@ -20,9 +20,11 @@ const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp
 export function breachBatchSql(now: Date, batchSize: number): Prisma.Sql {
   return Prisma.sql`
 WITH due AS (
-  SELECT m."id", m."ticketId", m."policyId", m."type", m."dueAt", (t."deletedAt" IS NOT NULL) AS "deleted"
+  SELECT m."id", m."ticketId", m."policyId", m."type", m."dueAt",
+         -- A scalar subquery is a primary-key probe per selected row; a join or EXISTS lets the planner
+         -- hash (seq-scan) the whole Ticket table.
+         coalesce((SELECT t."deletedAt" IS NOT NULL FROM "Ticket" t WHERE t."id" = m."ticketId"), false) AS "deleted"
   FROM "SLAMetric" m
-  JOIN "Ticket" t ON t."id" = m."ticketId"
   -- Same predicate as the partial index "SLAMetric_open_dueAt_idx", so only open metrics are scanned.
   WHERE m."status" IN ('ACTIVE', 'AT_RISK') AND m."dueAt" <= ${ts(now)}
   -- Oldest first, bounded: a backlog is worked off in batches without one huge transaction.
@@ -34,12 +36,14 @@ WITH due AS (
 marked AS (
   UPDATE "SLAMetric" m
   -- A soft-deleted ticket's clock is cancelled, not breached, so it leaves the open index for good.
-  SET "status" = CASE WHEN d."deleted" THEN 'CANCELLED'::"SLAStatus" ELSE 'BREACHED'::"SLAStatus" END,
+  SET "status" = CASE WHEN m."id" = ANY (ARRAY(SELECT "id" FROM due WHERE "deleted"))
+                      THEN 'CANCELLED'::"SLAStatus" ELSE 'BREACHED'::"SLAStatus" END,
       -- The breach happened at the deadline, not when this sweep noticed it.
-      "breachedAt" = CASE WHEN d."deleted" THEN m."breachedAt" ELSE d."dueAt" END,
+      "breachedAt" = CASE WHEN m."id" = ANY (ARRAY(SELECT "id" FROM due WHERE "deleted"))
+                          THEN m."breachedAt" ELSE m."dueAt" END,
       "updatedAt" = ${ts(now)}
-  FROM due d
-  WHERE m."id" = d."id"
+  -- "= ANY(array)" makes this a primary-key lookup per row (a join with the CTE may seq-scan the table).
+  WHERE m."id" = ANY (ARRAY(SELECT "id" FROM due))
   RETURNING m."id"
 ),
 breaches AS (
@@ -70,11 +74,10 @@ export function atRiskBatchSql(now: Date, batchSize: number): Prisma.Sql {
 WITH warned AS (
   SELECT m."id", m."ticketId", m."type", m."dueAt", m."warningAt"
   FROM "SLAMetric" m
-  JOIN "Ticket" t ON t."id" = m."ticketId"
   -- Matches the partial index "SLAMetric_open_warningAt_idx"; dueAt > now leaves due ones to the breach pass.
   WHERE m."status" = 'ACTIVE' AND m."warningAt" <= ${ts(now)} AND m."dueAt" > ${ts(now)}
     -- Soft-deleted tickets are not warned about; the breach pass cancels their metrics at dueAt.
-    AND t."deletedAt" IS NULL
+    AND (SELECT t."deletedAt" FROM "Ticket" t WHERE t."id" = m."ticketId") IS NULL
   ORDER BY m."warningAt"
   LIMIT ${batchSize}
   FOR UPDATE OF m SKIP LOCKED
@@ -82,9 +85,8 @@ WITH warned AS (
 marked AS (
   UPDATE "SLAMetric" m
   SET "status" = 'AT_RISK'::"SLAStatus", "updatedAt" = ${ts(now)}
-  FROM warned w
   -- Re-checked after the lock: a metric another transaction just moved on is left alone.
-  WHERE m."id" = w."id" AND m."status" = 'ACTIVE'
+  WHERE m."id" = ANY (ARRAY(SELECT "id" FROM warned)) AND m."status" = 'ACTIVE'
   RETURNING m."id"
 ),
 events AS (
