@@ -9,7 +9,7 @@ import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import { consumeEventBatch, type LoggedEvent } from '../src/events/event-log.js';
 import { queueEnqueuer, SlaEventConsumer } from '../src/sla/sla-event-consumer.service.js';
-import { createTicketFixture } from './fixtures.js';
+import { createMetrics, createTicketFixture } from './fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 let db: TestDatabase;
@@ -287,5 +287,29 @@ describe('SLA event handling', () => {
     }
     assert.equal(metrics[9]!.targetMinutes, 60, 'closed metrics are left alone');
     assert.equal((await consumer.run()).recomputed, 0);
+  });
+
+  it('TicketDeleted: cancels the open metrics of a ticket that is still deleted, not of a restored one', async () => {
+    const consumer = new SlaEventConsumer(prisma, null);
+    const gone = await createTicketFixture(prisma);
+    const restored = await createTicketFixture(prisma);
+    const due = new Date(Date.now() + 3_600_000);
+    const goneIds = await createMetrics(prisma, gone, [{ dueAt: due }, { dueAt: due, status: 'PAUSED' }]);
+    const keptIds = await createMetrics(prisma, restored, [{ dueAt: due }]);
+    await prisma.ticket.update({ where: { id: gone.ticketId }, data: { deletedAt: new Date() } });
+    for (const fx of [gone, restored]) {
+      await prisma.eventLog.create({
+        data: { type: 'TicketDeleted', aggregateType: 'Ticket', aggregateId: fx.ticketId },
+      });
+    }
+    await until(
+      async () => {
+        await consumer.run();
+        return prisma.sLAMetric.count({ where: { id: { in: goneIds }, status: 'CANCELLED' } });
+      },
+      (n) => n === 2,
+      'cancelled metrics',
+    );
+    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: keptIds[0]! } })).status, 'ACTIVE');
   });
 });

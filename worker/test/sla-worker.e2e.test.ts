@@ -10,8 +10,11 @@ import { createMetrics, createTicketFixture } from './fixtures.js';
 import { REDIS_URL, startWorker as startProcess, stop, waitFor, type WorkerProcess } from './worker-process.js';
 
 const PREFIX = `nixflow-test-${randomBytes(5).toString('hex')}`;
-const startWorker = (databaseUrl: string) =>
-  startProcess({ DATABASE_URL: databaseUrl, SLA_MONITOR_INTERVAL_MS: '500', QUEUE_PREFIX: PREFIX });
+// A second prefix = a second, independent scheduler: sweeps and consumer runs of the two workers then
+// really overlap, instead of BullMQ handing each scheduled job to just one of them.
+const PREFIX_B = `${PREFIX}-b`;
+const startWorker = (databaseUrl: string, prefix = PREFIX) =>
+  startProcess({ DATABASE_URL: databaseUrl, SLA_MONITOR_INTERVAL_MS: '500', QUEUE_PREFIX: prefix });
 
 const workers: WorkerProcess[] = [];
 let db: TestDatabase;
@@ -28,20 +31,22 @@ after(async () => {
   for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
   await prisma?.$disconnect();
   // Remove every BullMQ key of this run's prefix (scheduler included).
-  for (const name of [SLA_MONITOR_QUEUE, EVENT_CONSUMER_QUEUE]) {
-    const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix: PREFIX });
-    await queue.obliterate({ force: true });
-    await queue.close();
+  for (const prefix of [PREFIX, PREFIX_B]) {
+    for (const name of [SLA_MONITOR_QUEUE, EVENT_CONSUMER_QUEUE]) {
+      const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   }
   await db?.drop();
   await emptyDb?.drop();
 });
 
 describe('SLA worker process (real Redis and Postgres)', () => {
-  it('two workers breach each due metric exactly once, then exit 0 on SIGTERM', async () => {
+  it('two workers (independent schedulers) breach each due metric exactly once, notify once, exit 0 on SIGTERM', async () => {
     const fx = await createTicketFixture(prisma);
     const a = startWorker(db.url);
-    const b = startWorker(db.url);
+    const b = startWorker(db.url, PREFIX_B);
     workers.push(a, b);
     const dueAt = new Date(Date.now() + 1000);
     const ids = await createMetrics(
@@ -52,16 +57,18 @@ describe('SLA worker process (real Redis and Postgres)', () => {
 
     await waitFor(
       async () => (await prisma.sLABreach.count({ where: { metricId: { in: ids } } })) === ids.length,
-      15_000,
+      40_000,
       `breaches for ${ids.length} metrics\n${a.output()}\n${b.output()}`,
     );
+    assert.match(a.output(), /SLA sweep: /);
+    assert.match(b.output(), /SLA sweep: /);
     // Let several more sweeps run on both workers: nothing may be added.
     await sleep(1500);
     assert.equal(await prisma.sLABreach.count({ where: { metricId: { in: ids } } }), ids.length);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: fx.ticketId } }), ids.length);
     // Notifications follow through the event consumer (SLABreached events), once per metric and user.
     const notes = () => prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } });
-    await waitFor(async () => (await notes()) >= ids.length, 15_000, 'notifications');
+    await waitFor(async () => (await notes()) >= ids.length, 40_000, 'notifications');
     await sleep(1000);
     assert.equal(await notes(), ids.length);
 
@@ -73,7 +80,7 @@ describe('SLA worker process (real Redis and Postgres)', () => {
   it('logs [DB-MISMATCH] and keeps running when the SLA tables are missing', async () => {
     const w = startWorker(emptyDb.url);
     workers.push(w);
-    await waitFor(() => w.output().includes('[DB-MISMATCH]'), 15_000, `[DB-MISMATCH] log\n${w.output()}`);
+    await waitFor(() => w.output().includes('[DB-MISMATCH]'), 40_000, `[DB-MISMATCH] log\n${w.output()}`);
     assert.match(w.output(), /run npm run db:migrate/);
     await sleep(1200); // several more ticks: it must not crash
     assert.equal(w.child.exitCode, null, w.output());

@@ -1,5 +1,5 @@
 /**
- * npm run bench:sla [-- --n 100000 --sizes 10000,100000 --delay-seconds 30 --skip-delay]
+ * npm run bench:sla [-- --n 100000 --sizes 10000,100000 --delay-seconds 30 --rate 20 --skip-delay --out file.json]
  *
  * Creates a throw-away database (migrated with packages/db's migrate CLI), seeds N open tickets with two
  * SLA metrics each (set-based INSERT … SELECT generate_series), and measures:
@@ -322,7 +322,7 @@ function report(results: { sizes: PassRow[]; explain: Record<string, string>; de
     lines.push('', `### EXPLAIN (ANALYZE, BUFFERS): ${name}`, '', '```', plan, '```');
   }
   console.log(lines.join('\n'));
-  const out = path.join(ROOT, 'bench/results/sla.json');
+  const out = path.resolve(arg('out') ?? path.join(ROOT, 'bench/results/sla.json'));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,

@@ -46,7 +46,7 @@ export class SlaEventConsumer {
 
   async run(): Promise<ConsumerRunResult> {
     const started = performance.now();
-    const stats: SlaHandlerStats = { notifications: 0, emails: 0, recomputed: 0 };
+    const stats: SlaHandlerStats = { notifications: 0, emails: 0, recomputed: 0, cancelled: 0 };
     let events = 0;
     let batches = 0;
     let skipped = false;
@@ -66,10 +66,10 @@ export class SlaEventConsumer {
       if (r.read < batchSize && r.handled === r.read) break;
     }
     const result = { ...stats, events, batches, skipped, durationMs: Math.round(performance.now() - started) };
-    if (events > 0 || stats.recomputed > 0) {
+    if (events > 0) {
       this.logger.log(
         `events: ${events} in ${batches} batches, ${stats.notifications} notifications, ${stats.emails} emails, ` +
-          `${stats.recomputed} metrics recomputed in ${result.durationMs} ms`,
+          `${stats.recomputed} metrics recomputed, ${stats.cancelled} cancelled in ${result.durationMs} ms`,
       );
     }
     return result;
