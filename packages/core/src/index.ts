@@ -2,3 +2,5 @@
 export {};
 export * from './sla-clock/index.js';
 export * from './sla-lifecycle/index.js';
+export * from './email/index.js';
+export * from './queues.js';

@@ -1,0 +1,6 @@
+export * from './loop-safety.js';
+export * from './message-ids.js';
+export * from './reference-token.js';
+export * from './secret-box.js';
+export * from './subject.js';
+export * from './threading.js';
