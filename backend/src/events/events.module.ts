@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+// TEMPORARY (email branch): contract stub until the tickets helper's EventsModule lands on main.
+import { Global, Module } from '@nestjs/common';
+import { EventsService } from './events.service.js';
 
-// Placeholder until the events feature module lands.
-@Module({})
+@Global()
+@Module({ providers: [EventsService], exports: [EventsService] })
 export class EventsModule {}
