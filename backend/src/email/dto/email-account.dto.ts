@@ -74,10 +74,10 @@ export class CreateEmailAccountDto {
   @MaxLength(200)
   imapFolder?: string;
 
-  @ApiPropertyOptional({ default: 60, minimum: 10, maximum: 86400 })
+  @ApiPropertyOptional({ default: 60, minimum: 2, maximum: 86400 })
   @IsOptional()
   @IsInt()
-  @Min(10)
+  @Min(2)
   @Max(86400)
   pollIntervalSeconds?: number;
 
