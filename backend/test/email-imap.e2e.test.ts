@@ -43,7 +43,8 @@ async function imapClient(): Promise<ImapFlow> {
   return c;
 }
 
-const processed = () => t.prisma.emailMessage.findMany({ where: { accountId, direction: 'INBOUND' }, orderBy: { createdAt: 'asc' } });
+const processed = () =>
+  t.prisma.emailMessage.findMany({ where: { accountId, direction: 'INBOUND' }, orderBy: { createdAt: 'asc' } });
 
 describe('IMAP polling (dovecot)', { skip }, () => {
   const first = `<imap-first-${uid()}@customer.example>`;
@@ -58,19 +59,16 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     imap = await imapClient();
     await imap.mailboxCreate(FOLDER);
     const admin = await t.tokenFor(UserRole.ADMIN);
-    const res = await t.http
-      .post('/api/email/accounts')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({
-        address: ACCOUNT,
-        imapHost: '127.0.0.1',
-        imapPort: dovecot.port,
-        imapTls: false,
-        imapUser: dovecot.user,
-        imapPassword: dovecot.password,
-        imapFolder: FOLDER,
-        pollIntervalSeconds: 2,
-      });
+    const res = await t.http.post('/api/email/accounts').set('Authorization', `Bearer ${admin}`).send({
+      address: ACCOUNT,
+      imapHost: '127.0.0.1',
+      imapPort: dovecot.port,
+      imapTls: false,
+      imapUser: dovecot.user,
+      imapPassword: dovecot.password,
+      imapFolder: FOLDER,
+      pollIntervalSeconds: 2,
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     accountId = res.body.id;
     const test = await t.http.post(`/api/email/accounts/${accountId}/test`).set('Authorization', `Bearer ${admin}`);
@@ -81,7 +79,10 @@ describe('IMAP polling (dovecot)', { skip }, () => {
   after(async () => {
     await worker?.stop();
     for (const name of [EMAIL_OUTBOUND_QUEUE, EMAIL_INBOUND_QUEUE, EMAIL_INBOUND_PROCESS_QUEUE]) {
-      const q = new Queue(name, { connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' }, prefix: process.env.QUEUE_PREFIX });
+      const q = new Queue(name, {
+        connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+        prefix: process.env.QUEUE_PREFIX,
+      });
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
     }
@@ -92,8 +93,27 @@ describe('IMAP polling (dovecot)', { skip }, () => {
   });
 
   it('fetches new messages once and opens tickets (with attachments)', async () => {
-    await imap.append(FOLDER, await buildMessage({ from: customer, to: ACCOUNT, subject: 'Disk full', messageId: first, text: 'Server disk is full', attachments: [{ filename: 'df.txt', content: 'Filesystem 100%' }] }));
-    await imap.append(FOLDER, await buildMessage({ from: customer, to: ACCOUNT, subject: 'Mouse broken', messageId: second, text: 'Left button' }));
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Disk full',
+        messageId: first,
+        text: 'Server disk is full',
+        attachments: [{ filename: 'df.txt', content: 'Filesystem 100%' }],
+      }),
+    );
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Mouse broken',
+        messageId: second,
+        text: 'Left button',
+      }),
+    );
     worker = startWorker({
       DATABASE_URL: t.db.url,
       QUEUE_PREFIX: process.env.QUEUE_PREFIX!,
@@ -122,7 +142,17 @@ describe('IMAP polling (dovecot)', { skip }, () => {
 
   it('keeps polling without refetching; a reply lands on its ticket', async () => {
     const polledBefore = (await t.prisma.emailAccount.findUniqueOrThrow({ where: { id: accountId } })).lastPolledAt!;
-    await imap.append(FOLDER, await buildMessage({ from: customer, to: ACCOUNT, subject: 'Re: Disk full', inReplyTo: first, references: [first], text: 'Now it is at 99%' }));
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Re: Disk full',
+        inReplyTo: first,
+        references: [first],
+        text: 'Now it is at 99%',
+      }),
+    );
     const reply = await waitFor(
       async () => (await processed()).find((m) => m.type === 'REPLY'),
       30_000,
@@ -149,9 +179,31 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     // Recreating the folder gives it a new UIDVALIDITY and renumbers the messages from 1.
     await imap.mailboxDelete(FOLDER);
     await imap.mailboxCreate(FOLDER);
-    await imap.append(FOLDER, await buildMessage({ from: customer, to: ACCOUNT, subject: 'Disk full', messageId: first, text: 'Server disk is full' }));
-    await imap.append(FOLDER, await buildMessage({ from: customer, to: ACCOUNT, subject: 'Keyboard', messageId: `<imap-third-${uid()}@customer.example>`, text: 'Sticky keys' }));
-    await waitFor(async () => (await processed()).length === 4, 30_000, `the new message processed (worker: ${worker.output()})`);
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Disk full',
+        messageId: first,
+        text: 'Server disk is full',
+      }),
+    );
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Keyboard',
+        messageId: `<imap-third-${uid()}@customer.example>`,
+        text: 'Sticky keys',
+      }),
+    );
+    await waitFor(
+      async () => (await processed()).length === 4,
+      30_000,
+      `the new message processed (worker: ${worker.output()})`,
+    );
     const after = await t.prisma.emailAccount.findUniqueOrThrow({ where: { id: accountId } });
     assert.notEqual(after.imapUidValidity, before.imapUidValidity);
     assert.equal(after.imapLastUid, 2n);

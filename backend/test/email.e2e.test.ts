@@ -67,7 +67,10 @@ before(async () => {
 after(async () => {
   await worker?.stop();
   for (const name of [EMAIL_OUTBOUND_QUEUE, EMAIL_INBOUND_QUEUE]) {
-    const q = new Queue(name, { connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' }, prefix: process.env.QUEUE_PREFIX });
+    const q = new Queue(name, {
+      connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+      prefix: process.env.QUEUE_PREFIX,
+    });
     await q.obliterate({ force: true }).catch(() => undefined);
     await q.close();
   }
@@ -78,24 +81,21 @@ after(async () => {
 
 describe('email accounts', () => {
   it('admins create accounts; passwords are encrypted at rest and never returned', async () => {
-    const res = await t.http
-      .post('/api/email/accounts')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({
-        address: ACCOUNT.toUpperCase(),
-        displayName: 'Example Support',
-        imapHost: '127.0.0.1',
-        imapPort: 1,
-        imapTls: false,
-        imapUser: 'imap-user',
-        imapPassword: IMAP_PASS,
-        smtpHost: '127.0.0.1',
-        smtpPort: smtp.port,
-        smtpTls: false,
-        smtpUser: SMTP_AUTH.user,
-        smtpPassword: SMTP_AUTH.pass,
-        defaultPriority: 'HIGH',
-      });
+    const res = await t.http.post('/api/email/accounts').set('Authorization', `Bearer ${admin}`).send({
+      address: ACCOUNT.toUpperCase(),
+      displayName: 'Example Support',
+      imapHost: '127.0.0.1',
+      imapPort: 1,
+      imapTls: false,
+      imapUser: 'imap-user',
+      imapPassword: IMAP_PASS,
+      smtpHost: '127.0.0.1',
+      smtpPort: smtp.port,
+      smtpTls: false,
+      smtpUser: SMTP_AUTH.user,
+      smtpPassword: SMTP_AUTH.pass,
+      defaultPriority: 'HIGH',
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     accountId = res.body.id;
     assert.equal(res.body.address, ACCOUNT);
@@ -124,7 +124,10 @@ describe('email accounts', () => {
     assert.equal(bad.status, 400);
     const text = JSON.stringify(bad.body);
     for (const field of ['address', 'imapPort', 'bogus']) assert.ok(text.includes(field), `${field} in ${text}`);
-    const dup = await t.http.post('/api/email/accounts').set('Authorization', `Bearer ${admin}`).send({ address: ACCOUNT });
+    const dup = await t.http
+      .post('/api/email/accounts')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ address: ACCOUNT });
     assert.equal(dup.status, 409);
   });
 
@@ -136,13 +139,19 @@ describe('email accounts', () => {
     assert.equal(keep.status, 200);
     assert.equal(keep.body.displayName, 'Support Team');
     assert.equal(keep.body.hasImapPassword, true);
-    const other = await t.http.post('/api/email/accounts').set('Authorization', `Bearer ${admin}`).send({ address: `x-${uid()}@example.test`, smtpPassword: 'p' });
+    const other = await t.http
+      .post('/api/email/accounts')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ address: `x-${uid()}@example.test`, smtpPassword: 'p' });
     const cleared = await t.http
       .patch(`/api/email/accounts/${other.body.id}`)
       .set('Authorization', `Bearer ${admin}`)
       .send({ smtpPassword: null, isActive: false });
     assert.equal(cleared.body.hasSmtpPassword, false);
-    assert.equal((await t.http.delete(`/api/email/accounts/${other.body.id}`).set('Authorization', `Bearer ${admin}`)).status, 204);
+    assert.equal(
+      (await t.http.delete(`/api/email/accounts/${other.body.id}`).set('Authorization', `Bearer ${admin}`)).status,
+      204,
+    );
   });
 
   it('the connection test says which side failed and why', async () => {
@@ -157,7 +166,9 @@ describe('email accounts', () => {
   });
 
   it('rotates the inbound token: shown once, stored as SHA-256', async () => {
-    const res = await t.http.post(`/api/email/accounts/${accountId}/inbound-token`).set('Authorization', `Bearer ${admin}`);
+    const res = await t.http
+      .post(`/api/email/accounts/${accountId}/inbound-token`)
+      .set('Authorization', `Bearer ${admin}`);
     assert.equal(res.status, 200);
     inboundToken = res.body.token;
     assert.ok(inboundToken.length >= 40);
@@ -187,7 +198,9 @@ describe('inbound mail', () => {
     assert.equal(viaHeader.status, 401);
     const garbage = await post('this is not a mail message at all');
     assert.equal(garbage.status, 400, JSON.stringify(garbage.body));
-    const big = await post(await buildMessage({ from: customer, to: ACCOUNT, subject: 'big', text: 'x'.repeat(MAX_INBOUND + 10) }));
+    const big = await post(
+      await buildMessage({ from: customer, to: ACCOUNT, subject: 'big', text: 'x'.repeat(MAX_INBOUND + 10) }),
+    );
     assert.equal(big.status, 413);
   });
 
@@ -221,7 +234,10 @@ describe('inbound mail', () => {
     assert.equal(ticket.requester.name, 'Ann Customer');
     assert.equal(ticket.requester.passwordHash, null);
 
-    const msg = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id: res.body.emailMessageId }, include: { attachments: true, thread: true } });
+    const msg = await t.prisma.emailMessage.findUniqueOrThrow({
+      where: { id: res.body.emailMessageId },
+      include: { attachments: true, thread: true },
+    });
     assert.equal(msg.messageId, firstMessageId);
     assert.equal(msg.direction, 'INBOUND');
     assert.equal(msg.thread?.ticketId, ticketId);
@@ -236,13 +252,26 @@ describe('inbound mail', () => {
   });
 
   it('a duplicate Message-ID is ignored', async () => {
-    const raw = await buildMessage({ from: customer, to: ACCOUNT, subject: 'Printer on fire', messageId: firstMessageId, text: 'again' });
-    const before = await Promise.all([t.prisma.ticket.count(), t.prisma.emailMessage.count(), t.prisma.comment.count()]);
+    const raw = await buildMessage({
+      from: customer,
+      to: ACCOUNT,
+      subject: 'Printer on fire',
+      messageId: firstMessageId,
+      text: 'again',
+    });
+    const before = await Promise.all([
+      t.prisma.ticket.count(),
+      t.prisma.emailMessage.count(),
+      t.prisma.comment.count(),
+    ]);
     const res = await post(raw);
     assert.equal(res.status, 200);
     assert.equal(res.body.duplicate, true);
     assert.equal(res.body.ticketId, ticketId);
-    assert.deepEqual(await Promise.all([t.prisma.ticket.count(), t.prisma.emailMessage.count(), t.prisma.comment.count()]), before);
+    assert.deepEqual(
+      await Promise.all([t.prisma.ticket.count(), t.prisma.emailMessage.count(), t.prisma.comment.count()]),
+      before,
+    );
   });
 
   it('a reply (In-Reply-To) lands on the same ticket as a public comment', async () => {
@@ -259,7 +288,10 @@ describe('inbound mail', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.type, 'REPLY');
     assert.equal(res.body.ticketId, ticketId);
-    const comment = await t.prisma.comment.findUniqueOrThrow({ where: { id: res.body.commentId }, include: { author: true } });
+    const comment = await t.prisma.comment.findUniqueOrThrow({
+      where: { id: res.body.commentId },
+      include: { author: true },
+    });
     assert.equal(comment.ticketId, ticketId);
     assert.equal(comment.internal, false);
     assert.equal(comment.channel, 'EMAIL');
@@ -300,9 +332,14 @@ describe('inbound mail', () => {
     const sender = `flood-${uid()}@customer.example`;
     const results = [];
     for (let i = 0; i < 4; i++) {
-      results.push((await post(await buildMessage({ from: sender, to: ACCOUNT, subject: `spam ${i}`, text: 'x' }))).body);
+      results.push(
+        (await post(await buildMessage({ from: sender, to: ACCOUNT, subject: `spam ${i}`, text: 'x' }))).body,
+      );
     }
-    assert.deepEqual(results.map((r) => r.status), ['PROCESSED', 'PROCESSED', 'PROCESSED', 'FLAGGED']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['PROCESSED', 'PROCESSED', 'PROCESSED', 'FLAGGED'],
+    );
     assert.equal(results[3].flagReason, 'rate-limited');
     assert.equal(results[3].ticketId, null);
   });
@@ -313,7 +350,16 @@ describe('outbound replies (worker + SMTP)', () => {
 
   async function openTicket(from: string) {
     const messageId = `<open-${uid()}@customer.example>`;
-    const res = await post(await buildMessage({ from, to: ACCOUNT, subject: 'VPN down', messageId, references: [`<root-${uid()}@customer.example>`], text: 'VPN does not connect' }));
+    const res = await post(
+      await buildMessage({
+        from,
+        to: ACCOUNT,
+        subject: 'VPN down',
+        messageId,
+        references: [`<root-${uid()}@customer.example>`],
+        text: 'VPN does not connect',
+      }),
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return { ticketId: res.body.ticketId as string, number: res.body.ticketNumber as number, messageId };
   }
@@ -368,14 +414,34 @@ describe('outbound replies (worker + SMTP)', () => {
     assert.equal(mail.parsed.from?.value[0]?.name, 'Support Team');
     assert.match(mail.parsed.text ?? '', /restart the router/);
 
-    const list = await t.http.get(`/api/email/messages?ticketId=${opened.ticketId}`).set('Authorization', `Bearer ${agentToken}`);
+    const list = await t.http
+      .get(`/api/email/messages?ticketId=${opened.ticketId}`)
+      .set('Authorization', `Bearer ${agentToken}`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.items.map((m: { direction: string; status: string }) => `${m.direction}:${m.status}`), ['INBOUND:PROCESSED', 'OUTBOUND:SENT']);
+    assert.deepEqual(
+      list.body.items.map((m: { direction: string; status: string }) => `${m.direction}:${m.status}`),
+      ['INBOUND:PROCESSED', 'OUTBOUND:SENT'],
+    );
     const customerToken = await t.tokenFor(UserRole.CUSTOMER);
-    assert.equal((await t.http.get(`/api/email/messages?ticketId=${opened.ticketId}`).set('Authorization', `Bearer ${customerToken}`)).status, 403);
+    assert.equal(
+      (
+        await t.http
+          .get(`/api/email/messages?ticketId=${opened.ticketId}`)
+          .set('Authorization', `Bearer ${customerToken}`)
+      ).status,
+      403,
+    );
 
     // The customer's answer to our mail threads by its In-Reply-To.
-    const answer = await post(await buildMessage({ from: customer, to: ACCOUNT, subject: mail.parsed.subject, inReplyTo: sent.messageId, text: 'Done, works.' }));
+    const answer = await post(
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: mail.parsed.subject,
+        inReplyTo: sent.messageId,
+        text: 'Done, works.',
+      }),
+    );
     assert.equal(answer.body.ticketId, opened.ticketId);
   });
 
@@ -386,8 +452,16 @@ describe('outbound replies (worker + SMTP)', () => {
     const ids = await t.prisma.$transaction(async (tx) => {
       const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: opened.ticketId } });
       const note = await comments.addInTx(tx, ticket, { body: 'secret', internal: true }, agent);
-      const own = await comments.addInTx(tx, ticket, { body: 'me' }, { id: ticket.requesterId, role: UserRole.CUSTOMER });
-      return [await outbound.queueReplyForComment(tx, ticket.id, note.id), await outbound.queueReplyForComment(tx, ticket.id, own.id)];
+      const own = await comments.addInTx(
+        tx,
+        ticket,
+        { body: 'me' },
+        { id: ticket.requesterId, role: UserRole.CUSTOMER },
+      );
+      return [
+        await outbound.queueReplyForComment(tx, ticket.id, note.id),
+        await outbound.queueReplyForComment(tx, ticket.id, own.id),
+      ];
     });
     assert.deepEqual(ids, [null, null]);
   });

@@ -99,8 +99,10 @@ export class EmailAccountsService {
   private data(dto: UpdateEmailAccountDto): Prisma.EmailAccountUncheckedUpdateInput {
     const { imapPassword, smtpPassword, ...plain } = dto;
     const data: Prisma.EmailAccountUncheckedUpdateInput = { ...plain };
-    if (imapPassword !== undefined) data.imapPasswordEnc = imapPassword === null ? null : this.secrets.encrypt(imapPassword);
-    if (smtpPassword !== undefined) data.smtpPasswordEnc = smtpPassword === null ? null : this.secrets.encrypt(smtpPassword);
+    if (imapPassword !== undefined)
+      data.imapPasswordEnc = imapPassword === null ? null : this.secrets.encrypt(imapPassword);
+    if (smtpPassword !== undefined)
+      data.smtpPasswordEnc = smtpPassword === null ? null : this.secrets.encrypt(smtpPassword);
     return data;
   }
 }

@@ -37,7 +37,11 @@ export class EmailConnectionTester {
 
   async test(account: EmailAccount): Promise<ConnectionTestDto> {
     const [imap, smtp] = await Promise.all([this.checkImap(account), this.checkSmtp(account)]);
-    return { ok: (imap.ok || !imap.configured) && (smtp.ok || !smtp.configured) && (imap.configured || smtp.configured), imap, smtp };
+    return {
+      ok: (imap.ok || !imap.configured) && (smtp.ok || !smtp.configured) && (imap.configured || smtp.configured),
+      imap,
+      smtp,
+    };
   }
 
   private async timed(configured: boolean, run: () => Promise<void>): Promise<ConnectionCheckDto> {
@@ -66,11 +70,15 @@ export class EmailConnectionTester {
       });
       client.on('error', () => undefined); // reported through the rejected promise below
       try {
-        await within(ms, 'IMAP', (async () => {
-          await client.connect();
-          const box = await client.mailboxOpen(a.imapFolder, { readOnly: true });
-          if (!box) throw new Error(`folder ${a.imapFolder} cannot be opened`);
-        })());
+        await within(
+          ms,
+          'IMAP',
+          (async () => {
+            await client.connect();
+            const box = await client.mailboxOpen(a.imapFolder, { readOnly: true });
+            if (!box) throw new Error(`folder ${a.imapFolder} cannot be opened`);
+          })(),
+        );
       } finally {
         await client.logout().catch(() => client.close());
       }

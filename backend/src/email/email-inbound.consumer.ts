@@ -24,11 +24,15 @@ export class EmailInboundConsumer implements OnApplicationBootstrap, BeforeAppli
 
   onApplicationBootstrap(): void {
     if (!this.config.inboundConsumer) return;
-    this.worker = new Worker(EMAIL_INBOUND_PROCESS_QUEUE, (job: Job<ProcessRawJobData>) => this.processRaw(job.data.rawId), {
-      connection: { url: this.config.redisUrl },
-      prefix: this.config.queuePrefix,
-      concurrency: 1,
-    });
+    this.worker = new Worker(
+      EMAIL_INBOUND_PROCESS_QUEUE,
+      (job: Job<ProcessRawJobData>) => this.processRaw(job.data.rawId),
+      {
+        connection: { url: this.config.redisUrl },
+        prefix: this.config.queuePrefix,
+        concurrency: 1,
+      },
+    );
     this.worker.on('error', (err) => this.logger.warn(`inbound consumer: ${err.message}`));
   }
 
@@ -48,11 +52,17 @@ export class EmailInboundConsumer implements OnApplicationBootstrap, BeforeAppli
       const message = (err as Error).message ?? String(err);
       if (err instanceof UnparseableMessageError) {
         // Retrying cannot help; keep the row for inspection but stop processing it.
-        await this.prisma.emailInboundRaw.update({ where: { id: rawId }, data: { attempts: { increment: 1 }, lastError: message } });
+        await this.prisma.emailInboundRaw.update({
+          where: { id: rawId },
+          data: { attempts: { increment: 1 }, lastError: message },
+        });
         this.logger.warn(`staged message ${rawId} is not a mail message: ${message}`);
         return { rawId, skipped: 'unparseable' };
       }
-      await this.prisma.emailInboundRaw.update({ where: { id: rawId }, data: { attempts: { increment: 1 }, lastError: message } });
+      await this.prisma.emailInboundRaw.update({
+        where: { id: rawId },
+        data: { attempts: { increment: 1 }, lastError: message },
+      });
       throw err;
     }
   }

@@ -35,7 +35,8 @@ const RAW_TYPES = new Set(['message/rfc822', 'text/plain', 'application/octet-st
 /** Reads the request body up to `limit` bytes (the global JSON/urlencoded parsers leave these types alone). */
 async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeException(`Message larger than ${limit} bytes`);
+  if (Number.isFinite(declared) && declared > limit)
+    throw new PayloadTooLargeException(`Message larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -84,7 +85,8 @@ export class EmailInboundController {
     if (!account || !account.isActive) throw new UnauthorizedException('Unknown inbound token or inactive account');
 
     const type = (req.headers['content-type'] ?? 'message/rfc822').split(';')[0]!.trim().toLowerCase();
-    if (!RAW_TYPES.has(type)) throw new UnsupportedMediaTypeException('Send the raw message as message/rfc822 or text/plain');
+    if (!RAW_TYPES.has(type))
+      throw new UnsupportedMediaTypeException('Send the raw message as message/rfc822 or text/plain');
     const raw = await readRawBody(req, this.config.maxInboundBytes);
     if (raw.length === 0) throw new BadRequestException('Empty body: send the raw RFC 822 message');
     try {

@@ -109,7 +109,13 @@ export class EmailInboundService {
     account: EmailAccount,
     msg: InboundMessage,
     id: string,
-    files: { storagePath: string; fileName: string; contentType: string; sizeBytes: number; contentId: string | null }[],
+    files: {
+      storagePath: string;
+      fileName: string;
+      contentType: string;
+      sizeBytes: number;
+      contentId: string | null;
+    }[],
   ): Promise<InboundResultDto> {
     const now = new Date();
     let flag: LoopSafetyFlag | { type: 'NEW_TICKET'; reason: string } | null = classifyLoopSafety({
@@ -194,7 +200,15 @@ export class EmailInboundService {
         headers: keptHeaders(msg.headerValues),
         flagReason: flag?.reason ?? null,
         receivedAt: now,
-        attachments: { create: files.map(({ storagePath, fileName, contentType, sizeBytes, contentId }) => ({ storagePath, fileName, contentType, sizeBytes, contentId })) },
+        attachments: {
+          create: files.map(({ storagePath, fileName, contentType, sizeBytes, contentId }) => ({
+            storagePath,
+            fileName,
+            contentType,
+            sizeBytes,
+            contentId,
+          })),
+        },
       },
     });
     if (threadId) await tx.emailThread.update({ where: { id: threadId }, data: { lastMessageAt: now } });
@@ -205,7 +219,16 @@ export class EmailInboundService {
       payload: { accountId: account.id, ticketId, commentId, type, status, flagReason: flag?.reason ?? null },
     });
     if (flag) this.logger.log(`email ${msg.messageId} flagged: ${flag.reason}`);
-    return { duplicate: false, emailMessageId: id, status, type, ticketId, ticketNumber, commentId, flagReason: flag?.reason ?? null };
+    return {
+      duplicate: false,
+      emailMessageId: id,
+      status,
+      type,
+      ticketId,
+      ticketNumber,
+      commentId,
+      flagReason: flag?.reason ?? null,
+    };
   }
 
   private async decide(tx: Tx, accountId: string, msg: InboundMessage) {
@@ -251,7 +274,10 @@ export class EmailInboundService {
   }
 
   private async threadFor(tx: Tx, accountId: string, ticketId: string, subject: string): Promise<string> {
-    const thread = await tx.emailThread.findFirst({ where: { accountId, ticketId }, orderBy: { lastMessageAt: 'desc' } });
+    const thread = await tx.emailThread.findFirst({
+      where: { accountId, ticketId },
+      orderBy: { lastMessageAt: 'desc' },
+    });
     if (thread) return thread.id;
     return (await tx.emailThread.create({ data: { accountId, ticketId, subject } })).id;
   }

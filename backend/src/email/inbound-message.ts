@@ -53,7 +53,10 @@ function headerValues(parsed: ParsedMail): Record<string, string> {
   for (const { key, line } of parsed.headerLines) {
     if (key in out) continue;
     const colon = line.indexOf(':');
-    out[key.toLowerCase()] = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    out[key.toLowerCase()] = line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
   }
   return out;
 }

@@ -4,5 +4,9 @@ import { SlaModule } from '../sla/sla.module.js';
 import { CommentsService } from './comments.service.js';
 import { TicketsService } from './tickets.service.js';
 
-@Module({ imports: [SlaModule], providers: [TicketsService, CommentsService], exports: [TicketsService, CommentsService] })
+@Module({
+  imports: [SlaModule],
+  providers: [TicketsService, CommentsService],
+  exports: [TicketsService, CommentsService],
+})
 export class TicketsModule {}

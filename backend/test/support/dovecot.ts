@@ -48,7 +48,9 @@ export async function startDovecot(binary: string, user: string, password: strin
   // As root, Dovecot runs its login/internal processes as its own users and mail as "dovecot";
   // otherwise everything runs as the current user.
   const me = os.userInfo().username;
-  const mailIds = isRoot ? (ids('dovecot') ?? { uid: 65534, gid: 65534 }) : { uid: process.getuid!(), gid: process.getgid!() };
+  const mailIds = isRoot
+    ? (ids('dovecot') ?? { uid: 65534, gid: 65534 })
+    : { uid: process.getuid!(), gid: process.getgid!() };
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
   fs.chownSync(home, mailIds.uid, mailIds.gid);

@@ -43,7 +43,10 @@ export class EmailSenderService {
    */
   async sendReply(emailMessageId: string, isLastAttempt: boolean): Promise<SendOutcome> {
     const db = this.prisma.client;
-    const msg = await db.emailMessage.findUnique({ where: { id: emailMessageId }, include: { account: true, ticket: true } });
+    const msg = await db.emailMessage.findUnique({
+      where: { id: emailMessageId },
+      include: { account: true, ticket: true },
+    });
     if (!msg || msg.direction !== 'OUTBOUND') return 'missing';
     if (msg.status === 'SENT') return 'already-sent';
     await db.emailMessage.update({
@@ -86,7 +89,10 @@ export class EmailSenderService {
       if (!(transport instanceof Error)) transport.close();
     }
     await db.$transaction(async (tx) => {
-      await tx.emailMessage.update({ where: { id: msg.id }, data: { status: 'SENT', sentAt: new Date(), lastError: null } });
+      await tx.emailMessage.update({
+        where: { id: msg.id },
+        data: { status: 'SENT', sentAt: new Date(), lastError: null },
+      });
       await this.event(tx, 'EmailSent', msg.id, { ticketId: msg.ticketId, commentId: msg.commentId });
     });
     return 'sent';

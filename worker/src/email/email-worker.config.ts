@@ -24,7 +24,9 @@ function positive(value: string | undefined, fallback: number): number {
 export function loadEmailWorkerConfig(env: NodeJS.ProcessEnv = process.env): EmailWorkerConfig {
   const { key, isDevelopmentDefault } = resolveEmailSecretKey(env.EMAIL_SECRET_KEY);
   if (isDevelopmentDefault && env.NODE_ENV === 'production')
-    new Logger('EmailWorkerConfig').warn('EMAIL_SECRET_KEY is not set: using the development key. Set it in production!');
+    new Logger('EmailWorkerConfig').warn(
+      'EMAIL_SECRET_KEY is not set: using the development key. Set it in production!',
+    );
   return {
     secretKey: key,
     sendRetry: emailSendRetryPolicy(env),

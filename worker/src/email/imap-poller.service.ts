@@ -49,7 +49,10 @@ export class ImapPollerService {
       return result;
     } catch (err) {
       const message = `IMAP: ${(err as Error).message ?? String(err)}`.slice(0, 2000);
-      await db.emailAccount.update({ where: { id: accountId }, data: { lastPolledAt: new Date(), lastError: message } });
+      await db.emailAccount.update({
+        where: { id: accountId },
+        data: { lastPolledAt: new Date(), lastError: message },
+      });
       throw err;
     }
   }
@@ -85,7 +88,9 @@ export class ImapPollerService {
         const uidValidity = BigInt(box.uidValidity);
         const changed = account.imapUidValidity !== null && account.imapUidValidity !== uidValidity;
         if (changed)
-          this.logger.warn(`${account.address}: UIDVALIDITY changed ${account.imapUidValidity} → ${uidValidity}, refetching`);
+          this.logger.warn(
+            `${account.address}: UIDVALIDITY changed ${account.imapUidValidity} → ${uidValidity}, refetching`,
+          );
         let lastUid = !changed && account.imapLastUid !== null ? account.imapLastUid : 0n;
         // "n:*" always matches the highest UID, even below n: filter.
         const found = (await client.search({ uid: `${lastUid + 1n}:*` }, { uid: true })) || [];

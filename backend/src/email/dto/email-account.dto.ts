@@ -48,7 +48,10 @@ export class CreateEmailAccountDto {
   @Max(65535)
   imapPort?: number | null;
 
-  @ApiPropertyOptional({ description: 'Implicit TLS (port 993); false: plain connection upgraded with STARTTLS when offered', default: true })
+  @ApiPropertyOptional({
+    description: 'Implicit TLS (port 993); false: plain connection upgraded with STARTTLS when offered',
+    default: true,
+  })
   @IsOptional()
   @IsBoolean()
   imapTls?: boolean;
@@ -59,7 +62,11 @@ export class CreateEmailAccountDto {
   @MaxLength(254)
   imapUser?: string | null;
 
-  @ApiPropertyOptional({ description: 'Write-only: stored encrypted, never returned; null clears it', nullable: true, writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'Write-only: stored encrypted, never returned; null clears it',
+    nullable: true,
+    writeOnly: true,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -107,14 +114,22 @@ export class CreateEmailAccountDto {
   @MaxLength(254)
   smtpUser?: string | null;
 
-  @ApiPropertyOptional({ description: 'Write-only: stored encrypted, never returned; null clears it', nullable: true, writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'Write-only: stored encrypted, never returned; null clears it',
+    nullable: true,
+    writeOnly: true,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(1000)
   smtpPassword?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Workflow of tickets opened by mail (null: the default workflow)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Workflow of tickets opened by mail (null: the default workflow)',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()

@@ -36,8 +36,7 @@ export function classifyLoopSafety(input: LoopSafetyInput): LoopSafetyFlag | nul
 
   // Bounces first: a bounce is often also Auto-Submitted, and BOUNCE is the more useful label.
   if (BOUNCE_SENDER_RE.test(from)) return { type: 'BOUNCE', reason: `sender ${from.toLowerCase()}` };
-  if (contentType.startsWith('multipart/report'))
-    return { type: 'BOUNCE', reason: 'Content-Type multipart/report' };
+  if (contentType.startsWith('multipart/report')) return { type: 'BOUNCE', reason: 'Content-Type multipart/report' };
   if (returnPath !== null && /^<\s*>$/.test(returnPath)) return { type: 'BOUNCE', reason: 'empty Return-Path <>' };
   if (header(h, 'x-failed-recipients')) return { type: 'BOUNCE', reason: 'X-Failed-Recipients' };
 

@@ -3,7 +3,13 @@ export function parseMessageIdList(value: string | string[] | null | undefined):
   if (!value) return [];
   const text = Array.isArray(value) ? value.join(' ') : value;
   const ids = [...text.matchAll(/<([^<>\s]+)>/g)].map((m) => `<${m[1]}>`);
-  const found = ids.length > 0 ? ids : text.split(/[\s,]+/).filter((t) => t.includes('@')).map(normalizeMessageId);
+  const found =
+    ids.length > 0
+      ? ids
+      : text
+          .split(/[\s,]+/)
+          .filter((t) => t.includes('@'))
+          .map(normalizeMessageId);
   return [...new Set(found.filter(Boolean))];
 }
 

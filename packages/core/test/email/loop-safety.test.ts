@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyLoopSafety } from '../../src/index.js';
 
-const human = { headers: { 'content-type': 'text/plain; charset=utf-8' }, fromAddress: 'ann@example.com', subject: 'Printer' };
+const human = {
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  fromAddress: 'ann@example.com',
+  subject: 'Printer',
+};
 
 describe('loop safety', () => {
   it('lets an ordinary message through', () => {

@@ -89,10 +89,16 @@ describe('threading decision', () => {
 describe('quoted reply', () => {
   it('keeps only the new part of a reply', async () => {
     const { stripQuotedReply } = await import('../../src/index.js');
-    assert.equal(stripQuotedReply('Thanks, works now.\n\nOn Mon, 1 Jan 2024, Help <h@x> wrote:\n> old text'), 'Thanks, works now.');
+    assert.equal(
+      stripQuotedReply('Thanks, works now.\n\nOn Mon, 1 Jan 2024, Help <h@x> wrote:\n> old text'),
+      'Thanks, works now.',
+    );
     assert.equal(stripQuotedReply('Fine.\r\n\r\n> quoted\r\n> more\r\n'), 'Fine.');
     assert.equal(stripQuotedReply('Ok\n-----Original Message-----\nFrom: x'), 'Ok');
-    assert.equal(stripQuotedReply('Long line\nOn Tue, 2 Jan 2024 at 10:00, Support Team\n<s@x> wrote:\n> q'), 'Long line');
+    assert.equal(
+      stripQuotedReply('Long line\nOn Tue, 2 Jan 2024 at 10:00, Support Team\n<s@x> wrote:\n> q'),
+      'Long line',
+    );
     assert.equal(stripQuotedReply('> only a quote'), '> only a quote');
     assert.equal(stripQuotedReply('a > b\nkeeps inline >'), 'a > b\nkeeps inline >');
   });
