@@ -1,1 +1,2 @@
 export { databaseUrl, DEFAULT_DATABASE_URL } from './config.js';
+export * from './migrate/index.js';
