@@ -1,0 +1,2 @@
+export * from './types.js';
+export { compareSchemas, formatComparison, type CompareOptions } from './compare.js';
