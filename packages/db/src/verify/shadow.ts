@@ -40,6 +40,7 @@ export async function buildShadowSchema(url: string, migrations: LocalMigration[
           await client.query('ROLLBACK').catch(() => undefined);
           throw new Error(
             `Migration ${m.name} does not apply to an empty database, so the expected schema cannot be built: ${describePgError(err)}`,
+            { cause: err },
           );
         }
         const next = await readCatalog(client);
