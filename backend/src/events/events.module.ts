@@ -1,7 +1,9 @@
-// TEMPORARY (email branch): contract stub until the tickets helper's EventsModule lands on main.
 import { Global, Module } from '@nestjs/common';
+import { EventsController } from './events.controller.js';
+import { EventFeedService } from './event-feed.service.js';
 import { EventsService } from './events.service.js';
 
+/** Global: every feature appends its domain events through EventsService in its own transaction. */
 @Global()
-@Module({ providers: [EventsService], exports: [EventsService] })
+@Module({ controllers: [EventsController], providers: [EventsService, EventFeedService], exports: [EventsService] })
 export class EventsModule {}
