@@ -8,6 +8,7 @@ import { Queue } from 'bullmq';
 import { decryptSecret, EMAIL_INBOUND_QUEUE, EMAIL_OUTBOUND_QUEUE, resolveEmailSecretKey } from '@nixflow/core';
 import { UserRole } from '@nixflow/db/client';
 import { EmailOutboundService } from '../src/email/email-outbound.service.js';
+import { EmailQueuesService } from '../src/email/email-queues.service.js';
 import { CommentsService } from '../src/tickets/comments.service.js';
 import {
   buildMessage,
@@ -483,6 +484,21 @@ describe('outbound replies (worker + SMTP)', () => {
     assert.equal(viaApi.body.status, 'FAILED');
     assert.equal(viaApi.body.attempts, 3);
     assert.ok(await t.prisma.eventLog.findFirst({ where: { type: 'EmailFailed', aggregateId: id } }));
+  });
+
+  it('send-notification goes out through the first active SMTP account, marked Auto-Submitted', async () => {
+    const to = `watcher-${uid()}@example.test`;
+    await t.app
+      .get(EmailQueuesService)
+      .enqueueNotification({ to: [to], subject: 'SLA breached on #1', text: 'Details' });
+    const mail = await waitFor(
+      async () => smtp.received.find((m) => m.to.includes(to)),
+      20_000,
+      `the notification (worker output: ${worker!.output()})`,
+    );
+    assert.equal(mail.parsed.subject, 'SLA breached on #1');
+    assert.equal(mail.parsed.headers.get('auto-submitted'), 'auto-generated');
+    assert.equal(mail.parsed.from?.value[0]?.address, ACCOUNT);
   });
 
   it('a QUEUED message whose job was lost is picked up by the sweep', async () => {
