@@ -446,6 +446,33 @@ describe('outbound replies (worker + SMTP)', () => {
     assert.equal(answer.body.ticketId, opened.ticketId);
   });
 
+  it('a customer reply by mail restarts NEXT_RESPONSE (SLA hooks)', async () => {
+    await t.prisma.sLAPolicy.create({
+      data: {
+        name: `email-sla-${uid()}`,
+        conditions: { channels: ['EMAIL'] },
+        targets: { FIRST_RESPONSE: { HIGH: 60 }, NEXT_RESPONSE: { HIGH: 120 } },
+      },
+    });
+    const from = `erin-${uid()}@customer.example`;
+    const opened = await openTicket(from);
+    const id = await agentReply(opened.ticketId, 'Try again now?');
+    const out = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
+    const nextBefore = await t.prisma.sLAMetric.count({
+      where: { ticketId: opened.ticketId, type: 'NEXT_RESPONSE', status: 'ACTIVE' },
+    });
+    const answer = await post(
+      await buildMessage({ from, to: ACCOUNT, subject: out.subject, inReplyTo: out.messageId, text: 'Still broken.' }),
+    );
+    assert.equal(answer.body.type, 'REPLY');
+    const next = await t.prisma.sLAMetric.findMany({
+      where: { ticketId: opened.ticketId, type: 'NEXT_RESPONSE', status: 'ACTIVE' },
+    });
+    assert.equal(nextBefore, 0);
+    assert.equal(next.length, 1);
+    assert.equal(next[0]!.targetMinutes, 120);
+  });
+
   it('internal notes and customer comments are not mailed', async () => {
     const opened = await openTicket(`dora-${uid()}@customer.example`);
     const comments = t.app.get(CommentsService);
