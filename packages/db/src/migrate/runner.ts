@@ -69,8 +69,11 @@ async function runInTransaction(
 function failureText(m: LocalMigration, err: unknown): string {
   const position = Number((err as { position?: string }).position);
   const where =
-    Number.isFinite(position) && position > 0 ? ` (at line ${lineOf(m.script, position)} of ${m.file})` : '';
-  return `${describePgError(err)}${where}`;
+    Number.isFinite(position) && position > 0
+      ? ` (at line ${lineOf(m.script, position)} of ${m.file})`
+      : ` (in ${m.file})`;
+  const [first, ...rest] = describePgError(err).split('\n');
+  return [`${first}${where}`, ...rest].join('\n');
 }
 
 /** Applies one pending migration with Prisma's row lifecycle; throws MigrationBlockedError on failure. */
