@@ -73,7 +73,12 @@ describe('migrate --repair', () => {
 
     const repair = await runCli('migrate', ['--repair'], { url: db.url });
     assert.equal(repair.code, 0, repair.out);
-    for (const m of migrations) assert.match(repair.stdout, new RegExp(`re-ran\\s+${m.name}\\s+\\(\\d+ ms`));
+    for (const m of migrations) assert.match(repair.stdout, new RegExp(`re-ran\\s+${m.name}\\s+\\(\\d+ ms\\): `));
+    assert.match(repair.stdout, /re-ran\s+20240129000000_init .*: nothing was missing/);
+    assert.match(
+      repair.stdout,
+      /re-ran\s+20240130000000_add_sla_tables .*: restored table "SLABreach", table "SLAMetric", table "SLAPolicy"/,
+    );
     for (const t of SLA_TABLES) assert.ok(await tableExists(db.url, t), t);
     assert.deepEqual(await history(db.url), before);
     await assertExactSchema(db.url);

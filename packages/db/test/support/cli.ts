@@ -79,9 +79,7 @@ export const UNREACHABLE_URL = 'postgresql://postgres@127.0.0.1:1/x';
 export const tableExists = async (url: string, table: string): Promise<boolean> =>
   (await query(url, 'SELECT to_regclass($1) AS r', [`public."${table}"`])).rows[0].r !== null;
 
-export async function history(
-  url: string,
-): Promise<
+export async function history(url: string): Promise<
   {
     migration_name: string;
     checksum: string;
