@@ -5,6 +5,7 @@ import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { EventsModule } from './events/events.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { EmailModule } from './email/email.module.js';
 
 @Global()
 @Module({})
@@ -18,6 +19,7 @@ export class WorkerModule {
         PrismaModule,
         SlaModule,
         EventsModule,
+        EmailModule,
       ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }],
       exports: [WORKER_CONFIG],

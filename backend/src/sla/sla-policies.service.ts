@@ -3,6 +3,7 @@ import { Prisma, type SLAPolicy } from '@nixflow/db/client';
 import { validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
+import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
 import { SlaLifecycleService } from './sla-lifecycle.service.js';
@@ -51,21 +52,6 @@ export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
 /** Open metrics up to which a policy PATCH recomputes synchronously (see update()). */
 export const SYNC_RECOMPUTE_LIMIT = 200;
 
-/**
- * The worker consumes this event (recompute of open metrics). Written straight into "EventLog" with the
- * same shape as EventsService.append, inside the caller's transaction.
- */
-async function appendPolicyChanged(tx: Prisma.TransactionClient, policy: SLAPolicy): Promise<void> {
-  await tx.eventLog.create({
-    data: {
-      type: 'SLAPolicyChanged',
-      aggregateType: 'SLAPolicy',
-      aggregateId: policy.id,
-      payload: { policyId: policy.id, version: policy.version },
-    },
-  });
-}
-
 const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
 
 @Injectable()
@@ -73,6 +59,7 @@ export class SlaPoliciesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly lifecycle: SlaLifecycleService,
+    private readonly events: EventsService,
   ) {}
 
   async list(): Promise<SlaPolicyDto[]> {
@@ -112,7 +99,7 @@ export class SlaPoliciesService {
    * instead of holding one long transaction (and the PATCH) open. Either way metrics converge on the
    * new version: the worker only touches metrics still carrying an older one.
    */
-  async update(id: string, dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
+  async update(id: string, dto: UpdateSlaPolicyDto, actorId: string | null = null): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const row = await this.prisma.$transaction(async (tx) => {
       await this.find(tx, id);
@@ -127,7 +114,14 @@ export class SlaPoliciesService {
       if (dto.pauseStatuses !== undefined) data.pauseStatuses = dto.pauseStatuses;
       if (dto.warningThresholdPercent !== undefined) data.warningThresholdPercent = dto.warningThresholdPercent;
       const updated = await tx.sLAPolicy.update({ where: { id }, data });
-      await appendPolicyChanged(tx, updated);
+      // The worker's event consumer recomputes from this event (see above).
+      await this.events.append(tx, {
+        type: 'SLAPolicyChanged',
+        aggregateType: 'SLAPolicy',
+        aggregateId: updated.id,
+        actorId,
+        payload: { policyId: updated.id, version: updated.version },
+      });
       const open = await tx.sLAMetric.count({
         where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
       });

@@ -1,22 +1,12 @@
-/** BullMQ queue and job names shared by the backend (producers) and the worker (processors). */
+// BullMQ queue names shared by backend (producers) and worker (consumers).
 export const SLA_MONITOR_QUEUE = 'sla-monitor';
-export const EVENT_CONSUMER_QUEUE = 'event-consumer';
+/** Jobs `send-reply` { emailMessageId } and `send-notification` { to, subject, text, ticketId? }. */
 export const EMAIL_OUTBOUND_QUEUE = 'email-outbound';
-
-/** Jobs of EMAIL_OUTBOUND_QUEUE. */
-export const SEND_REPLY_JOB = 'send-reply';
-export const SEND_NOTIFICATION_JOB = 'send-notification';
-
-export interface SendReplyJobData {
-  emailMessageId: string;
-}
-
-export interface SendNotificationJobData {
-  to: string[];
-  subject: string;
-  text: string;
-  ticketId?: string;
-}
-
-/** Key prefix of every queue (env QUEUE_PREFIX). */
+/** Worker: one repeating `poll` job per active IMAP account (scheduler id `imap-poll-<accountId>`). */
+export const EMAIL_INBOUND_QUEUE = 'email-inbound';
+/** Backend: `process-raw` { rawId } turns a staged raw message into tickets/comments. */
+export const EMAIL_INBOUND_PROCESS_QUEUE = 'email-inbound-process';
+/** Worker: the repeating event-log consumer run (SLA notifications, policy recomputes). */
+export const EVENT_CONSUMER_QUEUE = 'event-consumer';
+/** Key prefix of every queue when env QUEUE_PREFIX is unset. */
 export const DEFAULT_QUEUE_PREFIX = 'nixflow';
