@@ -61,19 +61,22 @@ after(async () => {
   await db?.drop();
 });
 
-/** Applies the core planner to a ticket the way the API's SlaLifecycleService does (status-guarded). */
+/** Applies the core planner the way the API's SlaLifecycleService does: metrics locked, updates status-guarded. */
 async function applyEvent(ticket: Ticket, event: SlaEvent, now: Date): Promise<void> {
-  const rows = await prisma.sLAMetric.findMany({ where: { ticketId: ticket.id } });
-  const metrics: SlaMetricState[] = rows.map(toState);
-  for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
-    if (op.op === 'create') {
-      const { op: _op, ...data } = op;
-      await prisma.sLAMetric.create({ data: { ...data, ticketId: ticket.id } });
-    } else {
-      const seen = metrics.find((m) => m.id === op.id)!;
-      await prisma.sLAMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid FOR UPDATE`;
+    const rows = await tx.sLAMetric.findMany({ where: { ticketId: ticket.id } });
+    const metrics: SlaMetricState[] = rows.map(toState);
+    for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
+      if (op.op === 'create') {
+        const { op: _op, ...data } = op;
+        await tx.sLAMetric.create({ data: { ...data, ticketId: ticket.id } });
+      } else {
+        const seen = metrics.find((m) => m.id === op.id)!;
+        await tx.sLAMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
+      }
     }
-  }
+  });
 }
 
 /** A ticket whose 1-minute first-response clock started `agoMs` ago (no fake clock: the start is back-dated). */

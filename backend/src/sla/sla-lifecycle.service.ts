@@ -156,7 +156,13 @@ export class SlaLifecycleService {
     return changed;
   }
 
+  /**
+   * The ticket's metrics, locked for the rest of the transaction. Without the lock the worker could move
+   * a metric ACTIVE → AT_RISK between this read and the status-guarded update, and e.g. an agent reply
+   * in time would silently not complete FIRST_RESPONSE (then breach). The sweep skips locked rows.
+   */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
+    await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
     const rows = await tx.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     return rows.map(toState);
   }
