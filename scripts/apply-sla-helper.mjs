@@ -9,7 +9,14 @@ import path from 'node:path';
 
 const [command, raw] = process.argv.slice(2);
 const root = path.resolve(import.meta.dirname, '..');
-const PRISMA_ONLY_PARAMS = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'socket_timeout', 'statement_cache_size'];
+const PRISMA_ONLY_PARAMS = [
+  'schema',
+  'connection_limit',
+  'pool_timeout',
+  'pgbouncer',
+  'socket_timeout',
+  'statement_cache_size',
+];
 
 function convertUrl(mode, value) {
   let url;

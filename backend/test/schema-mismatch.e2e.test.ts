@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -75,7 +76,10 @@ describe('schema mismatch: the API on a database behind the code', () => {
       const res = await t.http.get(route).set('Authorization', `Bearer ${token}`);
       assert.equal(res.status, 503, `${route}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.message, MIGRATIONS_MESSAGE);
-      assert.equal(res.body.message, 'Database migrations not applied: run npm run db:migrate (or ./apply_sla_migration.sh)');
+      assert.equal(
+        res.body.message,
+        'Database migrations not applied: run npm run db:migrate (or ./apply_sla_migration.sh)',
+      );
     }
     const policy = await t.http.get('/api/sla/policies').set('Authorization', `Bearer ${token}`);
     assert.equal(policy.body.detail, 'SLAPolicy');
@@ -91,6 +95,16 @@ describe('schema mismatch: the API on a database behind the code', () => {
     const users = await t.http.get('/api/users').set('Authorization', `Bearer ${token}`);
     assert.equal(users.status, 200, JSON.stringify(users.body));
     assert.equal((await t.http.get('/api/health')).status, 200);
+  });
+
+  it('recovers without a restart once the migration is re-applied', async () => {
+    const migrations = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+    const script = fs.readFileSync(path.join(migrations, '20240130000000_add_sla_tables/migration.sql'), 'utf8');
+    await sql(t.db.url, script);
+    const res = await t.http.get('/api/sla/policies').set('Authorization', `Bearer ${token}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const ready = await t.http.get('/api/health/ready');
+    assert.equal(ready.status, 200, JSON.stringify(ready.body));
   });
 
   it('reports a failed migration with the way out', async () => {

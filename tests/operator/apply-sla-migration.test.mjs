@@ -26,12 +26,16 @@ async function database(migrated) {
 
 /** Runs the real script; `--no-backup` unless `backup: true`. */
 function runScript(url, args = [], { backup = false, env = {} } = {}) {
-  const res = spawnSync('bash', [path.join(root, 'apply_sla_migration.sh'), ...(backup ? [] : ['--no-backup']), ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, NIXFLOW_QUIET: '', ...env },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const res = spawnSync(
+    'bash',
+    [path.join(root, 'apply_sla_migration.sh'), ...(backup ? [] : ['--no-backup']), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, NIXFLOW_QUIET: '', ...env },
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   return { code: res.status, out: `${res.stdout}${res.stderr}` };
 }
 
@@ -59,7 +63,10 @@ async function fullDump(url) {
     const rows = await query(url, `SELECT to_jsonb(x)::text AS row FROM "${t}" x ORDER BY 1`);
     dump[t] = rows.rows.map((r) => r.row);
   }
-  const seqs = await query(url, `SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`);
+  const seqs = await query(
+    url,
+    `SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`,
+  );
   dump['(sequences)'] = seqs.rows.map((r) => `${r.sequencename}=${r.last_value}`);
   return dump;
 }
@@ -196,11 +203,9 @@ describe('apply_sla_migration.sh', () => {
   test('a failed migration in the history blocks the run with exit 3 and the way out, which works', async () => {
     const db = await database(true);
     const name = '20240201000000_add_notifications_and_consumers';
-    await query(
-      db.url,
-      `UPDATE "_prisma_migrations" SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`,
-      [name],
-    );
+    await query(db.url, `UPDATE "_prisma_migrations" SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`, [
+      name,
+    ]);
     const res = runScript(db.url);
     assert.equal(res.code, 3, res.out);
     assert.match(res.out, /P3009/);
@@ -257,9 +262,13 @@ describe('apply_sla_migration.sh', () => {
     await query(db.url, 'DROP TABLE "SLABreach", "SLAMetric", "SLAPolicy" CASCADE');
     // A pg_dump that fails (as a client older than the server does).
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nixflow-fake-pgdump-'));
-    fs.writeFileSync(path.join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump: error: server version mismatch" >&2\nexit 1\n', {
-      mode: 0o755,
-    });
+    fs.writeFileSync(
+      path.join(bin, 'pg_dump'),
+      '#!/bin/sh\necho "pg_dump: error: server version mismatch" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
     try {
       const res = runScript(db.url, [], { backup: true, env: { PATH: `${bin}:${process.env.PATH}` } });
       assert.equal(res.code, 5, res.out);
@@ -318,7 +327,9 @@ describe('apply_sla_migration.bat parity', () => {
   });
 
   test('the same --help text', () => {
-    const shHelp = spawnSync('bash', [path.join(root, 'apply_sla_migration.sh'), '--help'], { encoding: 'utf8' }).stdout;
+    const shHelp = spawnSync('bash', [path.join(root, 'apply_sla_migration.sh'), '--help'], {
+      encoding: 'utf8',
+    }).stdout;
     const block = /^:help\n([\s\S]*?)\nexit \/b 0/m.exec(bat)[1];
     const batHelp = block
       .split('\n')

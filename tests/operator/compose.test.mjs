@@ -40,7 +40,10 @@ function serviceBlock(yaml, name) {
 
 describe('docker-compose.yml', { skip: cli ? false : 'no docker compose / docker-compose client here' }, () => {
   test('is valid (docker compose config -q)', () => {
-    const res = spawnSync(cli[0], [...cli.slice(1), '-f', composeFile, 'config', '-q'], { cwd: root, encoding: 'utf8' });
+    const res = spawnSync(cli[0], [...cli.slice(1), '-f', composeFile, 'config', '-q'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(res.status, 0, res.stderr);
   });
 

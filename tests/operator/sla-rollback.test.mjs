@@ -68,7 +68,10 @@ async function seed(url) {
   await query(url, `INSERT INTO "Comment" ("ticketId", "authorId", body) SELECT id, $1, 'c' FROM "Ticket"`, [user]);
   await query(url, `INSERT INTO "Notification" ("userId", type, title) VALUES ($1, 'x', 'kept')`, [user]);
   await query(url, `INSERT INTO "SLAPolicy" (name, targets) VALUES ('Gold', '{}')`);
-  await query(url, `INSERT INTO "EventLog" (type, "aggregateType", "aggregateId") VALUES ('TicketCreated', 'Ticket', '1')`);
+  await query(
+    url,
+    `INSERT INTO "EventLog" (type, "aggregateType", "aggregateId") VALUES ('TicketCreated', 'Ticket', '1')`,
+  );
 }
 
 describe('rollback.sql (20240130000000_add_sla_tables)', () => {
@@ -93,7 +96,8 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
 
     const present = await tables(db.url);
     for (const t of MIGRATION_TABLES) assert.ok(!present.includes(t), `${t} dropped`);
-    for (const t of [...INIT_TABLES, ...LATER_TABLES]) assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
+    for (const t of [...INIT_TABLES, ...LATER_TABLES])
+      assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
     const formId = await query(
       db.url,
       `SELECT 1 FROM information_schema.columns WHERE table_name = 'Ticket' AND column_name = 'formId'`,
@@ -114,7 +118,8 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
     const verify = cli(db.url, 'verify');
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     for (const t of MIGRATION_TABLES) assert.ok((await tables(db.url)).includes(t), `${t} is back`);
-    for (const t of [...INIT_TABLES, ...LATER_TABLES]) assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
+    for (const t of [...INIT_TABLES, ...LATER_TABLES])
+      assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
   });
 });
 
