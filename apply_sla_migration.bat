@@ -80,13 +80,20 @@ if "!VERIFY!"=="2" (
   echo [2/9] The database is unreachable: check that it is running and that the URL, user and password are right.
   exit /b 2
 )
-if "%CHECK%"=="0" goto step3
+if "%CHECK%"=="0" goto step2_report
 if "!VERIFY!"=="0" (
   echo [2/9] Dry run: nothing is missing.
   exit /b 0
 )
 echo [2/9] Dry run: the objects listed above are missing. Run without --check to repair them.
 exit /b 4
+
+:step2_report
+if "!VERIFY!"=="0" (
+  echo [2/9] Nothing is missing; the next steps confirm that the history is complete.
+) else (
+  echo [2/9] The objects listed above are missing: step 5 adds them.
+)
 
 REM Step 3: back up.
 :step3

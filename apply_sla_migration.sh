@@ -97,6 +97,8 @@ if [ "$CHECK" -eq 1 ]; then
   say 2/9 "Dry run: the objects listed above are missing. Run without --check to repair them."
   exit 4
 fi
+if [ "$VERIFY" -eq 0 ]; then say 2/9 "Nothing is missing; the next steps confirm that the history is complete."
+else say 2/9 "The objects listed above are missing: step 5 adds them."; fi
 
 # Step 3: back up.
 BACKUP_FILE=""
