@@ -34,15 +34,21 @@ exit /b 0
 
 :parsed
 set "COMPOSE="
-docker compose version >nul 2>&1 && set "COMPOSE=docker compose"
-if not defined COMPOSE (where docker-compose >nul 2>&1 && set "COMPOSE=docker-compose")
+docker compose version >nul 2>&1
+if not errorlevel 1 set "COMPOSE=docker compose"
+if defined COMPOSE goto compose_known
+docker-compose version >nul 2>&1
+if not errorlevel 1 set "COMPOSE=docker-compose"
+:compose_known
 set "STOPPED="
 
 REM Step 1: find the database.
 set "MODE="
 if defined DATABASE_URL goto use_url
 call :running_services
-if not "!RUNNING: db =!"=="!RUNNING!" (
+set "HAS_DB="
+for %%s in (!RUNNING!) do if "%%s"=="db" set "HAS_DB=1"
+if defined HAS_DB (
   set "MODE=compose"
   echo [1/9] DATABASE_URL is not set; using the docker compose service 'db'.
   set "RESOLVE=%COMPOSE% run --rm backend node packages/db/dist/src/cli/migrate.js --resolve-rolled-back <name>"
@@ -55,14 +61,13 @@ exit /b 2
 :use_url
 set "MODE=local"
 set "RESOLVE=npm run db:migrate -- --resolve-rolled-back <name>"
-where node >nul 2>&1
+node --version >nul 2>&1
 if errorlevel 1 (
   echo [1/9] Node.js not found: install Node.js 20 or later, or run the stack under docker compose.
   exit /b 1
 )
-set "SHOWN_URL="
-for /f "usebackq delims=" %%u in (`node scripts\apply-sla-helper.mjs redact "!DATABASE_URL!"`) do set "SHOWN_URL=%%u"
-echo [1/9] Using DATABASE_URL: !SHOWN_URL!
+REM The helper reads DATABASE_URL from the environment: ! and % in passwords never meet cmd parsing.
+node scripts/apply-sla-helper.mjs show-url
 if exist packages\db\dist\src\cli\verify.js goto step2
 echo [1/9] Building the tools first (npm run build) ...
 call node scripts\ensure-install.mjs >nul
@@ -79,6 +84,10 @@ set "VERIFY=!ERRORLEVEL!"
 if "!VERIFY!"=="2" (
   echo [2/9] The database is unreachable: check that it is running and that the URL, user and password are right.
   exit /b 2
+)
+if not "!VERIFY!"=="0" if not "!VERIFY!"=="1" (
+  echo [2/9] db:verify could not run ^(exit !VERIFY!^): see the error above.
+  exit /b 1
 )
 if "%CHECK%"=="0" goto step2_report
 if "!VERIFY!"=="0" (
@@ -109,16 +118,13 @@ if not defined STAMP set "STAMP=%RANDOM%%RANDOM%"
 set "BACKUP_FILE=backups\nixflow-!STAMP!.sql"
 echo [3/9] Backing up to !BACKUP_FILE! ...
 if "%MODE%"=="compose" goto backup_compose
-where pg_dump >nul 2>&1
-if errorlevel 1 (
-  echo [3/9] pg_dump not found: install the PostgreSQL client tools ^(the server's major version or newer^), or pass --no-backup.
-  exit /b 5
-)
-set "LIBPQ_URL="
-for /f "usebackq delims=" %%u in (`node scripts\apply-sla-helper.mjs libpq "!DATABASE_URL!"`) do set "LIBPQ_URL=%%u"
-pg_dump --no-owner --no-privileges "!LIBPQ_URL!" > "!BACKUP_FILE!"
+REM (forward slashes: node takes them on Windows too)
+node scripts/apply-sla-helper.mjs pg-dump "backups/nixflow-!STAMP!.sql"
 set "DUMP=!ERRORLEVEL!"
-goto backup_check
+if not "!DUMP!"=="127" goto backup_check
+if exist "!BACKUP_FILE!" del /q "!BACKUP_FILE!"
+echo [3/9] pg_dump not found: install the PostgreSQL client tools (the server's major version or newer), or pass --no-backup.
+exit /b 5
 :backup_compose
 %COMPOSE% exec -T db sh -c "pg_dump --no-owner --no-privileges -U $POSTGRES_USER $POSTGRES_DB" > "!BACKUP_FILE!"
 set "DUMP=!ERRORLEVEL!"
@@ -147,9 +153,10 @@ goto step5
 :step4_stop
 call :running_services
 set "TO_STOP="
-if not "!RUNNING: backend =!"=="!RUNNING!" set "TO_STOP=backend"
-if not "!RUNNING: worker =!"=="!RUNNING!" set "TO_STOP=!TO_STOP! worker"
-if defined TO_STOP if "!TO_STOP:~0,1!"==" " set "TO_STOP=!TO_STOP:~1!"
+for %%s in (!RUNNING!) do (
+  if "%%s"=="backend" call :add_to_stop backend
+  if "%%s"=="worker" call :add_to_stop worker
+)
 if defined TO_STOP goto step4_stopping
 echo [4/9] backend and worker are not running: nothing to stop.
 goto step5
@@ -182,7 +189,7 @@ REM Step 7: regenerate the Prisma client where the source tree is present and it
 if not "%MODE%"=="local" goto no_source
 if not exist backend\prisma\schema.prisma goto no_source
 if not exist node_modules\prisma goto no_source
-node scripts\apply-sla-helper.mjs client-stale
+node scripts/apply-sla-helper.mjs client-stale
 if not errorlevel 1 goto regenerate
 echo [7/9] The Prisma client is up to date with schema.prisma.
 goto step8
@@ -225,7 +232,7 @@ exit /b 0
 REM Runs one of the database CLIs (packages/db) on this machine, or in the backend image under compose.
 :db_cli
 if "%MODE%"=="compose" goto db_cli_compose
-node "packages\db\dist\src\cli\%~1.js" %2 %3
+node packages/db/dist/src/cli/%~1.js %2 %3
 exit /b !ERRORLEVEL!
 :db_cli_compose
 %COMPOSE% run --rm --no-deps -T backend node packages/db/dist/src/cli/%~1.js %2 %3
@@ -239,9 +246,13 @@ echo [8/9] Restarting !STOPPED! ...
 set "STOPPED="
 exit /b 0
 
-REM Sets RUNNING to " svc1 svc2 " (the compose services that run), or " " without compose.
+REM Sets RUNNING to the compose services that run, separated by spaces (empty without compose).
 :running_services
-set "RUNNING= "
+set "RUNNING="
 if not defined COMPOSE exit /b 0
-for /f "delims=" %%s in ('%COMPOSE% ps --services --filter status^=running 2^>nul') do set "RUNNING=!RUNNING!%%s "
+for /f "delims=" %%s in ('%COMPOSE% ps --services --filter status^=running 2^>nul') do set "RUNNING=!RUNNING! %%s"
+exit /b 0
+
+:add_to_stop
+if defined TO_STOP (set "TO_STOP=!TO_STOP! %~1") else (set "TO_STOP=%~1")
 exit /b 0

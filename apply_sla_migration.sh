@@ -52,8 +52,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
     say 1/9 "Node.js not found: install Node.js 20 or later, or run the stack under docker compose."
     exit 1
   fi
-  SHOWN_URL="$(node scripts/apply-sla-helper.mjs redact "$DATABASE_URL")"
-  say 1/9 "Using DATABASE_URL: $SHOWN_URL"
+  node scripts/apply-sla-helper.mjs show-url
   if [ ! -f packages/db/dist/src/cli/verify.js ]; then
     say 1/9 "Building the tools first (npm run build) ..."
     (node scripts/ensure-install.mjs && npm run build --silent) >/dev/null
@@ -92,6 +91,10 @@ if [ "$VERIFY" -eq 2 ]; then
   say 2/9 "The database is unreachable: check that it is running and that the URL, user and password are right."
   exit 2
 fi
+if [ "$VERIFY" -ne 0 ] && [ "$VERIFY" -ne 1 ]; then
+  say 2/9 "db:verify could not run (exit $VERIFY): see the error above."
+  exit 1
+fi
 if [ "$CHECK" -eq 1 ]; then
   if [ "$VERIFY" -eq 0 ]; then say 2/9 "Dry run: nothing is missing."; exit 0; fi
   say 2/9 "Dry run: the objects listed above are missing. Run without --check to repair them."
@@ -107,13 +110,13 @@ if [ "$BACKUP" -eq 1 ]; then
   BACKUP_FILE="backups/nixflow-$(date -u +%Y%m%dT%H%M%SZ).sql"
   say 3/9 "Backing up to $BACKUP_FILE ..."
   if [ "$MODE" = local ]; then
-    if ! command -v pg_dump >/dev/null 2>&1; then
+    node scripts/apply-sla-helper.mjs pg-dump "$BACKUP_FILE"
+    DUMP=$?
+    if [ "$DUMP" -eq 127 ]; then
+      rm -f "$BACKUP_FILE"
       say 3/9 "pg_dump not found: install the PostgreSQL client tools (the server's major version or newer), or pass --no-backup."
       exit 5
     fi
-    LIBPQ_URL="$(node scripts/apply-sla-helper.mjs libpq "$DATABASE_URL")"
-    pg_dump --no-owner --no-privileges "$LIBPQ_URL" >"$BACKUP_FILE"
-    DUMP=$?
   else
     compose exec -T db sh -c 'pg_dump --no-owner --no-privileges -U "$POSTGRES_USER" "$POSTGRES_DB"' >"$BACKUP_FILE"
     DUMP=$?
