@@ -30,7 +30,13 @@ COMPOSE=""
 if docker compose version >/dev/null 2>&1; then COMPOSE="docker compose"
 elif command -v docker-compose >/dev/null 2>&1; then COMPOSE="docker-compose"; fi
 compose() { $COMPOSE "$@"; }
-running_services() { [ -n "$COMPOSE" ] && compose ps --services --filter status=running 2>/dev/null; }
+# The compose services that run, as " svc1 svc2 " (a string, not a pipe: grep -q under pipefail can
+# fail with SIGPIPE when it stops reading early).
+running_services() {
+  local list=""
+  [ -n "$COMPOSE" ] && list="$(compose ps --services --filter status=running 2>/dev/null)"
+  echo " $(echo $list) "
+}
 
 # Services stopped in step 4 are started again whatever happens next (error, Ctrl-C).
 STOPPED=""
@@ -61,7 +67,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
       exit 1
     fi
   fi
-elif running_services | grep -qx db; then
+elif [[ "$(running_services)" == *" db "* ]]; then
   MODE=compose
   say 1/9 "DATABASE_URL is not set; using the docker compose service 'db'."
 else
@@ -139,7 +145,10 @@ if [ "$MODE" != compose ]; then
 elif [ "$STOP" -eq 0 ]; then
   say 4/9 "Not stopping services (--no-stop)."
 else
-  TO_STOP="$(running_services | grep -xE 'backend|worker' | tr '\n' ' ' | sed 's/ $//')"
+  TO_STOP=""
+  for svc in $(running_services); do
+    case "$svc" in backend | worker) TO_STOP="${TO_STOP:+$TO_STOP }$svc" ;; esac
+  done
   if [ -z "$TO_STOP" ]; then
     say 4/9 "backend and worker are not running: nothing to stop."
   else
