@@ -46,13 +46,28 @@ describe('SLA_MIGRATION_README.md', () => {
     assert.equal(roll.status, 0, roll.stderr);
     assert.equal(cli(db.url, 'status').status, 1, 'the migration is pending now');
 
-    const script = block.text.replace(/^export DATABASE_URL=.*$/m, `export DATABASE_URL='${db.url}'`);
-    const before = new Set(fs.readdirSync(root));
-    const res = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, encoding: 'utf8' });
-    for (const f of fs.readdirSync(root))
-      if (!before.has(f) && /^backup-.*\.sql$/.test(f)) fs.rmSync(path.join(root, f));
-    assert.equal(res.status, 0, res.stdout + res.stderr);
-    assert.doesNotMatch(res.stdout, /\|\s*missing/, res.stdout);
+    // rollback.sql also rolled back the later migrations that depend on it: "apply the other
+    // migrations the same way, in the order of their folder names".
+    const recorded = (await query(db.url, 'SELECT migration_name FROM "_prisma_migrations"')).rows.map(
+      (r) => r.migration_name,
+    );
+    const toApply = fs
+      .readdirSync(path.join(root, 'backend/prisma/migrations'))
+      .filter((m) => /^\d/.test(m) && !recorded.includes(m))
+      .sort();
+    assert.ok(toApply.includes('20240130000000_add_sla_tables'), toApply.join());
+    for (const name of toApply) {
+      const script = block.text
+        .replace(/^export DATABASE_URL=.*$/m, `export DATABASE_URL='${db.url}'`)
+        .replaceAll('20240130000000_add_sla_tables', name)
+        .replace(/^psql .*validation\.sql.*$/m, (line) => (name === '20240130000000_add_sla_tables' ? line : ''));
+      const before = new Set(fs.readdirSync(root));
+      const res = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, encoding: 'utf8' });
+      for (const f of fs.readdirSync(root))
+        if (!before.has(f) && /^backup-.*\.sql$/.test(f)) fs.rmSync(path.join(root, f));
+      assert.equal(res.status, 0, `${name}: ${res.stdout}${res.stderr}`);
+      assert.doesNotMatch(res.stdout, /\|\s*missing/, res.stdout);
+    }
 
     const status = cli(db.url, 'status');
     assert.equal(status.status, 0, `up to date, checksum not "modified":\n${status.stdout}${status.stderr}`);

@@ -7,7 +7,9 @@
 --   * every custom form, form field, submission and submission attachment record;
 --   * every email account (with its stored credentials), thread, message and attachment record;
 --   * the whole event log (EventLog);
---   * the link from tickets to the form they came from (column Ticket."formId").
+--   * the link from tickets to the form they came from (column Ticket."formId");
+--   * every raw inbound email waiting to be processed (EmailInboundRaw): the later migration
+--     20240202000100_email_inbound_staging references EmailAccount, so it is rolled back first.
 -- Tickets, users, workflows, stages, comments, history and watchers (migration 20240129000000_init)
 -- and notifications (20240201000000_add_notifications_and_consumers) are NOT touched. Files on disk
 -- (attachments) are not touched. There is no undo except a backup: take one first and stop the
@@ -22,15 +24,16 @@
 -- Without -v confirm_data_loss=yes it refuses and changes nothing. Do not add -1: the script has
 -- its own BEGIN/COMMIT.
 --
--- It drops only this migration's objects, by name, without CASCADE: if a later migration made
--- something depend on them, the DROP fails with "cannot drop ... because other objects depend on
--- it", nothing is changed, and that later migration must be rolled back first. (Of the migrations
--- in this repository, 20240201000000_add_notifications_and_consumers references only "User" and
--- "Ticket", so it does not depend on this one and stays applied.) The pg_trgm extension this
--- migration enables is left in place: it holds no data and other objects may use it.
+-- Reverse order: first the later migrations that depend on this one's objects (listed below),
+-- then this migration's own objects, each by name and without CASCADE. If a migration added after
+-- this file was written makes something else depend on them, the DROP fails with "cannot drop ...
+-- because other objects depend on it", nothing is changed, and that migration must be rolled back
+-- first. 20240201000000_add_notifications_and_consumers references only "User" and "Ticket": it does
+-- not depend on this one and stays applied. The pg_trgm extension this migration enables is left in
+-- place: it holds no data and other objects may use it.
 --
--- Afterwards `npm run db:migrate` (or ./apply_sla_migration.sh) applies the migration again, with
--- empty tables: the script also deletes the migration's row in "_prisma_migrations".
+-- Afterwards ./apply_sla_migration.sh (or npm run db:migrate -- --repair) applies the migrations
+-- again, with empty tables: this script also deletes their rows in "_prisma_migrations".
 
 \if :{?confirm_data_loss}
 \else
@@ -44,6 +47,11 @@ BEGIN;
 -- Do not wait forever behind a running backend; fail instead (nothing changed).
 SET LOCAL lock_timeout = '10s';
 
+-- 20240202000100_email_inbound_staging (its table references "EmailAccount").
+DROP TABLE IF EXISTS "EmailInboundRaw";
+DELETE FROM "_prisma_migrations" WHERE migration_name = '20240202000100_email_inbound_staging';
+
+-- 20240130000000_add_sla_tables.
 ALTER TABLE IF EXISTS "Ticket" DROP CONSTRAINT IF EXISTS "Ticket_formId_fkey";
 ALTER TABLE IF EXISTS "Ticket" DROP COLUMN IF EXISTS "formId";
 
@@ -63,4 +71,4 @@ DROP TYPE IF EXISTS
 DELETE FROM "_prisma_migrations" WHERE migration_name = '20240130000000_add_sla_tables';
 
 COMMIT;
-\echo 'Rolled back 20240130000000_add_sla_tables. Run npm run db:migrate (or ./apply_sla_migration.sh) to apply it again.'
+\echo 'Rolled back 20240202000100_email_inbound_staging and 20240130000000_add_sla_tables. Run ./apply_sla_migration.sh (or npm run db:migrate -- --repair) to apply them again.'
