@@ -2,3 +2,4 @@
 export {};
 export * from './sla-clock/index.js';
 export * from './sla-lifecycle/index.js';
+export * from './forms/index.js';
