@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+// TEMPORARY stand-in written by helper `forms` against CONTRACTS.md; replaced by the `tickets` helper's file at merge.
+import { Global, Module } from '@nestjs/common';
+import { EventsService } from './events.service.js';
 
-// Placeholder until the events feature module lands.
-@Module({})
+@Global()
+@Module({ providers: [EventsService], exports: [EventsService] })
 export class EventsModule {}

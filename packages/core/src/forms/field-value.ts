@@ -53,7 +53,7 @@ export function checkFieldValue(field: FieldDefinition, raw: unknown, rules: Fil
       if (len > cap) errors.push(`must be at most ${cap} characters`);
       if (v.minLength !== undefined && len < v.minLength) errors.push(`must be at least ${v.minLength} characters`);
       if (v.maxLength !== undefined && len > v.maxLength) errors.push(`must be at most ${v.maxLength} characters`);
-      if (v.pattern && !errors.length) {
+      if (v.pattern && len <= cap) {
         if (value.length > FORM_LIMITS.maxPatternInput) {
           errors.push(`is too long to check against the pattern (at most ${FORM_LIMITS.maxPatternInput} characters)`);
         } else {
