@@ -1,7 +1,9 @@
-// TEMPORARY stand-in written by helper `forms` against CONTRACTS.md; replaced by the `tickets` helper's file at merge.
 import { Global, Module } from '@nestjs/common';
+import { EventsController } from './events.controller.js';
+import { EventFeedService } from './event-feed.service.js';
 import { EventsService } from './events.service.js';
 
+/** Global: every feature appends its domain events through EventsService in its own transaction. */
 @Global()
-@Module({ providers: [EventsService], exports: [EventsService] })
+@Module({ controllers: [EventsController], providers: [EventsService, EventFeedService], exports: [EventsService] })
 export class EventsModule {}

@@ -22,6 +22,7 @@ import {
 import { pageArgs, paginated } from '../common/pagination.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TICKET_TX_OPTIONS } from '../tickets/ticket-tx.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
@@ -162,7 +163,7 @@ export class FormSubmissionsService {
           attachments: stored.length,
           createdAt: submission.createdAt,
         };
-      });
+      }, TICKET_TX_OPTIONS);
     } catch (err) {
       if (stored.length) await removeStoredDir(dir).catch(() => undefined);
       await removeDirIfEmpty(['forms', form.id]);

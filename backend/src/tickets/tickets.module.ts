@@ -1,7 +1,14 @@
-// TEMPORARY stand-in written by helper `forms` against CONTRACTS.md; replaced by the `tickets` helper's file at merge.
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module.js';
+import { CommentsService } from './comments.service.js';
+import { TicketAccessModule } from './ticket-access.module.js';
+import { TicketNotifierService } from './ticket-notifier.service.js';
 import { TicketsService } from './tickets.service.js';
 
-@Module({ imports: [SlaModule], providers: [TicketsService], exports: [TicketsService] })
+@Module({
+  imports: [SlaModule, TicketAccessModule],
+  controllers: [],
+  providers: [TicketsService, CommentsService, TicketNotifierService],
+  exports: [TicketsService, CommentsService],
+})
 export class TicketsModule {}
