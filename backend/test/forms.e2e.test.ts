@@ -30,7 +30,13 @@ const OPTIONS = [
 
 /** One field of every type, plus a condition chain. */
 const ALL_TYPES_FIELDS = [
-  { key: 'title', label: 'Title', type: 'TEXT', required: true, validation: { minLength: 3, maxLength: 40, pattern: '[A-Za-z0-9 ]+' } },
+  {
+    key: 'title',
+    label: 'Title',
+    type: 'TEXT',
+    required: true,
+    validation: { minLength: 3, maxLength: 40, pattern: '[A-Za-z0-9 ]+' },
+  },
   { key: 'details', label: 'Details', type: 'TEXTAREA', validation: { maxLength: 500 } },
   { key: 'quantity', label: 'Quantity', type: 'NUMBER', validation: { min: 1, max: 10 } },
   { key: 'contact', label: 'Contact e-mail', type: 'EMAIL' },
@@ -41,10 +47,29 @@ const ALL_TYPES_FIELDS = [
   { key: 'kind', label: 'Kind', type: 'SELECT', required: true, options: OPTIONS },
   { key: 'areas', label: 'Areas', type: 'MULTISELECT', options: OPTIONS, validation: { max: 2 } },
   { key: 'agree', label: 'I agree', type: 'CHECKBOX', required: true },
-  { key: 'urgency', label: 'Urgency', type: 'RADIO', options: [{ value: 'low', label: 'Low' }, { value: 'high', label: 'High' }] },
+  {
+    key: 'urgency',
+    label: 'Urgency',
+    type: 'RADIO',
+    options: [
+      { value: 'low', label: 'Low' },
+      { value: 'high', label: 'High' },
+    ],
+  },
   { key: 'amount', label: 'Amount', type: 'NUMBER', required: true, visibleWhen: { field: 'kind', equals: 'refund' } },
-  { key: 'reason', label: 'Reason for a big refund', type: 'TEXT', required: true, visibleWhen: { field: 'amount', in: [100, 500] } },
-  { key: 'receipt', label: 'Receipt', type: 'FILE', validation: { fileTypes: ['application/pdf', 'image/*'], maxFileBytes: 1000, maxFiles: 2 } },
+  {
+    key: 'reason',
+    label: 'Reason for a big refund',
+    type: 'TEXT',
+    required: true,
+    visibleWhen: { field: 'amount', in: [100, 500] },
+  },
+  {
+    key: 'receipt',
+    label: 'Receipt',
+    type: 'FILE',
+    validation: { fileTypes: ['application/pdf', 'image/*'], maxFileBytes: 1000, maxFiles: 2 },
+  },
 ];
 
 const VALID_ANSWERS = {
@@ -112,7 +137,12 @@ describe('custom forms', () => {
     const wf = await t.prisma.workflow.create({
       data: {
         name: `Forms workflow ${Date.now()}`,
-        stages: { create: [{ name: 'Triage', position: 0, isInitial: true, status: 'OPEN' }, { name: 'Work', position: 1 }] },
+        stages: {
+          create: [
+            { name: 'Triage', position: 0, isInitial: true, status: 'OPEN' },
+            { name: 'Work', position: 1 },
+          ],
+        },
       },
     });
     workflowId = wf.id;
@@ -128,13 +158,22 @@ describe('custom forms', () => {
         name: 'Order problems',
         description: 'Tell us what went wrong',
         fields: ALL_TYPES_FIELDS,
-        ticketDefaults: { priority: 'HIGH', workflowId, tags: ['orders', 'form'], assigneeId: agentUser.id, subjectTemplate: '{{kind}}: {{title}}' },
+        ticketDefaults: {
+          priority: 'HIGH',
+          workflowId,
+          tags: ['orders', 'form'],
+          assigneeId: agentUser.id,
+          subjectTemplate: '{{kind}}: {{title}}',
+        },
       });
       formId = form.id;
       assert.equal(form.status, 'DRAFT');
       assert.equal(form.version, 1);
       assert.equal(form.publishedVersion, null);
-      assert.deepEqual(form.fields.map((f: { key: string }) => f.key), ALL_TYPES_FIELDS.map((f) => f.key));
+      assert.deepEqual(
+        form.fields.map((f: { key: string }) => f.key),
+        ALL_TYPES_FIELDS.map((f) => f.key),
+      );
       assert.deepEqual(form.fields[12].visibleWhen, { field: 'kind', equals: 'refund' });
       assert.equal((await t.http.post('/api/forms').set(auth(customer)).send({ name: 'x' })).status, 403);
       assert.equal((await t.http.post('/api/forms').send({ name: 'x' })).status, 401);
@@ -167,7 +206,10 @@ describe('custom forms', () => {
       assert.match(errors['ticketDefaults.workflowId']!, /not found/);
       assert.equal(await t.prisma.customForm.count(), before);
       // Shape errors are caught by the DTO.
-      const bad = await t.http.post('/api/forms').set(auth(agent)).send({ name: 'x', fields: [{ key: 'k', label: 'K', type: 'COLOR' }] });
+      const bad = await t.http
+        .post('/api/forms')
+        .set(auth(agent))
+        .send({ name: 'x', fields: [{ key: 'k', label: 'K', type: 'COLOR' }] });
       assert.equal(bad.status, 400);
       assert.ok(errorsByField(bad.body)['fields.0.type']);
     });
@@ -205,7 +247,10 @@ describe('custom forms', () => {
       assert.deepEqual(res.body.schema.required, ['title', 'kind', 'agree']);
       assert.equal(res.body.schema.properties.contact.format, 'email');
       assert.equal(res.body.multipart, true);
-      assert.deepEqual(res.body.ui.order, ALL_TYPES_FIELDS.map((f) => f.key));
+      assert.deepEqual(
+        res.body.ui.order,
+        ALL_TYPES_FIELDS.map((f) => f.key),
+      );
       assert.deepEqual(res.body.ui.fields[13].visibleWhen, { field: 'amount', in: [100, 500] });
     });
   });
@@ -240,7 +285,19 @@ describe('custom forms', () => {
       assert.equal(res.body.message, 'Validation failed');
       const errors = errorsByField(res.body);
       assert.deepEqual(Object.keys(errors).sort(), [
-        'agree', 'amount', 'areas', 'at', 'contact', 'day', 'details', 'phone', 'quantity', 'site', 'title', 'unknown', 'urgency',
+        'agree',
+        'amount',
+        'areas',
+        'at',
+        'contact',
+        'day',
+        'details',
+        'phone',
+        'quantity',
+        'site',
+        'title',
+        'unknown',
+        'urgency',
       ]);
       assert.match(errors.title!, /at least 3 characters/);
       assert.match(errors.title!, /required format/);
@@ -275,7 +332,10 @@ describe('custom forms', () => {
       assert.equal(res.body.status, 'TICKET_CREATED');
       assert.equal(res.body.formVersion, 1);
       assert.ok(Number.isInteger(res.body.ticketNumber));
-      const ticket = await t.prisma.ticket.findUniqueOrThrow({ where: { id: res.body.ticketId }, include: { slaMetrics: true } });
+      const ticket = await t.prisma.ticket.findUniqueOrThrow({
+        where: { id: res.body.ticketId },
+        include: { slaMetrics: true },
+      });
       assert.equal(ticket.channel, 'FORM');
       assert.equal(ticket.formId, formId);
       assert.equal(ticket.priority, 'HIGH');
@@ -302,9 +362,17 @@ describe('custom forms', () => {
       const big = await submit(formId, { answers: { ...VALID_ANSWERS, amount: 500 } }, customer);
       assert.equal(big.status, 400);
       assert.deepEqual(Object.keys(errorsByField(big.body)), ['reason']);
-      const ok = await submit(formId, { answers: { ...VALID_ANSWERS, amount: 500, reason: 'Everything broke' } }, customer);
+      const ok = await submit(
+        formId,
+        { answers: { ...VALID_ANSWERS, amount: 500, reason: 'Everything broke' } },
+        customer,
+      );
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
-      const bug = await submit(formId, { answers: { ...VALID_ANSWERS, kind: 'bug', amount: 'ignored', reason: 'x' } }, customer);
+      const bug = await submit(
+        formId,
+        { answers: { ...VALID_ANSWERS, kind: 'bug', amount: 'ignored', reason: 'x' } },
+        customer,
+      );
       assert.equal(bug.status, 201, JSON.stringify(bug.body));
       const stored = await t.prisma.formSubmission.findUniqueOrThrow({ where: { id: bug.body.id } });
       const answers = stored.answers as Record<string, unknown>;
@@ -323,17 +391,38 @@ describe('custom forms', () => {
         .attach('receipt', Buffer.from('png'), { filename: 'photo.png', contentType: 'image/png' });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.equal(res.body.attachments, 2);
-      const atts = await t.prisma.formSubmissionAttachment.findMany({ where: { submissionId: res.body.id }, orderBy: { fileName: 'asc' } });
-      assert.deepEqual(atts.map((a) => [a.fieldKey, a.fileName, a.contentType, a.sizeBytes]), [
-        ['receipt', 'evil_receipt.pdf', 'application/pdf', pdf.length],
-        ['receipt', 'photo.png', 'image/png', 3],
-      ]);
+      const atts = await t.prisma.formSubmissionAttachment.findMany({
+        where: { submissionId: res.body.id },
+        orderBy: { fileName: 'asc' },
+      });
+      assert.deepEqual(
+        atts.map((a) => [a.fieldKey, a.fileName, a.contentType, a.sizeBytes]),
+        [
+          ['receipt', 'evil_receipt.pdf', 'application/pdf', pdf.length],
+          ['receipt', 'photo.png', 'image/png', 3],
+        ],
+      );
       const full = path.join(uploadDir, atts[0]!.storagePath);
       assert.ok(full.startsWith(path.join(uploadDir, 'forms', formId, res.body.id)));
       assert.deepEqual(fs.readFileSync(full), pdf);
       const detail = await t.http.get(`/api/forms/${formId}/submissions/${res.body.id}`).set(auth(agent));
       assert.equal(detail.body.attachments.length, 2);
       assert.equal((detail.body.answers.receipt as unknown[]).length, 2);
+      const pdfAtt = detail.body.attachments.find((a: { fileName: string }) => a.fileName === 'evil_receipt.pdf');
+      const download = await t.http
+        .get(`/api/forms/${formId}/submissions/${res.body.id}/attachments/${pdfAtt.id}`)
+        .set(auth(customer))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      assert.equal(download.status, 200);
+      assert.deepEqual(download.body, pdf);
+      assert.match(String(download.headers['content-disposition']), /attachment; filename="evil_receipt.pdf"/);
+      const foreign = `/api/forms/${formId}/submissions/${res.body.id}/attachments/${pdfAtt.id}`;
+      assert.equal((await t.http.get(foreign).set(auth(otherCustomer))).status, 404);
 
       const before = await counts();
       const wrongType = await t.http
@@ -376,11 +465,17 @@ describe('custom forms', () => {
         ticketDefaults: { workflowId: '00000000-0000-4000-8000-000000000001' },
       }).catch(() => null);
       assert.equal(form, null); // unknown workflow is refused up front
-      const ok = await createForm({ name: 'Doc form', fields: [{ key: 'doc', label: 'Doc', type: 'FILE', required: true }] });
+      const ok = await createForm({
+        name: 'Doc form',
+        fields: [{ key: 'doc', label: 'Doc', type: 'FILE', required: true }],
+      });
       await publish(ok.id);
       // Break the ticket insert after validation: the default assignee is deleted after the form was saved.
       const doomed = await t.createUser({ role: UserRole.AGENT });
-      const patched = await t.http.patch(`/api/forms/${ok.id}`).set(auth(agent)).send({ ticketDefaults: { assigneeId: doomed.id } });
+      const patched = await t.http
+        .patch(`/api/forms/${ok.id}`)
+        .set(auth(agent))
+        .send({ ticketDefaults: { assigneeId: doomed.id } });
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       await t.prisma.user.delete({ where: { id: doomed.id } });
       const before = await counts();
@@ -397,7 +492,16 @@ describe('custom forms', () => {
       assert.equal(first.status, 201);
       const v2Fields = [
         { key: 'title', label: 'Subject line', type: 'TEXT', required: true },
-        { key: 'severity', label: 'Severity', type: 'RADIO', required: true, options: [{ value: 's1', label: 'S1' }, { value: 's2', label: 'S2' }] },
+        {
+          key: 'severity',
+          label: 'Severity',
+          type: 'RADIO',
+          required: true,
+          options: [
+            { value: 's1', label: 'S1' },
+            { value: 's2', label: 'S2' },
+          ],
+        },
       ];
       const edited = await t.http.patch(`/api/forms/${formId}`).set(auth(agent)).send({ fields: v2Fields });
       assert.equal(edited.status, 200, JSON.stringify(edited.body));
@@ -405,7 +509,10 @@ describe('custom forms', () => {
       assert.equal(edited.body.publishedVersion, 1);
       assert.equal(edited.body.hasUnpublishedChanges, true);
       // The draft is editable in place (no v3), and submissions still use v1 until it is published.
-      const again = await t.http.patch(`/api/forms/${formId}`).set(auth(agent)).send({ fields: v2Fields, name: 'Order problems v2' });
+      const again = await t.http
+        .patch(`/api/forms/${formId}`)
+        .set(auth(agent))
+        .send({ fields: v2Fields, name: 'Order problems v2' });
       assert.equal(again.body.version, 2);
       assert.equal((await submit(formId, { answers: VALID_ANSWERS }, customer)).body.formVersion, 1);
       const v1 = await t.http.get(`/api/forms/${formId}/versions/1`).set(auth(agent));
@@ -424,10 +531,16 @@ describe('custom forms', () => {
       assert.equal(read.status, 200);
       assert.equal(read.body.formVersion, 1);
       assert.equal(read.body.definition.version, 1);
-      assert.deepEqual(read.body.definition.fields.map((f: { key: string }) => f.key), ALL_TYPES_FIELDS.map((f) => f.key));
+      assert.deepEqual(
+        read.body.definition.fields.map((f: { key: string }) => f.key),
+        ALL_TYPES_FIELDS.map((f) => f.key),
+      );
       assert.equal(read.body.answers.title, VALID_ANSWERS.title);
       const readV2 = await t.http.get(`/api/forms/${formId}/submissions/${second.body.id}`).set(auth(agent));
-      assert.deepEqual(readV2.body.definition.fields.map((f: { key: string }) => f.key), ['title', 'severity']);
+      assert.deepEqual(
+        readV2.body.definition.fields.map((f: { key: string }) => f.key),
+        ['title', 'severity'],
+      );
       assert.equal((await t.http.get(`/api/forms/${formId}/schema`).set(auth(customer))).body.version, 2);
     });
 
@@ -496,27 +609,44 @@ describe('custom forms', () => {
       assert.equal(page.body.items[0].id, all.body.items[1].id);
 
       const s2 = await t.http.get(`/api/forms/${formId}/submissions?answer.severity=s2`).set(auth(agent));
-      assert.deepEqual(s2.body.items.map((s: { id: string }) => s.id), [other.body.id]);
-      const refunds = await t.http.get(`/api/forms/${formId}/submissions?answer.kind=refund&answer.amount=500`).set(auth(agent));
+      assert.deepEqual(
+        s2.body.items.map((s: { id: string }) => s.id),
+        [other.body.id],
+      );
+      const refunds = await t.http
+        .get(`/api/forms/${formId}/submissions?answer.kind=refund&answer.amount=500`)
+        .set(auth(agent));
       assert.equal(refunds.body.total, 1);
-      const areas = await t.http.get(`/api/forms/${formId}/submissions?answer.areas=bug&answer.agree=true`).set(auth(agent));
+      const areas = await t.http
+        .get(`/api/forms/${formId}/submissions?answer.areas=bug&answer.agree=true`)
+        .set(auth(agent));
       assert.ok(areas.body.total >= 3);
-      const badFilter = await t.http.get(`/api/forms/${formId}/submissions?answer.nope=1&answer.amount=x`).set(auth(agent));
+      const badFilter = await t.http
+        .get(`/api/forms/${formId}/submissions?answer.nope=1&answer.amount=x`)
+        .set(auth(agent));
       assert.equal(badFilter.status, 400);
       assert.deepEqual(Object.keys(errorsByField(badFilter.body)).sort(), ['answer.amount', 'answer.nope']);
       const badQuery = await t.http.get(`/api/forms/${formId}/submissions?status=NOPE&extra=1`).set(auth(agent));
       assert.equal(badQuery.status, 400);
       const future = await t.http.get(`/api/forms/${formId}/submissions?from=2999-01-01T00:00:00Z`).set(auth(agent));
       assert.equal(future.body.total, 0);
-      const created = await t.http.get(`/api/forms/${formId}/submissions?status=TICKET_CREATED&to=2999-01-01T00:00:00Z`).set(auth(agent));
+      const created = await t.http
+        .get(`/api/forms/${formId}/submissions?status=TICKET_CREATED&to=2999-01-01T00:00:00Z`)
+        .set(auth(agent));
       assert.equal(created.body.total, total);
 
       const mine = await t.http.get(`/api/forms/${formId}/submissions?pageSize=100`).set(auth(customer));
       assert.equal(mine.status, 200);
       assert.ok(mine.body.items.length >= 1);
       assert.ok(mine.body.items.every((s: { submitterId: string }) => s.submitterId === customerUser.id));
-      assert.equal((await t.http.get(`/api/forms/${formId}/submissions/${other.body.id}`).set(auth(customer))).status, 404);
-      assert.equal((await t.http.get(`/api/forms/${formId}/submissions/${other.body.id}`).set(auth(otherCustomer))).status, 200);
+      assert.equal(
+        (await t.http.get(`/api/forms/${formId}/submissions/${other.body.id}`).set(auth(customer))).status,
+        404,
+      );
+      assert.equal(
+        (await t.http.get(`/api/forms/${formId}/submissions/${other.body.id}`).set(auth(otherCustomer))).status,
+        200,
+      );
       assert.equal((await t.http.get(`/api/forms/${formId}/submissions`)).status, 401);
     });
   });
@@ -531,11 +661,18 @@ describe('form submission rate limit', () => {
     const form = await t.http
       .post('/api/forms')
       .set(auth(agent))
-      .send({ name: 'Limited', allowAnonymous: true, fields: [{ key: 'm', label: 'M', type: 'TEXT', required: true }] });
+      .send({
+        name: 'Limited',
+        allowAnonymous: true,
+        fields: [{ key: 'm', label: 'M', type: 'TEXT', required: true }],
+      });
     await t.http.post(`/api/forms/${form.body.id}/publish`).set(auth(agent));
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await t.http.post(`/api/forms/${form.body.id}/submissions`).send({ answers: {}, email: 'a@b.example' })).status);
+      statuses.push(
+        (await t.http.post(`/api/forms/${form.body.id}/submissions`).send({ answers: {}, email: 'a@b.example' }))
+          .status,
+      );
     }
     assert.deepEqual(statuses, [400, 400, 400, 429]);
     // Other routes are not counted by this throttler.

@@ -41,7 +41,11 @@ export function plainFields(fields: unknown[]): FieldDefinition[] {
 
 const json = (v: unknown) => (v === undefined || v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
 
-export function fieldRows(formId: string, formVersion: number, fields: FieldDefinition[]): Prisma.FormFieldCreateManyInput[] {
+export function fieldRows(
+  formId: string,
+  formVersion: number,
+  fields: FieldDefinition[],
+): Prisma.FormFieldCreateManyInput[] {
   return fields.map((f, position) => ({
     formId,
     formVersion,

@@ -7,6 +7,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  StreamableFile,
   UploadedFiles,
   UseGuards,
   UseInterceptors,
@@ -29,7 +30,7 @@ import {
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
-import type { UploadedFileLike } from '../common/attachment-storage.js';
+import { contentDisposition, type UploadedFileLike } from '../common/attachment-storage.js';
 import { flattenValidationErrors, ValidationFailedException } from '../common/validation.js';
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 import { AnswerFilters, QueryWithoutAnswers } from './answer-filters.decorator.js';
@@ -113,7 +114,12 @@ export class FormSubmissionsController {
   @ApiQuery({ name: 'status', required: false, enum: ['RECEIVED', 'TICKET_CREATED', 'REJECTED', 'SPAM'] })
   @ApiQuery({ name: 'from', required: false, type: String, description: 'ISO date-time, inclusive' })
   @ApiQuery({ name: 'to', required: false, type: String, description: 'ISO date-time, exclusive' })
-  @ApiQuery({ name: 'answer.<key>', required: false, type: String, description: 'Answer of field <key> equals (contains, for lists)' })
+  @ApiQuery({
+    name: 'answer.<key>',
+    required: false,
+    type: String,
+    description: 'Answer of field <key> equals (contains, for lists)',
+  })
   list(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -133,5 +139,23 @@ export class FormSubmissionsController {
     @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
   ) {
     return this.submissions.get(user, id, submissionId);
+  }
+
+  @Roles(...EVERYONE)
+  @Get(':submissionId/attachments/:attachmentId')
+  @ApiOperation({ summary: 'Download a file uploaded with a submission' })
+  @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s own submission (customers)' })
+  async download(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
+    @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
+  ): Promise<StreamableFile> {
+    const { attachment, stream } = await this.submissions.openAttachment(user, id, submissionId, attachmentId);
+    return new StreamableFile(stream, {
+      type: attachment.contentType,
+      length: attachment.sizeBytes,
+      disposition: contentDisposition('attachment', attachment.fileName),
+    });
   }
 }

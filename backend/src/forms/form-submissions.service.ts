@@ -13,6 +13,7 @@ import {
 import type { AuthUser } from '../auth/auth-user.js';
 import {
   ALLOWED_ATTACHMENT_TYPES,
+  openStored,
   removeDirIfEmpty,
   removeStoredDir,
   storeUpload,
@@ -41,7 +42,14 @@ interface TicketDefaults {
 
 const isStaff = (user?: AuthUser) => user?.role === UserRole.ADMIN || user?.role === UserRole.AGENT;
 
-const ATTACHMENT_SELECT = { id: true, fieldKey: true, fileName: true, contentType: true, sizeBytes: true, createdAt: true } as const;
+const ATTACHMENT_SELECT = {
+  id: true,
+  fieldKey: true,
+  fileName: true,
+  contentType: true,
+  sizeBytes: true,
+  createdAt: true,
+} as const;
 
 @Injectable()
 export class FormSubmissionsService {
@@ -206,7 +214,10 @@ export class FormSubmissionsService {
       include: { ticket: { select: { id: true, number: true, status: true } } },
     });
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const items = ids.map((r) => byId.get(r.id)!).filter(Boolean).map(submissionSummary);
+    const items = ids
+      .map((r) => byId.get(r.id)!)
+      .filter(Boolean)
+      .map(submissionSummary);
     return paginated(items, Number(counted[0]?.n ?? 0), q.page, q.pageSize);
   }
 
@@ -266,6 +277,18 @@ export class FormSubmissionsService {
       attachments: submission.attachments,
       definition: { version: submission.formVersion, fields: fields.map(fieldView) },
     };
+  }
+
+  /** An attachment's metadata and a stream of its bytes (same visibility as the submission). */
+  async openAttachment(user: AuthUser, formId: string, submissionId: string, attachmentId: string) {
+    const attachment = await this.prisma.formSubmissionAttachment.findFirst({
+      where: { id: attachmentId, submissionId, submission: { formId, form: { deletedAt: null } } },
+      include: { submission: { select: { submitterId: true } } },
+    });
+    if (!attachment || (!isStaff(user) && attachment.submission.submitterId !== user.id)) {
+      throw new NotFoundException('Attachment not found');
+    }
+    return { attachment, stream: await openStored(attachment.storagePath) };
   }
 }
 

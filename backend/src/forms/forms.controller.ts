@@ -101,7 +101,10 @@ export class FormsController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get(':id/schema')
-  @ApiOperation({ summary: 'Rendering contract of the published version (JSON Schema + UI hints)', description: SCHEMA_DESCRIPTION })
+  @ApiOperation({
+    summary: 'Rendering contract of the published version (JSON Schema + UI hints)',
+    description: SCHEMA_DESCRIPTION,
+  })
   @ApiOkResponse({
     schema: {
       type: 'object',
@@ -129,7 +132,10 @@ export class FormsController {
                   widget: { type: 'string' },
                   required: { type: 'boolean' },
                   defaultValue: {},
-                  options: { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, label: { type: 'string' } } } },
+                  options: {
+                    type: 'array',
+                    items: { type: 'object', properties: { value: { type: 'string' }, label: { type: 'string' } } },
+                  },
                   visibleWhen: { type: 'object', nullable: true },
                   accept: { type: 'array', items: { type: 'string' } },
                   maxFileBytes: { type: 'integer' },

@@ -69,7 +69,8 @@ export class FieldValidationDto {
 
   @ApiPropertyOptional({
     maxLength: 200,
-    description: 'ECMAScript regular expression the whole answer must match; rejected when it could backtrack catastrophically',
+    description:
+      'ECMAScript regular expression the whole answer must match; rejected when it could backtrack catastrophically',
   })
   @IsOptional()
   @IsString()
@@ -83,7 +84,10 @@ export class FieldValidationDto {
   @IsString({ each: true })
   fileTypes?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, description: 'FILE: largest file in bytes (never above FORM_MAX_ATTACHMENT_BYTES)' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'FILE: largest file in bytes (never above FORM_MAX_ATTACHMENT_BYTES)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
