@@ -193,6 +193,8 @@ describe('custom forms', () => {
             { key: 'pick', label: 'Pick', type: 'SELECT' },
             { key: 'later', label: 'Later', type: 'TEXT', visibleWhen: { field: 'nope', equals: 'x' } },
             { key: 'loop', label: 'Loop', type: 'TEXT', visibleWhen: { field: 'loop', equals: 'x' } },
+            // Passes the static checks, but is polynomial (cubic): caught by the timed probes.
+            { key: 'slow', label: 'Slow', type: 'TEXT', validation: { pattern: '\\d*\\d*\\d*' } },
           ],
         });
       assert.equal(res.status, 400);
@@ -203,6 +205,7 @@ describe('custom forms', () => {
       assert.match(errors['fields[2].options']!, /at least one option/);
       assert.match(errors['fields[3].visibleWhen.field']!, /unknown field/);
       assert.match(errors['fields[4].visibleWhen.field']!, /circular/);
+      assert.match(errors['fields[5].validation.pattern']!, /too slow on long inputs/);
       assert.match(errors['ticketDefaults.workflowId']!, /not found/);
       assert.equal(await t.prisma.customForm.count(), before);
       // Shape errors are caught by the DTO.
@@ -581,6 +584,25 @@ describe('custom forms', () => {
       assert.equal(await t.prisma.user.count({ where: { email: email.toLowerCase() } }), 1);
       const staff = await submit(open.id, { answers: { message: 'I am staff' }, email: agentUser.email });
       assert.equal(staff.status, 403);
+    });
+
+    it('a pattern that backtracks badly is cut off by the time limit, never blocking the server', async () => {
+      const form = await createForm({
+        name: 'Patterns',
+        fields: [{ key: 'code', label: 'Code', type: 'TEXT', validation: { pattern: 'a+' } }],
+      });
+      await publish(form.id);
+      // Simulate a stored definition that predates the probes: swap in a cubic pattern.
+      await t.prisma.formField.updateMany({
+        where: { formId: form.id },
+        data: { validation: { pattern: '[a0]*[a0]*[a0]*' } },
+      });
+      const started = Date.now();
+      const res = await submit(form.id, { answers: { code: `${'a'.repeat(999)}!` } }, customer);
+      assert.equal(res.status, 400);
+      assert.match(errorsByField(res.body).code!, /in time/);
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      assert.equal((await submit(form.id, { answers: { code: 'aaaa' } }, customer)).status, 201);
     });
 
     it('archived and deleted forms take no submissions', async () => {

@@ -1,4 +1,4 @@
-import { checkFieldValue, type FileRules } from './field-value.js';
+import { checkFieldValue, type AnswerRules } from './field-value.js';
 import { addError, type FieldDefinition, type FieldErrors, type FileMeta } from './types.js';
 import { isBlank } from './values.js';
 import { isVisible } from './visibility.js';
@@ -26,7 +26,7 @@ export function validateAnswers(
   fields: readonly FieldDefinition[],
   answers: unknown,
   files: Readonly<Record<string, readonly FileMeta[]>> = {},
-  rules: FileRules = {},
+  rules: AnswerRules = {},
 ): AnswersValidation {
   const errors: FieldErrors = {};
   const values: Record<string, unknown> = {};

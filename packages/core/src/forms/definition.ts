@@ -1,6 +1,7 @@
 import { checkFieldValue } from './field-value.js';
 import { FORM_LIMITS } from './limits.js';
-import { compilePattern } from './pattern.js';
+import { compilePattern, patternTooSlow } from './pattern.js';
+import type { PatternMatcher } from './field-value.js';
 import {
   addError,
   CHOICE_FIELD_TYPES,
@@ -40,7 +41,13 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * to an earlier, existing field (so chains are allowed and cycles impossible). Errors are keyed by path
  * (`fields[2].options`).
  */
-export function validateFormDefinition(fields: readonly FieldDefinition[]): FieldErrors {
+export function validateFormDefinition(
+  fields: readonly FieldDefinition[],
+  options: {
+    /** A time-limited matcher: when given, patterns are also probed with long adversarial inputs. */
+    matchPattern?: PatternMatcher;
+  } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   if (!Array.isArray(fields)) {
     addError(errors, 'fields', 'must be a list');
@@ -84,7 +91,7 @@ export function validateFormDefinition(fields: readonly FieldDefinition[]): Fiel
     if (field.required !== undefined && typeof field.required !== 'boolean')
       addError(errors, at('required'), 'must be a boolean');
     checkOptions(field, at, errors);
-    checkValidation(field, at, errors);
+    checkValidation(field, at, errors, options.matchPattern);
     checkCondition(fields, field, i, indexOfKey, at, errors);
     checkDefault(field, at, errors);
   });
@@ -127,7 +134,12 @@ function checkOptions(field: FieldDefinition, at: (p: string) => string, errors:
   });
 }
 
-function checkValidation(field: FieldDefinition, at: (p: string) => string, errors: FieldErrors): void {
+function checkValidation(
+  field: FieldDefinition,
+  at: (p: string) => string,
+  errors: FieldErrors,
+  matchPattern: PatternMatcher | undefined,
+): void {
   const v = field.validation;
   if (v == null) return;
   const where = (k: string) => `${at('validation')}.${k}`;
@@ -154,6 +166,9 @@ function checkValidation(field: FieldDefinition, at: (p: string) => string, erro
       else {
         const compiled = compilePattern(v.pattern);
         if (!compiled.ok) addError(errors, where('pattern'), compiled.error);
+        else if (matchPattern && patternTooSlow(compiled.regex, matchPattern)) {
+          addError(errors, where('pattern'), 'pattern rejected: it is too slow on long inputs');
+        }
       }
     }
   }

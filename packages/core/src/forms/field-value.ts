@@ -13,11 +13,20 @@ import {
   type Parsed,
 } from './values.js';
 
-export interface FileRules {
+/**
+ * Runs an (anchored) pattern against a value: true/false, or null when it could not finish in time.
+ * The backend injects one with a hard time limit; the default runs the regex directly.
+ */
+export type PatternMatcher = (regex: RegExp, value: string) => boolean | null;
+
+export const directPatternMatcher: PatternMatcher = (regex, value) => regex.test(value);
+
+export interface AnswerRules {
   /** Allowed types when the field names none. */
   defaultFileTypes?: readonly string[];
   /** Largest file accepted at all (the field may set a lower limit). */
   maxFileBytes?: number;
+  matchPattern?: PatternMatcher;
 }
 
 export type FieldCheck = { ok: true; value: unknown } | { ok: false; errors: string[] };
@@ -26,7 +35,7 @@ export type FieldCheck = { ok: true; value: unknown } | { ok: false; errors: str
  * Checks one non-blank answer against its field and returns the normalized value, or every error found.
  * For FILE fields the value is the list of uploaded files.
  */
-export function checkFieldValue(field: FieldDefinition, raw: unknown, rules: FileRules = {}): FieldCheck {
+export function checkFieldValue(field: FieldDefinition, raw: unknown, rules: AnswerRules = {}): FieldCheck {
   const v = field.validation ?? {};
   const errors: string[] = [];
   const done = (value: unknown): FieldCheck => (errors.length ? { ok: false, errors } : { ok: true, value });
@@ -58,8 +67,10 @@ export function checkFieldValue(field: FieldDefinition, raw: unknown, rules: Fil
           errors.push(`is too long to check against the pattern (at most ${FORM_LIMITS.maxPatternInput} characters)`);
         } else {
           const re = compilePattern(v.pattern);
+          const matched = re.ok ? (rules.matchPattern ?? directPatternMatcher)(re.regex, value) : false;
           if (!re.ok) errors.push('cannot be checked: the field pattern is invalid');
-          else if (!re.regex.test(value)) errors.push('does not match the required format');
+          else if (matched === null) errors.push('could not be checked against the required format in time');
+          else if (!matched) errors.push('does not match the required format');
         }
       }
       return done(value);

@@ -123,3 +123,17 @@ export function compilePattern(source: string): PatternResult {
   compiled.set(source, regex);
   return { ok: true, regex };
 }
+
+/** Long inputs that make a backtracking pattern show its worst case (then fail on the last character). */
+export function patternProbes(length: number = FORM_LIMITS.maxPatternInput): string[] {
+  const units = ['a', 'A', '0', ' ', '-', '_', '.', '@', '/', 'a0', 'aA0 -'];
+  return units.map((u) => u.repeat(Math.ceil((length - 1) / u.length)).slice(0, length - 1) + '\u0000');
+}
+
+/**
+ * Runs the probes through a time-limited matcher: true when one of them does not finish in time. Catches
+ * the polynomial cases the static checks let through (\d*\d*\d*).
+ */
+export function patternTooSlow(regex: RegExp, match: (regex: RegExp, value: string) => boolean | null): boolean {
+  return patternProbes().some((probe) => match(regex, probe) === null);
+}

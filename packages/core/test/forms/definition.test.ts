@@ -166,3 +166,21 @@ describe('validateFormDefinition', () => {
     });
   });
 });
+
+describe('patterns with a time-limited matcher', () => {
+  it('probes patterns with long inputs at definition time and reports a timeout at submission time', async () => {
+    const { validateAnswers, patternProbes } = await import('../../src/index.js');
+    // A fake matcher standing in for the backend's vm-timed one: "times out" on long inputs of digits.
+    const matcher = (regex: RegExp, value: string) =>
+      value.length > 100 && /^0+/.test(value) ? null : regex.test(value);
+    const slow = validateFormDefinition([f('t', 'TEXT', { validation: { pattern: '\\d*x' } })], {
+      matchPattern: matcher,
+    });
+    assert.deepEqual(slow['fields[0].validation.pattern'], ['pattern rejected: it is too slow on long inputs']);
+    assert.ok(patternProbes().every((p) => p.length === 1000));
+    const field = f('t', 'TEXT', { validation: { pattern: '[0-9]+' } });
+    const r = validateAnswers([field], { t: '0'.repeat(200) }, {}, { matchPattern: matcher });
+    assert.deepEqual(r.errors, { t: ['could not be checked against the required format in time'] });
+    assert.deepEqual(validateAnswers([field], { t: '42' }, {}, { matchPattern: matcher }).errors, {});
+  });
+});
