@@ -13,6 +13,7 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 
@@ -40,6 +41,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     TicketsModule,
     KnowledgeBaseModule,
     SlaModule,
+    EmailModule,
     FormsModule,
   ],
 })

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 
-/** Upload storage shared by the knowledge base and form submissions: files under UPLOAD_DIR, safe names. */
+// Attachments of every feature (knowledge base, email, forms) live on disk under UPLOAD_DIR;
+// the database keeps the path relative to it, always with forward slashes.
 
+/** Types accepted for uploads when a feature (or a form field) does not say otherwise. */
 export const ALLOWED_ATTACHMENT_TYPES = new Set([
   'image/png',
   'image/jpeg',
@@ -48,12 +50,42 @@ export function insideRoot(root: string, rel: string): string {
   return full;
 }
 
+export interface StoredFile {
+  /** Relative to uploadRoot(), forward slashes: what the *Attachment.storagePath columns hold. */
+  storagePath: string;
+  fileName: string;
+}
+
+/**
+ * Writes `data` to <root>/<folder...>/<random>-<safe name> (never overwriting) and returns its path.
+ * Call removeStoredFile when the database row that should reference it could not be written.
+ */
+export async function storeFile(folder: string[], originalName: string, data: Buffer): Promise<StoredFile> {
+  const fileName = safeFileName(originalName);
+  const rel = path.join(...folder.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
+  const full = insideRoot(uploadRoot(), rel);
+  await fs.promises.mkdir(path.dirname(full), { recursive: true });
+  await fs.promises.writeFile(full, data, { flag: 'wx' });
+  return { storagePath: rel.split(path.sep).join('/'), fileName };
+}
+
+export async function removeStoredFile(storagePath: string): Promise<void> {
+  await fs.promises.rm(insideRoot(uploadRoot(), storagePath), { force: true });
+}
+
+/** The absolute path of a stored file (throws on a path escaping the upload root). */
+export function storedFilePath(storagePath: string): string {
+  return insideRoot(uploadRoot(), storagePath);
+}
+
+// ── multipart uploads (multer memory storage) ──
+
 export interface UploadedFileLike {
   originalname: string;
   mimetype: string;
   size: number;
   buffer: Buffer;
-  /** Multipart field name (multer). */
+  /** Multipart field name. */
   fieldname?: string;
 }
 
@@ -62,51 +94,38 @@ export function contentTypeOf(file: Pick<UploadedFileLike, 'mimetype'>): string 
   return (file.mimetype || '').toLowerCase().split(';')[0]!.trim();
 }
 
-export interface StoredFile {
-  /** Relative to the upload root, with forward slashes (what the database keeps). */
-  storagePath: string;
-  fileName: string;
+export interface StoredUpload extends StoredFile {
   contentType: string;
   sizeBytes: number;
   sha256: string;
 }
 
-/** Writes an upload under `<root>/<dir…>/<random>-<safe name>` (never overwriting) and describes it. */
-export async function storeUpload(dir: string[], file: UploadedFileLike, root = uploadRoot()): Promise<StoredFile> {
-  const fileName = safeFileName(file.originalname);
-  const rel = path.join(...dir.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
-  const full = insideRoot(root, rel);
-  await fs.promises.mkdir(path.dirname(full), { recursive: true });
-  await fs.promises.writeFile(full, file.buffer, { flag: 'wx' });
+/** storeFile for an upload, with the facts the attachment rows keep. */
+export async function storeUpload(folder: string[], file: UploadedFileLike): Promise<StoredUpload> {
+  const stored = await storeFile(folder, file.originalname, file.buffer);
   return {
-    storagePath: rel.split(path.sep).join('/'),
-    fileName,
+    ...stored,
     contentType: contentTypeOf(file),
     sizeBytes: file.size,
     sha256: createHash('sha256').update(file.buffer).digest('hex'),
   };
 }
 
-/** Deletes a stored file (missing is fine). */
-export async function removeStored(storagePath: string, root = uploadRoot()): Promise<void> {
-  await fs.promises.rm(insideRoot(root, storagePath), { force: true });
+/** Deletes a folder of stored files (missing is fine). */
+export async function removeStoredFolder(folder: string[]): Promise<void> {
+  const rel = path.join(...folder.map(safeFileName));
+  await fs.promises.rm(insideRoot(uploadRoot(), rel), { recursive: true, force: true });
 }
 
-/** Deletes a directory of stored files (missing is fine). */
-export async function removeStoredDir(dir: string[], root = uploadRoot()): Promise<void> {
-  const rel = path.join(...dir.map(safeFileName));
-  await fs.promises.rm(insideRoot(root, rel), { recursive: true, force: true });
-}
-
-/** Deletes a directory of stored files when it is empty (ignores anything else). */
-export async function removeDirIfEmpty(dir: string[], root = uploadRoot()): Promise<void> {
-  const rel = path.join(...dir.map(safeFileName));
-  await fs.promises.rmdir(insideRoot(root, rel)).catch(() => undefined);
+/** Deletes a folder when it is empty (anything else is left alone). */
+export async function removeFolderIfEmpty(folder: string[]): Promise<void> {
+  const rel = path.join(...folder.map(safeFileName));
+  await fs.promises.rmdir(insideRoot(uploadRoot(), rel)).catch(() => undefined);
 }
 
 /** A read stream over a stored file; 404 when the file is gone. */
-export async function openStored(storagePath: string, root = uploadRoot()): Promise<fs.ReadStream> {
-  const full = insideRoot(root, storagePath);
+export async function openStored(storagePath: string): Promise<fs.ReadStream> {
+  const full = storedFilePath(storagePath);
   try {
     await fs.promises.access(full, fs.constants.R_OK);
   } catch {

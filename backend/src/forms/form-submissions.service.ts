@@ -14,10 +14,10 @@ import type { AuthUser } from '../auth/auth-user.js';
 import {
   ALLOWED_ATTACHMENT_TYPES,
   openStored,
-  removeDirIfEmpty,
-  removeStoredDir,
+  removeFolderIfEmpty,
+  removeStoredFolder,
   storeUpload,
-  type StoredFile,
+  type StoredUpload,
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
 import { pageArgs, paginated } from '../common/pagination.js';
@@ -99,7 +99,7 @@ export class FormSubmissionsService {
 
     const submissionId = randomUUID();
     const dir = ['forms', form.id, submissionId];
-    const stored: Array<StoredFile & { fieldKey: string }> = [];
+    const stored: Array<StoredUpload & { fieldKey: string }> = [];
     try {
       for (const field of fields) {
         if (field.type !== 'FILE' || !result.visible.has(field.key)) continue;
@@ -175,8 +175,8 @@ export class FormSubmissionsService {
         };
       }, TICKET_TX_OPTIONS);
     } catch (err) {
-      if (stored.length) await removeStoredDir(dir).catch(() => undefined);
-      await removeDirIfEmpty(['forms', form.id]);
+      if (stored.length) await removeStoredFolder(dir).catch(() => undefined);
+      await removeFolderIfEmpty(['forms', form.id]);
       throw err;
     }
   }

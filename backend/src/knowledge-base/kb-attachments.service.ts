@@ -5,7 +5,7 @@ import {
   contentTypeOf,
   maxBytesFromEnv,
   openStored,
-  removeStored,
+  removeStoredFile,
   storeUpload,
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
@@ -67,7 +67,7 @@ export class KbAttachmentsService {
         select: ATTACHMENT_SELECT,
       });
     } catch (err) {
-      await removeStored(stored.storagePath);
+      await removeStoredFile(stored.storagePath);
       throw err;
     }
   }
@@ -94,6 +94,6 @@ export class KbAttachmentsService {
     const att = await this.prisma.knowledgeArticleAttachment.findFirst({ where: { id: attachmentId, articleId } });
     if (!att) throw new NotFoundException('Attachment not found');
     await this.prisma.knowledgeArticleAttachment.delete({ where: { id: att.id } });
-    await removeStored(att.storagePath);
+    await removeStoredFile(att.storagePath);
   }
 }
