@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { addError, composeTicket, parseEmail, validateAnswers, type FieldErrors, type FileMeta } from '@nixflow/core';
+import {
+  addError,
+  composeTicket,
+  parseDateTime,
+  parseEmail,
+  validateAnswers,
+  type FieldErrors,
+  type FileMeta,
+} from '@nixflow/core';
 import {
   FormStatus,
   FormSubmissionStatus,
@@ -13,9 +21,11 @@ import {
 import type { AuthUser } from '../auth/auth-user.js';
 import {
   ALLOWED_ATTACHMENT_TYPES,
+  contentTypeOf,
   openStored,
   removeFolderIfEmpty,
   removeStoredFolder,
+  safeFileName,
   storeUpload,
   type StoredUpload,
   type UploadedFileLike,
@@ -79,7 +89,13 @@ export class FormSubmissionsService {
     const uploadsByKey = new Map<string, UploadedFileLike[]>();
     for (const file of uploads) {
       const key = file.fieldname ?? 'file';
-      (filesByKey[key] ??= []).push({ fileName: file.originalname, contentType: file.mimetype, sizeBytes: file.size });
+      // The safe name (as stored on disk) is what answers and the ticket show.
+      const meta = {
+        fileName: safeFileName(file.originalname),
+        contentType: contentTypeOf(file),
+        sizeBytes: file.size,
+      };
+      (filesByKey[key] ??= []).push(meta);
       uploadsByKey.set(key, [...(uploadsByKey.get(key) ?? []), file]);
     }
     const result = validateAnswers(fields, dto.answers, filesByKey, {
@@ -195,7 +211,8 @@ export class FormSubmissionsService {
   }
 
   async list(user: AuthUser, formId: string, q: ListSubmissionsQueryDto, answerFilters: Record<string, string[]>) {
-    const form = await this.forms.findVisible(user, formId);
+    // Customers keep access to their own submissions after the form is archived.
+    const form = await this.forms.findActive(formId);
     const conditions: Prisma.Sql[] = [Prisma.sql`s."formId" = ${form.id}::uuid`];
     if (!isStaff(user)) conditions.push(Prisma.sql`s."submitterId" = ${user.id}::uuid`);
     if (q.status) conditions.push(Prisma.sql`s.status = ${q.status}::"FormSubmissionStatus"`);
@@ -251,6 +268,10 @@ export class FormSubmissionsService {
         } else if (field.type === 'CHECKBOX') {
           if (raw !== 'true' && raw !== 'false') addError(errors, `answer.${key}`, 'must be true or false');
           value = raw === 'true';
+        } else if (field.type === 'DATETIME') {
+          const parsed = parseDateTime(raw);
+          if (parsed.ok) value = parsed.value;
+          else addError(errors, `answer.${key}`, parsed.error);
         } else if (field.type === 'MULTISELECT') value = [raw];
         else if (field.type === 'FILE') addError(errors, `answer.${key}`, 'file fields cannot be filtered');
         out.push({ [key]: value });
