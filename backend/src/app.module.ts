@@ -11,6 +11,7 @@ import { UsersModule } from './users/users.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
 
@@ -32,6 +33,7 @@ import { SlaModule } from './sla/sla.module.js';
     EventsModule,
     WorkflowsModule,
     TicketsModule,
+    NotificationsModule,
     KnowledgeBaseModule,
     SlaModule,
   ],

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { KnowledgeArticleStatus, Prisma } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TicketAccessService } from '../tickets/ticket-access.service.js';
 import type { AnalyticsQueryDto, SearchQueryDto } from './dto/kb.dto.js';
 import { escapeHtml, highlightToHtml, isStaff, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
 
@@ -38,7 +39,10 @@ const HEADLINE_OPTS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35,
 
 @Injectable()
 export class KbSearchService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly access: TicketAccessService,
+  ) {}
 
   /** SQL filter for what the caller may see plus the optional category (with sub-categories) and tag. */
   private async filters(user: AuthUser | undefined, category?: string, tag?: string): Promise<Prisma.Sql> {
@@ -175,11 +179,7 @@ export class KbSearchService {
 
   /** Top published articles for a ticket's subject + description (any of the words, ranked). */
   async suggestedForTicket(user: AuthUser, ticketId: string, limit = 5) {
-    const ticket = await this.prisma.ticket.findFirst({
-      where: { id: ticketId, deletedAt: null, ...(isStaff(user) ? {} : { requesterId: user.id }) },
-      select: { id: true, subject: true, description: true },
-    });
-    if (!ticket) throw new NotFoundException('Ticket not found');
+    const ticket = await this.access.findVisibleOrThrow(user, ticketId);
     const text = `${ticket.subject}\n${ticket.description}`.slice(0, 4000);
     const rows = await this.prisma.$queryRaw<RawHit[]>`
       WITH query AS (

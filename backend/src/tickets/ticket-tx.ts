@@ -1,6 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { Prisma, Ticket, UserRole } from '@nixflow/db/client';
-import { ValidationFailedException } from '../common/validation.js';
+export { fieldError } from '../common/field-error.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -27,11 +27,6 @@ export async function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
   const ticket = await lockTicket(tx, id);
   if (!ticket) throw new NotFoundException('Ticket not found');
   return ticket;
-}
-
-/** 400 with a field-level message, same shape as the ValidationPipe's. */
-export function fieldError(field: string, message: string): ValidationFailedException {
-  return new ValidationFailedException([{ field, messages: [message] }]);
 }
 
 /** HistoryLog actions that concern internal notes: hidden from customers. */
