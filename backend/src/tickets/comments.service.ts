@@ -9,7 +9,7 @@ import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import type { CreateCommentDto, ListCommentsQueryDto, UpdateCommentDto } from './dto/comments.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
-import { TICKET_TX_OPTIONS, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
+import { ticketWriteTx, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
 
 export interface NewCommentInput {
@@ -116,12 +116,12 @@ export class CommentsService {
     if (dto.internal && user.role === UserRole.CUSTOMER) {
       throw new ForbiddenException('Customers cannot post internal notes');
     }
-    const comment = await this.prisma.$transaction(async (tx) => {
+    const comment = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
       return this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, { id: user.id, role: user.role });
-    }, TICKET_TX_OPTIONS);
+    });
     return this.prisma.comment.findUniqueOrThrow({ where: { id: comment.id }, include: { author: AUTHOR_SELECT } });
   }
 
@@ -143,7 +143,7 @@ export class CommentsService {
   }
 
   async update(user: AuthUser, ticketId: string, commentId: string, dto: UpdateCommentDto): Promise<CommentWithAuthor> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       if (comment.body === dto.body) return;
       const now = this.tickets.now();
@@ -166,12 +166,12 @@ export class CommentsService {
         actorId: user.id,
         payload: { commentId: comment.id, internal: comment.internal },
       });
-    }, TICKET_TX_OPTIONS);
+    });
     return this.prisma.comment.findUniqueOrThrow({ where: { id: commentId }, include: { author: AUTHOR_SELECT } });
   }
 
   async remove(user: AuthUser, ticketId: string, commentId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       const now = this.tickets.now();
       await tx.comment.update({ where: { id: comment.id }, data: { deletedAt: now } });
@@ -192,7 +192,7 @@ export class CommentsService {
         actorId: user.id,
         payload: { commentId: comment.id, internal: comment.internal },
       });
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   /** Locks the ticket; the comment must be visible to `user` (404) and theirs unless admin (403). */

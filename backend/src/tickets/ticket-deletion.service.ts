@@ -5,7 +5,7 @@ import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { TicketAccessService } from './ticket-access.service.js';
-import { TICKET_TX_OPTIONS, lockTicketOrThrow, type Tx } from './ticket-tx.js';
+import { ticketWriteTx, lockTicketOrThrow, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
 
 /** Soft delete (staff), restore and hard delete (admins). */
@@ -21,7 +21,7 @@ export class TicketDeletionService {
 
   /** Sets deletedAt: the ticket leaves every list and is a 404 for non-admins; open SLA metrics are cancelled. */
   async softDelete(user: AuthUser, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, id, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, id);
       this.access.assertVisible(user, ticket);
       if (ticket.deletedAt) return; // already deleted (admins only get here): idempotent
@@ -32,12 +32,12 @@ export class TicketDeletionService {
       });
       await this.record(tx, after, user.id, 'deleted', { hard: false });
       await this.sla.onTicketDeleted(tx, after);
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   /** Brings a soft-deleted ticket back (its cancelled SLA metrics stay cancelled). */
   async restore(user: AuthUser, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, id, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, id);
       if (!ticket.deletedAt) throw new ConflictException(`Ticket #${ticket.number} is not deleted`);
       const now = this.tickets.now();
@@ -46,7 +46,7 @@ export class TicketDeletionService {
         data: { deletedAt: null, version: { increment: 1 }, updatedAt: now },
       });
       await this.record(tx, after, user.id, 'restored', {});
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   /**
@@ -55,7 +55,7 @@ export class TicketDeletionService {
    * the EventLog keeps the trail.
    */
   async hardDelete(user: AuthUser, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, id, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, id);
       const [comments, breaches, submissions, emails] = await Promise.all([
         tx.comment.count({ where: { ticketId: id } }),
@@ -85,7 +85,7 @@ export class TicketDeletionService {
       });
       // Relations with onDelete Restrict (if a row slipped in) surface as P2003 → 409 via the central mapping.
       await tx.ticket.delete({ where: { id } });
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   private async record(

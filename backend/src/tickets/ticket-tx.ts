@@ -1,5 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { Prisma, Ticket, UserRole } from '@nixflow/db/client';
+import type { Prisma, PrismaClient, Ticket, UserRole } from '@nixflow/db/client';
+import { KeyedMutex } from '../common/keyed-mutex.js';
 export { fieldError } from '../common/field-error.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -15,6 +16,17 @@ export interface Actor {
  * so a burst of concurrent writes needs more than Prisma's 2 s / 5 s defaults.
  */
 export const TICKET_TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
+
+/** Per-process queue of writes per ticket (see KeyedMutex): a hot ticket cannot drain the connection pool. */
+const ticketWrites = new KeyedMutex();
+
+/**
+ * One write transaction on an existing ticket. Writes to the same ticket queue in this process first;
+ * inside, lockTicket (SELECT … FOR UPDATE) serialises them across processes.
+ */
+export function ticketWriteTx<T>(prisma: PrismaClient, ticketId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return ticketWrites.run(ticketId, () => prisma.$transaction(fn, TICKET_TX_OPTIONS));
+}
 
 /** Locks the ticket row (SELECT … FOR UPDATE) for the rest of the transaction and returns its current state. */
 export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {

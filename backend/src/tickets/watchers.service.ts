@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { TicketAccessService } from './ticket-access.service.js';
-import { TICKET_TX_OPTIONS, assertNotDeleted, fieldError, lockTicketOrThrow } from './ticket-tx.js';
+import { ticketWriteTx, assertNotDeleted, fieldError, lockTicketOrThrow } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
 
 const WATCHER_INCLUDE = { user: { select: { id: true, name: true, role: true } } } as const;
@@ -34,7 +34,7 @@ export class WatchersService {
   }
 
   async add(user: AuthUser, ticketId: string, userId: string): Promise<WatcherView> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
@@ -68,7 +68,7 @@ export class WatchersService {
         actorId: user.id,
         payload: { userId },
       });
-    }, TICKET_TX_OPTIONS);
+    });
     return this.prisma.ticketWatcher.findUniqueOrThrow({
       where: { ticketId_userId: { ticketId, userId } },
       include: WATCHER_INCLUDE,
@@ -76,7 +76,7 @@ export class WatchersService {
   }
 
   async remove(user: AuthUser, ticketId: string, userId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
@@ -103,6 +103,6 @@ export class WatchersService {
         actorId: user.id,
         payload: { userId },
       });
-    }, TICKET_TX_OPTIONS);
+    });
   }
 }
