@@ -103,8 +103,8 @@ export class TicketsService {
   async create(user: AuthUser, dto: CreateTicketDto): Promise<Ticket> {
     const actor: Actor = { id: user.id, role: user.role };
     if (user.role === UserRole.CUSTOMER) {
-      const forbidden = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
-      if (dto.requesterId !== undefined && dto.requesterId !== user.id) forbidden.unshift('requesterId' as never);
+      const forbidden: string[] = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
+      if (dto.requesterId !== undefined && dto.requesterId !== user.id) forbidden.unshift('requesterId');
       if (forbidden.length) throw new ForbiddenException(`Customers cannot set: ${forbidden.join(', ')}`);
     }
     const input: NewTicketInput = {
