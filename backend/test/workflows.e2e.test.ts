@@ -98,6 +98,11 @@ describe('workflows and stages', () => {
     const ticket = await createTicket(t, customer.token);
     assert.equal(ticket.workflowId, first.body.id);
     assert.equal(ticket.stage.name, 'Open');
+    assert.equal(
+      await t.prisma.sLAMetric.count({ where: { ticketId: ticket.id } }),
+      0,
+      'no policy matches: no metrics',
+    );
   });
 
   it('stages: insert at a position, reorder, validate transitions, delete keeps positions dense', async () => {
