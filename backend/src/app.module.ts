@@ -14,6 +14,7 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { EmailModule } from './email/email.module.js';
 
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { SlaModule } from './sla/sla.module.js';
     NotificationsModule,
     KnowledgeBaseModule,
     SlaModule,
+    EmailModule,
   ],
 })
 export class AppModule {}
