@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserRole } from '@nixflow/db/client';
@@ -22,7 +23,7 @@ describe('comments, watchers, history, notifications', () => {
   let wf: SupportWorkflow;
 
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { QUEUE_PREFIX: `test-tickets-${randomBytes(4).toString('hex')}` } });
     [admin, agent, agent2, customer, other] = await Promise.all([
       actor(t, UserRole.ADMIN),
       actor(t, UserRole.AGENT),
@@ -296,6 +297,26 @@ describe('comments, watchers, history, notifications', () => {
       (await t.http.get('/api/notifications').query({ pageSize: 1000 }).set(auth(customer.token))).status,
       400,
     );
+  });
+
+  it("a staff public reply on an e-mail ticket queues an outbound e-mail in the comment's transaction", async () => {
+    await t.prisma.emailAccount.create({
+      data: {
+        address: `support-${randomBytes(3).toString('hex')}@test.nixflow.local`,
+        smtpHost: '127.0.0.1',
+        smtpPort: 1,
+      },
+    });
+    const ticket = await createTicket(t, agent.token, { requesterId: customer.id, channel: 'EMAIL' });
+    const reply = await comment(agent.token, ticket.id, { body: 'We fixed it' });
+    const note = await comment(agent.token, ticket.id, { body: 'internal', internal: true });
+    const own = await comment(customer.token, ticket.id, { body: 'thanks' });
+    const mails = await t.prisma.emailMessage.findMany({ where: { ticketId: ticket.id } });
+    assert.deepEqual(
+      mails.map((m) => [m.commentId, m.status, m.direction, m.to]),
+      [[reply.body.id, 'QUEUED', 'OUTBOUND', [customer.email]]],
+    );
+    assert.ok(!mails.some((m) => m.commentId === note.body.id || m.commentId === own.body.id));
   });
 
   it('50 concurrent comments and 20 concurrent edits on one ticket: nothing lost, history and SLA consistent', async () => {

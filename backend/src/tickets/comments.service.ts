@@ -1,8 +1,9 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { PrismaClient, TicketChannel, UserRole, type Comment, type Prisma, type Ticket } from '@nixflow/db/client';
 import { isStaffRole, statusAfterCustomerReply } from '@nixflow/core';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
+import { EmailOutboundService } from '../email/email-outbound.service.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
@@ -27,6 +28,8 @@ const historyAction = (internal: boolean, what: 'added' | 'edited' | 'deleted') 
 
 @Injectable()
 export class CommentsService {
+  private readonly logger = new Logger(CommentsService.name);
+
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
@@ -34,6 +37,8 @@ export class CommentsService {
     private readonly notifier: TicketNotifierService,
     private readonly tickets: TicketsService,
     private readonly access: TicketAccessService,
+    /** Mails staff public replies on e-mail tickets (absent in scripts such as the seed). */
+    @Optional() private readonly emailOutbound?: EmailOutboundService,
   ) {}
 
   /**
@@ -116,12 +121,21 @@ export class CommentsService {
     if (dto.internal && user.role === UserRole.CUSTOMER) {
       throw new ForbiddenException('Customers cannot post internal notes');
     }
-    const comment = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
+    const { comment, mailId } = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
-      return this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, { id: user.id, role: user.role });
+      const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user);
+      // Same transaction: the outbound EmailMessage exists iff the comment does.
+      const queued = (await this.emailOutbound?.queueReplyForComment(tx, ticketId, added.id)) ?? null;
+      return { comment: added, mailId: queued };
     });
+    if (mailId) {
+      // After the commit. If Redis is down the worker's sweep still sends the QUEUED message.
+      await this.emailOutbound!.enqueue(mailId).catch((err: unknown) =>
+        this.logger.warn(`queueing e-mail ${mailId} failed (the sweep will retry): ${String(err)}`),
+      );
+    }
     return this.prisma.comment.findUniqueOrThrow({ where: { id: comment.id }, include: { author: AUTHOR_SELECT } });
   }
 

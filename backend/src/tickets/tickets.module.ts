@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailOutboundModule } from '../email/email-outbound.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';
@@ -12,7 +13,7 @@ import { WatchersController } from './watchers.controller.js';
 import { WatchersService } from './watchers.service.js';
 
 @Module({
-  imports: [SlaModule, TicketAccessModule],
+  imports: [SlaModule, TicketAccessModule, EmailOutboundModule],
   controllers: [TicketsController, CommentsController, WatchersController],
   providers: [
     TicketsService,
