@@ -97,7 +97,7 @@ describe('workflows and stages', () => {
     // New tickets without a workflow use the default's initial stage.
     const ticket = await createTicket(t, customer.token);
     assert.equal(ticket.workflowId, first.body.id);
-    assert.equal(ticket.stage.name, 'Open');
+    assert.equal(ticket.stage?.name, 'Open');
     assert.equal(
       await t.prisma.sLAMetric.count({ where: { ticketId: ticket.id } }),
       0,

@@ -76,11 +76,23 @@ export async function createCatchAllPolicy(t: TestApp, adminToken: string): Prom
   return res.body.id;
 }
 
-export async function createTicket(
-  t: TestApp,
-  token: string,
-  body: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
+/** The JSON of a ticket as the API returns it (fields the tests read). */
+export interface TicketJson {
+  id: string;
+  number: number;
+  status: string;
+  channel: string;
+  requesterId: string;
+  assigneeId: string | null;
+  workflowId: string | null;
+  stageId: string | null;
+  stage: { id: string; name: string } | null;
+  tags: string[];
+  version: number;
+  [field: string]: unknown;
+}
+
+export async function createTicket(t: TestApp, token: string, body: Record<string, unknown> = {}): Promise<TicketJson> {
   const res = await t.http
     .post('/api/tickets')
     .set(auth(token))
