@@ -500,7 +500,10 @@ describe('tickets API', () => {
 
     assert.equal((await t.http.get('/api/events').set(auth(agent.token))).status, 403);
     assert.equal((await t.http.get('/api/events').set(auth(customer.token))).status, 403);
-    const mine = await t.http.get('/api/events').query({ aggregateId: ticket.id }).set(auth(admin.token));
+    const mine = await t.http
+      .get('/api/events')
+      .query({ aggregateType: 'Ticket', aggregateId: ticket.id })
+      .set(auth(admin.token));
     assert.equal(mine.status, 200);
     assert.deepEqual(
       mine.body.items.map((e: { type: string }) => e.type),
