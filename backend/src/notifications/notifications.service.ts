@@ -39,6 +39,11 @@ export class NotificationsService {
     return toDto(await this.own(userId, id));
   }
 
+  async markAllRead(userId: string): Promise<{ updated: number }> {
+    const res = await this.prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
+    return { updated: res.count };
+  }
+
   async snooze(userId: string, id: string, until: Date): Promise<NotificationDto> {
     if (until.getTime() <= Date.now()) {
       throw new ValidationFailedException([{ field: 'until', messages: ['until must be in the future'] }]);
