@@ -7,6 +7,7 @@ import type { ListNotificationsQueryDto, NotificationDto } from './dto/notificat
 
 const toDto = (n: Notification): NotificationDto => ({
   id: n.id,
+  userId: n.userId,
   ticketId: n.ticketId,
   type: n.type,
   title: n.title,
@@ -40,7 +41,10 @@ export class NotificationsService {
   }
 
   async markAllRead(userId: string): Promise<{ updated: number }> {
-    const res = await this.prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
+    const res = await this.prisma.notification.updateMany({
+      where: { userId, readAt: null },
+      data: { readAt: new Date() },
+    });
     return { updated: res.count };
   }
 
