@@ -17,6 +17,7 @@ import {
   writeJson,
 } from './lib/common.mjs';
 import { connect, withBenchDatabase } from './lib/database.mjs';
+import { measureEventConsumer } from './lib/events.mjs';
 import { load } from './lib/load.mjs';
 import { benchRoutes } from './lib/routes.mjs';
 import { BENCH_ADMIN, BENCH_AGENT, BENCH_CUSTOMER, seedDemo, seedTickets } from './lib/seed.mjs';
@@ -27,6 +28,7 @@ export const API_DEFAULTS = {
   warmup: 2,
   connections: 10,
   only: '', // comma-separated substrings of route names
+  events: 20_000, // burst through the worker's event consumer (0: skip)
 };
 
 async function login(port, { email, password }) {
@@ -39,7 +41,7 @@ async function login(port, { email, password }) {
   return (await res.json()).accessToken;
 }
 
-async function benchIds(url) {
+export async function benchIds(url) {
   const c = await connect(url);
   try {
     const agents = (await c.query(`SELECT id FROM "User" WHERE role = 'AGENT' ORDER BY email LIMIT 50`)).rows;
@@ -119,6 +121,7 @@ export async function runApiBench(url, opts) {
       row.ratio = row.baseline.rps ? Math.round((row.api.rps / row.baseline.rps) * 100) / 100 : null;
       rows.push(row);
     }
+    const events = opts.events > 0 ? await measureEventConsumer(url, { events: opts.events }) : { missing: 'skipped' };
     Object.assign(memory, {
       apiAfterLoadMiB: rssMiB(api.pid),
       apiPeakMiB: apiPeak || null,
@@ -128,7 +131,7 @@ export async function runApiBench(url, opts) {
     });
     progress(`after load RSS: API ${memory.apiAfterLoadMiB} MiB, worker ${memory.workerAfterLoadMiB} MiB`);
     for (const p of procs) if (p.dead) throw new Error(`${p.name} died during the benchmark:\n${p.output()}`);
-    return { routes: rows, memory, settings: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup } };
+    return { routes: rows, memory, events, settings: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup } };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }
