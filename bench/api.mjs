@@ -26,6 +26,7 @@ import { runKbBench } from './kb.mjs';
 export const API_DEFAULTS = {
   duration: 10,
   warmup: 2,
+  rounds: 2,
   connections: 10,
   only: '', // comma-separated substrings of route names
   events: 20_000, // burst through the worker's event consumer (0: skip)
@@ -103,20 +104,44 @@ export async function runApiBench(url, opts) {
         rows.push({ route: route.name, skipped: 'route not on main yet' });
         continue;
       }
+      // API and baseline alternate in `rounds` slices, so that drift in the machine's load (other
+      // processes) hits both sides alike. req/s over all slices, p50 = mean, p99 = worst slice.
       const row = { route: route.name };
+      const slices = { api: [], baseline: [] };
+      const slice = Math.max(1, Math.round(opts.duration / opts.rounds));
       for (const [side, port] of [
         ['api', apiPort],
         ['baseline', basePort],
       ]) {
         if (opts.warmup > 0) await load(port, route, { duration: opts.warmup, connections: opts.connections });
-        progress(`${route.name} → ${side}: ${opts.duration} s × ${opts.connections} connections`);
-        row[side] = await load(port, route, { duration: opts.duration, connections: opts.connections, sampleStatus: true });
-        if (side === 'api') {
-          apiPeak = Math.max(apiPeak, rssMiB(api.pid) ?? 0);
-          workerPeak = Math.max(workerPeak, rssMiB(worker.pid) ?? 0);
+      }
+      progress(`${route.name}: ${opts.rounds} × (${slice} s API, ${slice} s baseline), ${opts.connections} connections`);
+      for (let round = 0; round < opts.rounds; round++) {
+        for (const [side, port] of [
+          ['api', apiPort],
+          ['baseline', basePort],
+        ]) {
+          slices[side].push(await load(port, route, { duration: slice, connections: opts.connections, sampleStatus: true }));
+          if (side === 'api') {
+            apiPeak = Math.max(apiPeak, rssMiB(api.pid) ?? 0);
+            workerPeak = Math.max(workerPeak, rssMiB(worker.pid) ?? 0);
+          }
         }
-        const r = row[side];
-        progress(`  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+      }
+      for (const side of ['api', 'baseline']) {
+        const s = slices[side];
+        const requests = s.reduce((a, x) => a + x.requests, 0);
+        const r = {
+          rps: Math.round((requests / (slice * s.length)) * 10) / 10,
+          p50: Math.round((s.reduce((a, x) => a + x.p50, 0) / s.length) * 10) / 10,
+          p99: Math.max(...s.map((x) => x.p99)),
+          requests,
+          errors: s.reduce((a, x) => a + x.errors, 0),
+          non2xx: s.reduce((a, x) => a + x.non2xx, 0),
+          ...(s.some((x) => x.sampleErrors) ? { sampleErrors: Object.assign({}, ...s.map((x) => x.sampleErrors ?? {})) } : {}),
+        };
+        row[side] = r;
+        progress(`  ${side}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
       }
       row.ratio = row.baseline.rps ? Math.round((row.api.rps / row.baseline.rps) * 100) / 100 : null;
       rows.push(row);
@@ -131,7 +156,7 @@ export async function runApiBench(url, opts) {
     });
     progress(`after load RSS: API ${memory.apiAfterLoadMiB} MiB, worker ${memory.workerAfterLoadMiB} MiB`);
     for (const p of procs) if (p.dead) throw new Error(`${p.name} died during the benchmark:\n${p.output()}`);
-    return { routes: rows, memory, events, settings: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup } };
+    return { routes: rows, memory, events, settings: { duration: opts.duration, rounds: opts.rounds, connections: opts.connections, warmup: opts.warmup } };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }

@@ -11,7 +11,7 @@ export function hotQueries(ids) {
     'ticket list: status + priority, newest first, page 3 of 25': [
       `SELECT t.* FROM "Ticket" t
         WHERE t."deletedAt" IS NULL AND t.status = ANY($1::"TicketStatus"[]) AND t.priority = ANY($2::"TicketPriority"[])
-        ORDER BY t."createdAt" DESC, t.id DESC LIMIT 25 OFFSET 50`,
+        ORDER BY t."createdAt" DESC, t.number DESC LIMIT 25 OFFSET 50`,
       [['OPEN'], ['HIGH']],
     ],
     'ticket list count: status + priority': [
@@ -22,12 +22,12 @@ export function hotQueries(ids) {
     'ticket list: assignee + status, newest first': [
       `SELECT t.* FROM "Ticket" t
         WHERE t."deletedAt" IS NULL AND t."assigneeId" = $1::uuid AND t.status = ANY($2::"TicketStatus"[])
-        ORDER BY t."createdAt" DESC, t.id DESC LIMIT 25 OFFSET 0`,
+        ORDER BY t."createdAt" DESC, t.number DESC LIMIT 25 OFFSET 0`,
       [agent, ['OPEN']],
     ],
     'ticket list: tag, newest first': [
       `SELECT t.* FROM "Ticket" t WHERE t."deletedAt" IS NULL AND t.tags @> ARRAY[$1]::text[]
-        ORDER BY t."createdAt" DESC, t.id DESC LIMIT 25 OFFSET 0`,
+        ORDER BY t."createdAt" DESC, t.number DESC LIMIT 25 OFFSET 0`,
       ['vip'],
     ],
     'kb search: full text, customer (published only)': [

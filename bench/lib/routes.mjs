@@ -70,11 +70,12 @@ export function benchRoutes(ctx) {
       apiPath: '/api/tickets',
       apiMethod: 'post',
       method: 'POST',
-      token: tokens.customer,
+      token: tokens.agent,
       path: () => '/api/tickets',
       body: () => {
         const i = next();
         return {
+          requesterId: ids.customers[i % ids.customers.length],
           subject: `Bench ticket ${i}: cannot export invoices`,
           description: 'The export button spins forever since this morning. Steps attached.',
           priority: PRIORITIES[i % 4],
