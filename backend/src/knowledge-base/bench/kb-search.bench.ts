@@ -104,7 +104,7 @@ async function seed(prisma: PrismaClient, n: number): Promise<number> {
       syl AS (SELECT ARRAY['ka','lo','mi','ne','ru','ta','vo','zi','pe','sa','do','fi','gu','ho','ja','be','cy','wu','xo','qi'] AS s)
       INSERT INTO "KnowledgeArticle" (title, slug, body, excerpt, status, "authorId", "publishedAt")
       SELECT initcap(t.title), ${runTag} || '-' || g, t.body, left(t.body, 140),
-             CASE WHEN g % 10 = 0 THEN 'DRAFT'::"KnowledgeArticleStatus" ELSE 'PUBLISHED'::"KnowledgeArticleStatus" END,
+             CASE WHEN (g / 50) % 10 = 0 THEN 'DRAFT'::"KnowledgeArticleStatus" ELSE 'PUBLISHED'::"KnowledgeArticleStatus" END,
              ${author.id}::uuid, now() - (g || ' minutes')::interval
       FROM generate_series(${from}::int, ${to}::int) g, words, syl,
       LATERAL (SELECT w[1 + g % 50] AS t1, w[1 + (g * 7 + g / 50) % 50] AS t2) topic,
