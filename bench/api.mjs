@@ -33,7 +33,7 @@ export const API_DEFAULTS = {
 };
 
 async function login(port, { email, password }) {
-  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+  const res = await globalThis.fetch(`http://127.0.0.1:${port}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
@@ -52,7 +52,11 @@ export async function benchIds(url) {
       await c.query(`SELECT id FROM "Ticket" WHERE status = 'OPEN' AND "deletedAt" IS NULL
                      ORDER BY hashtext(id::text) LIMIT 2000`)
     ).rows;
-    return { agents: agents.map((r) => r.id), customers: customers.map((r) => r.id), tickets: tickets.map((r) => r.id) };
+    return {
+      agents: agents.map((r) => r.id),
+      customers: customers.map((r) => r.id),
+      tickets: tickets.map((r) => r.id),
+    };
   } finally {
     await c.end();
   }
@@ -68,7 +72,13 @@ export async function runApiBench(url, opts) {
   const secret = crypto.randomBytes(24).toString('hex');
   const prefix = `bench-${crypto.randomBytes(4).toString('hex')}`;
   const [apiPort, basePort] = [await freePort(), await freePort()];
-  const common = { DATABASE_URL: url, JWT_SECRET: secret, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const common = {
+    DATABASE_URL: url,
+    JWT_SECRET: secret,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
   const procs = [];
   try {
     progress(`starting API on :${apiPort}, worker, and baseline on :${basePort}`);
@@ -76,13 +86,18 @@ export async function runApiBench(url, opts) {
     procs.push(api);
     const worker = startNode(path.join(ROOT, 'worker/dist/src/main.js'), [], common, 'worker');
     procs.push(worker);
-    const base = startNode(path.join(ROOT, 'bench/baseline-server.mjs'), [], { ...common, PORT: String(basePort) }, 'baseline');
+    const base = startNode(
+      path.join(ROOT, 'bench/baseline-server.mjs'),
+      [],
+      { ...common, PORT: String(basePort) },
+      'baseline',
+    );
     procs.push(base);
     await Promise.all([
       waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, api),
       waitForHttp(`http://127.0.0.1:${basePort}/api/health`, base),
     ]);
-    const doc = await (await fetch(`http://127.0.0.1:${apiPort}/api/docs-json`)).json().catch(() => ({ paths: {} }));
+    const doc = await (await globalThis.fetch(`http://127.0.0.1:${apiPort}/api/docs-json`)).json().catch(() => ({ paths: {} }));
     const tokens = {
       admin: await login(apiPort, BENCH_ADMIN),
       agent: await login(apiPort, BENCH_AGENT),
@@ -90,7 +105,11 @@ export async function runApiBench(url, opts) {
     };
     const ids = await benchIds(url);
     await settle(3000);
-    const memory = { apiIdleMiB: rssMiB(api.pid), workerIdleMiB: rssMiB(worker.pid), baselineIdleMiB: rssMiB(base.pid) };
+    const memory = {
+      apiIdleMiB: rssMiB(api.pid),
+      workerIdleMiB: rssMiB(worker.pid),
+      baselineIdleMiB: rssMiB(base.pid),
+    };
     progress(`idle RSS: API ${memory.apiIdleMiB} MiB, worker ${memory.workerIdleMiB} MiB`);
 
     const filter = opts.only ? opts.only.split(',').map((s) => s.trim().toLowerCase()) : null;
@@ -109,19 +128,20 @@ export async function runApiBench(url, opts) {
       const row = { route: route.name };
       const slices = { api: [], baseline: [] };
       const slice = Math.max(1, Math.round(opts.duration / opts.rounds));
-      for (const [side, port] of [
-        ['api', apiPort],
-        ['baseline', basePort],
-      ]) {
+      for (const port of [apiPort, basePort]) {
         if (opts.warmup > 0) await load(port, route, { duration: opts.warmup, connections: opts.connections });
       }
-      progress(`${route.name}: ${opts.rounds} × (${slice} s API, ${slice} s baseline), ${opts.connections} connections`);
+      progress(
+        `${route.name}: ${opts.rounds} × (${slice} s API, ${slice} s baseline), ${opts.connections} connections`,
+      );
       for (let round = 0; round < opts.rounds; round++) {
         for (const [side, port] of [
           ['api', apiPort],
           ['baseline', basePort],
         ]) {
-          slices[side].push(await load(port, route, { duration: slice, connections: opts.connections, sampleStatus: true }));
+          slices[side].push(
+            await load(port, route, { duration: slice, connections: opts.connections, sampleStatus: true }),
+          );
           if (side === 'api') {
             apiPeak = Math.max(apiPeak, rssMiB(api.pid) ?? 0);
             workerPeak = Math.max(workerPeak, rssMiB(worker.pid) ?? 0);
@@ -138,10 +158,14 @@ export async function runApiBench(url, opts) {
           requests,
           errors: s.reduce((a, x) => a + x.errors, 0),
           non2xx: s.reduce((a, x) => a + x.non2xx, 0),
-          ...(s.some((x) => x.sampleErrors) ? { sampleErrors: Object.assign({}, ...s.map((x) => x.sampleErrors ?? {})) } : {}),
+          ...(s.some((x) => x.sampleErrors)
+            ? { sampleErrors: Object.assign({}, ...s.map((x) => x.sampleErrors ?? {})) }
+            : {}),
         };
         row[side] = r;
-        progress(`  ${side}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+        progress(
+          `  ${side}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+        );
       }
       row.ratio = row.baseline.rps ? Math.round((row.api.rps / row.baseline.rps) * 100) / 100 : null;
       rows.push(row);
@@ -156,7 +180,12 @@ export async function runApiBench(url, opts) {
     });
     progress(`after load RSS: API ${memory.apiAfterLoadMiB} MiB, worker ${memory.workerAfterLoadMiB} MiB`);
     for (const p of procs) if (p.dead) throw new Error(`${p.name} died during the benchmark:\n${p.output()}`);
-    return { routes: rows, memory, events, settings: { duration: opts.duration, rounds: opts.rounds, connections: opts.connections, warmup: opts.warmup } };
+    return {
+      routes: rows,
+      memory,
+      events,
+      settings: { duration: opts.duration, rounds: opts.rounds, connections: opts.connections, warmup: opts.warmup },
+    };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }

@@ -43,7 +43,8 @@ app.get('/api/sla/policies', async (req, reply) => {
   return rows;
 });
 
-const HEADLINE_OPTS = 'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
+const HEADLINE_OPTS =
+  'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
 
 app.get('/api/kb/search', async (req, reply) => {
   const user = auth(req, reply, true);

@@ -41,7 +41,8 @@ async function runSla() {
   progress('SLA worker: npm run bench:sla');
   const code = await npmRun('bench:sla');
   if (code !== 0) return { failed: `npm run bench:sla exited with ${code}` };
-  if (!fs.existsSync(file) || fs.statSync(file).mtimeMs === before) return { failed: 'bench:sla wrote no bench/results/sla.json' };
+  if (!fs.existsSync(file) || fs.statSync(file).mtimeMs === before)
+    return { failed: 'bench:sla wrote no bench/results/sla.json' };
   return { results: JSON.parse(fs.readFileSync(file, 'utf8')) };
 }
 
@@ -52,7 +53,9 @@ const machine = {
   node: process.version,
   loadAverage1m: (await import('node:os')).loadavg()[0],
 };
-progress(`sizes: ${opts.tickets} tickets, ${opts.articles} articles; ${opts.duration} s × ${opts.connections} connections per route`);
+progress(
+  `sizes: ${opts.tickets} tickets, ${opts.articles} articles; ${opts.duration} s × ${opts.connections} connections per route`,
+);
 const { kb, api, plans, seeded } = await withBenchDatabase(async (db) => {
   await seedDemo(db.url);
   const seeded = await seedTickets(db.url, { tickets: opts.tickets });

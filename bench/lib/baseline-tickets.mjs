@@ -67,10 +67,22 @@ export function registerTicketRoutes(app, pool, auth, staff) {
       const { rows } = await client.query(
         `INSERT INTO "Ticket" (subject, description, priority, channel, "requesterId", "workflowId", "stageId", status, tags)
          VALUES ($1, $2, $3, 'WEB', $4, $5, $6, coalesce($7::"TicketStatus", 'OPEN'), $8) RETURNING *`,
-        [b.subject, b.description, b.priority ?? 'NORMAL', requesterId, stage?.workflowId, stage?.id, stage?.status, b.tags ?? []],
+        [
+          b.subject,
+          b.description,
+          b.priority ?? 'NORMAL',
+          requesterId,
+          stage?.workflowId,
+          stage?.id,
+          stage?.status,
+          b.tags ?? [],
+        ],
       );
       const t = rows[0];
-      await client.query(`INSERT INTO "HistoryLog" ("ticketId", "actorId", action) VALUES ($1, $2, 'created')`, [t.id, user.id]);
+      await client.query(`INSERT INTO "HistoryLog" ("ticketId", "actorId", action) VALUES ($1, $2, 'created')`, [
+        t.id,
+        user.id,
+      ]);
       await client.query(
         `INSERT INTO "EventLog" (type, "aggregateType", "aggregateId", "actorId", payload) VALUES ('TicketCreated', 'Ticket', $1, $2, $3)`,
         [t.id, user.id, { ticketId: t.id, priority: t.priority, status: t.status }],
@@ -88,7 +100,9 @@ export function registerTicketRoutes(app, pool, auth, staff) {
           const warningAt = computeWarningAt({ ...input, thresholdPercent: policy.warningThresholdPercent });
           params.push(t.id, policy.id, policy.version, type, targetMinutes, t.createdAt, dueAt, warningAt);
           const n = params.length;
-          values.push(`($${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}::"SLABreachType", $${n - 3}, $${n - 2}, $${n - 1}, $${n})`);
+          values.push(
+            `($${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}::"SLABreachType", $${n - 3}, $${n - 2}, $${n - 1}, $${n})`,
+          );
         }
         if (values.length) {
           await client.query(
@@ -130,7 +144,10 @@ export function registerTicketRoutes(app, pool, auth, staff) {
         [t.id, user.id, b.body, Boolean(b.internal)],
       );
       const c = rows[0];
-      await client.query(`INSERT INTO "HistoryLog" ("ticketId", "actorId", action) VALUES ($1, $2, 'comment_added')`, [t.id, user.id]);
+      await client.query(`INSERT INTO "HistoryLog" ("ticketId", "actorId", action) VALUES ($1, $2, 'comment_added')`, [
+        t.id,
+        user.id,
+      ]);
       await client.query(
         `INSERT INTO "EventLog" (type, "aggregateType", "aggregateId", "actorId", payload) VALUES ('CommentAdded', 'Ticket', $1, $2, $3)`,
         [t.id, user.id, { commentId: c.id, internal: c.internal, authorId: user.id, authorRole: user.role }],

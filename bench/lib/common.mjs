@@ -125,7 +125,7 @@ export async function waitForHttp(url, proc, timeoutMs = 60_000) {
   while (Date.now() < deadline) {
     if (proc?.dead) throw new Error(`${proc.name} exited during start-up:\n${proc.output()}`);
     try {
-      const res = await fetch(url);
+      const res = await globalThis.fetch(url);
       if (res.status < 500) return;
     } catch {
       // not listening yet
@@ -155,7 +155,9 @@ export function runNode(script, args, env, name) {
     });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${name} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`)),
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${name} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`)),
     );
   });
 }
@@ -165,4 +167,5 @@ export function writeJson(file, data) {
   fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }
 
-export const round = (x, digits = 1) => (x == null || Number.isNaN(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+export const round = (x, digits = 1) =>
+  x == null || Number.isNaN(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits;

@@ -30,7 +30,8 @@ export async function measureEventConsumer(url, { events, timeoutMs = 120_000 })
       const start = Date.now();
       let state = await caughtUp();
       while (state.pos === null || state.behind > 0) {
-        if (Date.now() - start > timeoutMs) throw new Error(`event consumer did not catch up (${label}): ${JSON.stringify(state)}`);
+        if (Date.now() - start > timeoutMs)
+          throw new Error(`event consumer did not catch up (${label}): ${JSON.stringify(state)}`);
         await new Promise((r) => setTimeout(r, 25));
         state = await caughtUp();
       }

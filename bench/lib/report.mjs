@@ -8,7 +8,8 @@ function load(r) {
 
 /** bench:sla's JSON, whatever its exact shape: its own `table` rows if any, otherwise its scalar fields. */
 function slaRows(sla) {
-  if (!sla || sla.missing || sla.failed) return [['SLA worker (npm run bench:sla)', sla?.missing ?? sla?.failed ?? 'n/a', '', '']];
+  if (!sla || sla.missing || sla.failed)
+    return [['SLA worker (npm run bench:sla)', sla?.missing ?? sla?.failed ?? 'n/a', '', '']];
   const r = sla.results;
   if (Array.isArray(r.table)) {
     return r.table.map((row) => [
@@ -24,7 +25,9 @@ function slaRows(sla) {
       if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}.`);
       else if (Array.isArray(v)) {
         v.forEach((item, i) =>
-          item && typeof item === 'object' ? walk(item, `${prefix}${k}[${item.n ?? item.tickets ?? i}].`) : rows.push([`SLA: ${prefix}${k}[${i}]`, fmt(item), '', '']),
+          item && typeof item === 'object'
+            ? walk(item, `${prefix}${k}[${item.n ?? item.tickets ?? i}].`)
+            : rows.push([`SLA: ${prefix}${k}[${i}]`, fmt(item), '', '']),
         );
       } else rows.push([`SLA: ${prefix}${k}`, fmt(v), '', '']);
     }
@@ -57,12 +60,23 @@ export function renderMarkdown(res) {
     ]);
   }
   const m = res.memory;
-  rows.push(['Memory (RSS) API: idle → end of load (peak)', `${fmt(m.apiIdleMiB, ' MiB')} → ${fmt(m.apiAfterLoadMiB, ' MiB')} (${fmt(m.apiPeakMiB, ' MiB')})`, `${fmt(m.baselineIdleMiB, ' MiB')} → ${fmt(m.baselineAfterLoadMiB, ' MiB')}`, '']);
-  rows.push(['Memory (RSS) worker: idle → end of load (peak)', `${fmt(m.workerIdleMiB, ' MiB')} → ${fmt(m.workerAfterLoadMiB, ' MiB')} (${fmt(m.workerPeakMiB, ' MiB')})`, '', '']);
+  rows.push([
+    'Memory (RSS) API: idle → end of load (peak)',
+    `${fmt(m.apiIdleMiB, ' MiB')} → ${fmt(m.apiAfterLoadMiB, ' MiB')} (${fmt(m.apiPeakMiB, ' MiB')})`,
+    `${fmt(m.baselineIdleMiB, ' MiB')} → ${fmt(m.baselineAfterLoadMiB, ' MiB')}`,
+    '',
+  ]);
+  rows.push([
+    'Memory (RSS) worker: idle → end of load (peak)',
+    `${fmt(m.workerIdleMiB, ' MiB')} → ${fmt(m.workerAfterLoadMiB, ' MiB')} (${fmt(m.workerPeakMiB, ' MiB')})`,
+    '',
+    '',
+  ]);
   const e = res.events;
   rows.push([
     'Ticket event processing (watermark consumer)',
-    e?.missing ?? `${fmt(e.eventsPerSecond)} events/s for a burst of ${fmt(e.events)} (${e.seconds} s; steady ${fmt(e.steadyEventsPerSecond)} events/s)`,
+    e?.missing ??
+      `${fmt(e.eventsPerSecond)} events/s for a burst of ${fmt(e.events)} (${e.seconds} s; steady ${fmt(e.steadyEventsPerSecond)} events/s)`,
     '',
     '',
   ]);

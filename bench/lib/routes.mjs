@@ -3,8 +3,26 @@
 import { TICKET_TAGS } from './seed.mjs';
 
 // Words the KB seed writes articles from (backend/src/knowledge-base/bench/kb-search.bench.ts).
-const KB_WORDS = ['password', 'reset', 'billing', 'invoice', 'migration', 'database', 'webhook', 'permission',
-  'escalation', 'holiday', 'dashboard', 'attachment', 'security', 'session', 'timeout', 'upgrade', 'backup', 'timezone'];
+const KB_WORDS = [
+  'password',
+  'reset',
+  'billing',
+  'invoice',
+  'migration',
+  'database',
+  'webhook',
+  'permission',
+  'escalation',
+  'holiday',
+  'dashboard',
+  'attachment',
+  'security',
+  'session',
+  'timeout',
+  'upgrade',
+  'backup',
+  'timezone',
+];
 const KB_QUERIES = [
   ...KB_WORDS,
   ...KB_WORDS.slice(0, 8).map((w, i) => `${w} ${KB_WORDS[(i * 5 + 3) % KB_WORDS.length]}`),

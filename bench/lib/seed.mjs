@@ -9,8 +9,26 @@ export const BENCH_AGENT = { email: 'agent1@nixflow.local', password: 'Agent-Pas
 export const BENCH_CUSTOMER = { email: 'customer1@nixflow.local', password: 'Customer-Password-123' };
 
 const SUBJECT_WORDS = [
-  'login', 'password', 'invoice', 'billing', 'refund', 'export', 'import', 'email', 'webhook', 'api',
-  'error', 'timeout', 'upgrade', 'report', 'dashboard', 'mobile', 'browser', 'sync', 'backup', 'access',
+  'login',
+  'password',
+  'invoice',
+  'billing',
+  'refund',
+  'export',
+  'import',
+  'email',
+  'webhook',
+  'api',
+  'error',
+  'timeout',
+  'upgrade',
+  'report',
+  'dashboard',
+  'mobile',
+  'browser',
+  'sync',
+  'backup',
+  'access',
 ];
 export const TICKET_TAGS = ['billing', 'login', 'api', 'outage', 'question', 'feature-request', 'mobile', 'vip'];
 
@@ -104,7 +122,9 @@ export async function seedTickets(url, { tickets, agents = 50, customers = 5000 
     await c.query('ANALYZE');
     const { rows } = await c.query(`SELECT (SELECT count(*) FROM "Ticket")::int AS tickets,
                                            (SELECT count(*) FROM "SLAMetric")::int AS metrics`);
-    progress(`seeded ${rows[0].tickets} tickets, ${rows[0].metrics} SLA metrics in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    progress(
+      `seeded ${rows[0].tickets} tickets, ${rows[0].metrics} SLA metrics in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     return rows[0];
   } finally {
     await c.end();

@@ -176,7 +176,15 @@ async function main(): Promise<void> {
         p99Ms: ms(percentile(times, 99)),
         maxMs: ms(times[times.length - 1]!),
         p50MsByKind: Object.fromEntries(
-          Object.entries(byKind).map(([k, v]) => [k, ms(percentile([...v].sort((a, b) => a - b), 50))]),
+          Object.entries(byKind).map(([k, v]) => [
+            k,
+            ms(
+              percentile(
+                [...v].sort((a, b) => a - b),
+                50,
+              ),
+            ),
+          ]),
         ),
       };
       writeFileSync(process.env.KB_BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
