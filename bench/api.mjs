@@ -97,7 +97,11 @@ export async function runApiBench(url, opts) {
       waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, api),
       waitForHttp(`http://127.0.0.1:${basePort}/api/health`, base),
     ]);
-    const doc = await (await globalThis.fetch(`http://127.0.0.1:${apiPort}/api/docs-json`)).json().catch(() => ({ paths: {} }));
+    const doc = await (
+      await globalThis.fetch(`http://127.0.0.1:${apiPort}/api/docs-json`)
+    )
+      .json()
+      .catch(() => ({ paths: {} }));
     const tokens = {
       admin: await login(apiPort, BENCH_ADMIN),
       agent: await login(apiPort, BENCH_AGENT),

@@ -20,6 +20,10 @@ export async function runKbBench(url, { articles, queries }) {
     [],
     { DATABASE_URL: url, KB_BENCH_ARTICLES: String(articles), KB_BENCH_QUERIES: String(queries), KB_BENCH_JSON: out },
     'kb-search.bench',
+    (line) => {
+      const m = /^seeded (\d+)\/(\d+)$/.exec(line);
+      if (m && (Number(m[1]) % 20_000 === 0 || m[1] === m[2])) progress(`kb: articles ${m[1]}/${m[2]}`);
+    },
   );
   const figures = JSON.parse(fs.readFileSync(out, 'utf8'));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });

@@ -136,7 +136,7 @@ export async function waitForHttp(url, proc, timeoutMs = 60_000) {
 }
 
 /** Runs a node script to completion, resolving with its stdout; rejects on a non-zero exit. */
-export function runNode(script, args, env, name) {
+export function runNode(script, args, env, name, onLine) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
@@ -147,6 +147,7 @@ export function runNode(script, args, env, name) {
     let err = '';
     child.stdout.on('data', (c) => {
       out += c;
+      if (onLine) for (const line of String(c).split(/[\r\n]+/)) if (line.trim()) onLine(line.trim());
       if (process.env.BENCH_VERBOSE === '1') process.stderr.write(c);
     });
     child.stderr.on('data', (c) => {

@@ -11,6 +11,26 @@ function slaRows(sla) {
   if (!sla || sla.missing || sla.failed)
     return [['SLA worker (npm run bench:sla)', sla?.missing ?? sla?.failed ?? 'n/a', '', '']];
   const r = sla.results;
+  if (Array.isArray(r.sizes)) {
+    // worker/src/bench/sla-bench.ts: { sizes: [{ n, openMetrics, pass0Ms, passes: [{ k, ms }] }], delay: [...] }
+    const rows = r.sizes.map((s) => [
+      `SLA monitoring pass, ${fmt(s.n)} open tickets (${fmt(s.openMetrics)} open metrics)`,
+      [`0 due ${fmt(s.pass0Ms, ' ms')}`, ...(s.passes ?? []).map((p) => `${fmt(p.k)} due ${fmt(p.ms, ' ms')}`)].join(
+        ' · ',
+      ),
+      '',
+      '',
+    ]);
+    for (const d of r.delay ?? []) {
+      rows.push([
+        `SLA breach detection delay, worker interval ${fmt(d.intervalMs, ' ms')}`,
+        `p50 ${fmt(d.p50Ms, ' ms')} · p99 ${fmt(d.p99Ms, ' ms')} · max ${fmt(d.maxMs, ' ms')} (${fmt(d.detected)}/${fmt(d.metrics)} detected)`,
+        '',
+        '',
+      ]);
+    }
+    return rows;
+  }
   if (Array.isArray(r.table)) {
     return r.table.map((row) => [
       `SLA: ${row.benchmark ?? row.name ?? row.measure ?? '?'}`,
@@ -88,9 +108,15 @@ export function renderMarkdown(res) {
     ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`),
   ].join('\n');
   const s = res.settings;
-  const plans = Object.entries(res.plans ?? {})
-    .map(([name, p]) => `### ${name}\n\n\`\`\`sql\n${p.sql}\n\`\`\`\n\n\`\`\`\n${p.plan}\n\`\`\`\n`)
-    .join('\n');
+  const slaPlans = Object.entries(res.sla?.results?.explain ?? {}).map(
+    ([name, plan]) => `### SLA sweep: ${name} (from npm run bench:sla)\n\n\`\`\`\n${plan}\n\`\`\`\n`,
+  );
+  const plans = [
+    ...Object.entries(res.plans ?? {}).map(
+      ([name, p]) => `### ${name}\n\n\`\`\`sql\n${p.sql}\n\`\`\`\n\n\`\`\`\n${p.plan}\n\`\`\`\n`,
+    ),
+    ...slaPlans,
+  ].join('\n');
   return `# nixflow benchmark results
 
 ${res.at} · ${res.machine.cpus} CPUs, ${res.machine.memGiB} GiB, Node ${res.machine.node}, load average at start ${res.machine.loadAverage1m.toFixed(2)} ·
