@@ -13,6 +13,7 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { EmailModule } from './email/email.module.js';
 
 @Module({
@@ -35,6 +36,7 @@ import { EmailModule } from './email/email.module.js';
     TicketsModule,
     KnowledgeBaseModule,
     SlaModule,
+    NotificationsModule,
     EmailModule,
   ],
 })

@@ -1,5 +1,4 @@
 // Pure logic shared by backend and worker. No framework imports, no I/O.
-export {};
 export * from './sla-clock/index.js';
 export * from './sla-lifecycle/index.js';
 export * from './tickets/index.js';
