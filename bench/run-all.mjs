@@ -5,7 +5,7 @@
 //   2. KB search latency in-process (bench:kb), 3. the API routes against the baseline (bench:api),
 //   4. EXPLAIN (ANALYZE, BUFFERS) of the hot queries, 5. the SLA worker (`npm run bench:sla`, folded in).
 // Sizes: --tickets, --articles, --kb-queries, --duration, --warmup, --connections, --skip-sla, --only
-// (or BENCH_TICKETS, BENCH_ARTICLES, ... in the environment).
+// (or BENCH_TICKETS, BENCH_ARTICLES, ... in the environment); --sla-args "..." is passed to bench:sla.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,11 +23,15 @@ const opts = options({
   articles: KB_DEFAULTS.articles,
   kbQueries: KB_DEFAULTS.queries,
   skipSla: false,
+  slaArgs: '', // passed to bench:sla, e.g. "--sizes 10000,100000,1000000"
 });
 
-function npmRun(script) {
+function npmRun(script, args = []) {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('exit', (code) => resolve(code ?? 1));
     child.on('error', () => resolve(1));
   });
@@ -39,7 +43,7 @@ async function runSla() {
   const file = path.join(RESULTS_DIR, 'sla.json');
   const before = fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
   progress('SLA worker: npm run bench:sla');
-  const code = await npmRun('bench:sla');
+  const code = await npmRun('bench:sla', opts.slaArgs.split(/\s+/).filter(Boolean));
   if (code !== 0) return { failed: `npm run bench:sla exited with ${code}` };
   if (!fs.existsSync(file) || fs.statSync(file).mtimeMs === before)
     return { failed: 'bench:sla wrote no bench/results/sla.json' };
