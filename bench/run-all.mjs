@@ -5,7 +5,7 @@
 //   2. KB search latency in-process (bench:kb), 3. the API routes against the baseline (bench:api),
 //   4. EXPLAIN (ANALYZE, BUFFERS) of the hot queries, 5. the SLA worker (`npm run bench:sla`, folded in).
 // Sizes: --tickets, --articles, --kb-queries, --duration, --warmup, --connections, --skip-sla, --only
-// (or BENCH_TICKETS, BENCH_ARTICLES, ... in the environment); --sla-args "..." is passed to bench:sla.
+// (or BENCH_TICKETS, BENCH_ARTICLES, ... in the environment); --sla-args="..." is passed to bench:sla.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
