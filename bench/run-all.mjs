@@ -6,7 +6,7 @@
 //   4. EXPLAIN (ANALYZE, BUFFERS) of the hot queries, 5. the SLA worker (`npm run bench:sla`, folded in).
 // Sizes: --tickets, --articles, --kb-queries, --duration, --warmup, --connections, --skip-sla, --only
 // (or BENCH_TICKETS, BENCH_ARTICLES, ... in the environment); --sla-args="..." is passed to bench:sla.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { options, progress, RESULTS_DIR, ROOT, writeJson } from './lib/common.mjs';
@@ -56,6 +56,13 @@ const machine = {
   memGiB: Math.round((await import('node:os')).totalmem() / 2 ** 30),
   node: process.version,
   loadAverage1m: (await import('node:os')).loadavg()[0],
+  commit: (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  })(),
 };
 progress(
   `sizes: ${opts.tickets} tickets, ${opts.articles} articles; ${opts.duration} s × ${opts.connections} connections per route`,

@@ -119,7 +119,7 @@ export function renderMarkdown(res) {
   ].join('\n');
   return `# nixflow benchmark results
 
-${res.at} · ${res.machine.cpus} CPUs, ${res.machine.memGiB} GiB, Node ${res.machine.node}, load average at start ${res.machine.loadAverage1m.toFixed(2)} ·
+${res.at} · ${res.machine.cpus} CPUs, ${res.machine.memGiB} GiB, Node ${res.machine.node}, commit ${res.machine.commit ?? 'n/a'}, load average at start ${res.machine.loadAverage1m.toFixed(2)} ·
 ${fmt(res.sizes.tickets)} tickets, ${fmt(res.sizes.slaMetrics)} SLA metrics, ${fmt(res.sizes.articles)} KB articles ·
 autocannon per route and side: ${s.duration} s in ${s.rounds} alternating slices × ${s.connections} connections after ${s.warmup} s warm-up, 127.0.0.1 · whole run ${res.durationSeconds} s
 
