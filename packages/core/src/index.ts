@@ -5,3 +5,4 @@ export * from './tickets/index.js';
 export * from './schema-compare/index.js';
 export * from './email/index.js';
 export * from './queues.js';
+export * from './forms/index.js';
