@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { KbSearchService } from '../kb-search.service.js';
+import { TicketAccessService } from '../../tickets/ticket-access.service.js';
 import type { SearchQueryDto } from '../dto/kb.dto.js';
 
 const WORDS = [
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   try {
     const seededIn = process.env.KB_BENCH_SKIP_SEED !== '1' ? await seed(prisma, articles) : undefined;
     const total = await prisma.knowledgeArticle.count();
-    const search = new KbSearchService(prisma as never);
+    const search = new KbSearchService(prisma as never, new TicketAccessService(prisma));
     const pick = () => WORDS[Math.floor(Math.random() * WORDS.length)]!;
     const typo = (w: string) => w.slice(0, -2) + w.slice(-1);
     // Warm-up (plans, caches), not measured.
