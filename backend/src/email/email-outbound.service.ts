@@ -6,13 +6,22 @@ import {
   EmailMessageType,
   TicketChannel,
   UserRole,
+  type Comment,
   type Prisma,
+  type Ticket,
 } from '@nixflow/db/client';
 import { composeReferences, composeReplySubject } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EmailQueuesService } from './email-queues.service.js';
 
 type Tx = Prisma.TransactionClient;
+
+/** What queueReplyForComment needs of rows a caller already loaded in its transaction. */
+export interface KnownReplyContext {
+  comment: Pick<Comment, 'id' | 'ticketId' | 'authorId' | 'body' | 'internal' | 'deletedAt'>;
+  authorRole: UserRole;
+  ticket: Pick<Ticket, 'id' | 'number' | 'subject' | 'channel' | 'requesterId' | 'deletedAt'>;
+}
 
 /** `<uuid@domain-of-the-account>`: unique, and recognisable as ours when the customer replies. */
 export function newMessageId(accountAddress: string): string {
@@ -32,13 +41,52 @@ export class EmailOutboundService {
     private readonly queues: EmailQueuesService,
   ) {}
 
-  /** The queued message's id, or null when the comment is not to be mailed (internal, customer's own, no account). */
-  async queueReplyForComment(tx: Tx, ticketId: string, commentId: string): Promise<string | null> {
-    const comment = await tx.comment.findUnique({ where: { id: commentId }, include: { author: true } });
-    if (!comment || comment.ticketId !== ticketId || comment.internal || comment.deletedAt) return null;
-    if (comment.author.role === UserRole.CUSTOMER) return null;
-    const ticket = await tx.ticket.findUnique({ where: { id: ticketId }, include: { requester: true } });
-    if (!ticket || ticket.deletedAt || !ticket.requester.email) return null;
+  /**
+   * The queued message's id, or null when the comment is not to be mailed (internal, customer's own, no account).
+   * `known`: rows the caller already holds in this transaction (the new comment, its author's role, the locked
+   * ticket), so that they are not read again.
+   */
+  async queueReplyForComment(
+    tx: Tx,
+    ticketId: string,
+    commentId: string,
+    known?: KnownReplyContext,
+  ): Promise<string | null> {
+    let comment: KnownReplyContext['comment'] | null = known?.comment ?? null;
+    let authorRole = known?.authorRole;
+    if (!known) {
+      const row = await tx.comment.findUnique({
+        where: { id: commentId },
+        select: {
+          id: true,
+          ticketId: true,
+          authorId: true,
+          body: true,
+          internal: true,
+          deletedAt: true,
+          author: { select: { role: true } },
+        },
+      });
+      comment = row;
+      authorRole = row?.author.role;
+    }
+    if (
+      !comment ||
+      comment.id !== commentId ||
+      comment.ticketId !== ticketId ||
+      comment.internal ||
+      comment.deletedAt
+    ) {
+      return null;
+    }
+    if (authorRole === UserRole.CUSTOMER) return null;
+    const ticket =
+      known?.ticket ??
+      (await tx.ticket.findUnique({
+        where: { id: ticketId },
+        select: { id: true, number: true, subject: true, channel: true, requesterId: true, deletedAt: true },
+      }));
+    if (!ticket || ticket.id !== ticketId || ticket.deletedAt) return null;
     if (comment.authorId === ticket.requesterId) return null;
 
     const thread = await tx.emailThread.findFirst({
@@ -47,6 +95,8 @@ export class EmailOutboundService {
       include: { account: true },
     });
     if (!thread && ticket.channel !== TicketChannel.EMAIL) return null;
+    const requester = await tx.user.findUnique({ where: { id: ticket.requesterId }, select: { email: true } });
+    if (!requester?.email) return null;
     const account =
       thread?.account ??
       (await tx.emailAccount.findFirst({
@@ -80,7 +130,7 @@ export class EmailOutboundService {
         status: EmailMessageStatus.QUEUED,
         fromAddress: account.address,
         fromName: account.displayName,
-        to: [ticket.requester.email],
+        to: [requester.email],
         subject: composeReplySubject(thread?.subject ?? ticket.subject, ticket.number),
         textBody: comment.body,
       },

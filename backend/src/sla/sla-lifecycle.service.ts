@@ -33,12 +33,15 @@ export class SlaLifecycleService {
   /** Overridable clock (tests). */
   now: () => Date = () => new Date();
 
+  /**
+   * `ticket` must have been inserted by this transaction: no other transaction can have given it
+   * metrics yet (they would need the uncommitted row), so there is nothing to read or lock.
+   */
   async onTicketCreated(tx: Tx, ticket: SlaTicketRow): Promise<void> {
     const policies = await this.activePolicies(tx);
     const policy = selectPolicy(policies, ticket);
     if (!policy) return;
-    const metrics = await this.metricsOf(tx, ticket.id);
-    await this.run(tx, ticket, metrics, { kind: 'created' }, policy);
+    await this.run(tx, ticket, [], { kind: 'created' }, policy, false);
   }
 
   async onTicketChanged(tx: Tx, before: SlaTicketRow, after: SlaTicketRow): Promise<void> {
@@ -55,11 +58,19 @@ export class SlaLifecycleService {
         metrics,
         { kind: 'priorityChanged', from: before.priority, to: after.priority },
         policy,
+        statusChanged, // the status step below plans on the updated metrics
       );
     }
     if (statusChanged) {
       const policy = await this.policyOfMetrics(tx, metrics);
-      await this.run(tx, after, metrics, { kind: 'statusChanged', from: before.status, to: after.status }, policy);
+      await this.run(
+        tx,
+        after,
+        metrics,
+        { kind: 'statusChanged', from: before.status, to: after.status },
+        policy,
+        false,
+      );
     }
   }
 
@@ -68,16 +79,17 @@ export class SlaLifecycleService {
     const metrics = await this.metricsOf(tx, ticket.id);
     if (authorRole === UserRole.CUSTOMER) {
       const policy = (await this.policyOfMetrics(tx, metrics)) ?? selectPolicy(await this.activePolicies(tx), ticket);
-      await this.run(tx, ticket, metrics, { kind: 'customerReply' }, policy);
+      await this.run(tx, ticket, metrics, { kind: 'customerReply' }, policy, false);
     } else {
       if (metrics.length === 0) return;
-      await this.run(tx, ticket, metrics, { kind: 'agentPublicReply' }, await this.policyOfMetrics(tx, metrics));
+      const policy = await this.policyOfMetrics(tx, metrics);
+      await this.run(tx, ticket, metrics, { kind: 'agentPublicReply' }, policy, false);
     }
   }
 
   async onTicketDeleted(tx: Tx, ticket: SlaTicketRow): Promise<void> {
     const metrics = await this.metricsOf(tx, ticket.id);
-    await this.run(tx, ticket, metrics, { kind: 'deleted' }, null);
+    await this.run(tx, ticket, metrics, { kind: 'deleted' }, null, false);
   }
 
   /** Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large ones). */
@@ -107,44 +119,47 @@ export class SlaLifecycleService {
     return changed;
   }
 
+  /** Plans and applies `event`; re-reads the metrics afterwards only when the caller needs them (`reload`). */
   private async run(
     tx: Tx,
     ticket: SlaTicketRow,
     metrics: SlaMetricState[],
     event: SlaEvent,
     policy: SLAPolicy | null,
+    reload = true,
   ): Promise<SlaMetricState[]> {
     const ops = planSlaOperations({ metrics, ticket, event, now: this.now(), policy });
     if (ops.length === 0) return metrics;
     await this.apply(tx, ticket.id, metrics, ops);
-    return this.metricsOf(tx, ticket.id);
+    // The rows are already locked by this transaction (metricsOf, or created by it): a plain read will do.
+    return reload ? this.readMetrics(tx, ticket.id) : metrics;
   }
 
   private async apply(tx: Tx, ticketId: string, metrics: SlaMetricState[], ops: SlaMetricOp[]): Promise<number> {
     let changed = 0;
+    // All creations in one statement; the unique (ticketId, type, cycle) makes a duplicate hook call harmless.
+    const creations = ops.flatMap((op) => (op.op === 'create' ? [op] : []));
+    if (creations.length > 0) {
+      const res = await tx.sLAMetric.createMany({
+        data: creations.map((op) => ({
+          ticketId,
+          policyId: op.policyId,
+          policyVersion: op.policyVersion,
+          type: op.type,
+          cycle: op.cycle,
+          targetMinutes: op.targetMinutes,
+          status: op.status,
+          startedAt: op.startedAt,
+          dueAt: op.dueAt,
+          warningAt: op.warningAt,
+          pausedAt: op.pausedAt,
+        })),
+        skipDuplicates: true,
+      });
+      changed += res.count;
+    }
     for (const op of ops) {
-      if (op.op === 'create') {
-        // The unique (ticketId, type, cycle) makes a duplicate hook call harmless.
-        const res = await tx.sLAMetric.createMany({
-          data: [
-            {
-              ticketId,
-              policyId: op.policyId,
-              policyVersion: op.policyVersion,
-              type: op.type,
-              cycle: op.cycle,
-              targetMinutes: op.targetMinutes,
-              status: op.status,
-              startedAt: op.startedAt,
-              dueAt: op.dueAt,
-              warningAt: op.warningAt,
-              pausedAt: op.pausedAt,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        changed += res.count;
-      } else {
+      if (op.op !== 'create') {
         const seen = metrics.find((m) => m.id === op.id);
         const res = await tx.sLAMetric.updateMany({
           where: { id: op.id, ...(seen ? { status: seen.status } : {}) },
@@ -163,6 +178,10 @@ export class SlaLifecycleService {
    */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
     await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
+    return this.readMetrics(tx, ticketId);
+  }
+
+  private async readMetrics(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
     const rows = await tx.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     return rows.map(toState);
   }

@@ -45,10 +45,17 @@ export class CommentsService {
    * Adds a comment in the caller's transaction: HistoryLog, CommentAdded event, SLA hooks, watcher
    * notifications. Locks the ticket row, so concurrent comments on one ticket apply one after another.
    * A staff public reply stamps firstRespondedAt; a customer's public reply reopens a RESOLVED or
-   * PENDING_CUSTOMER ticket (status OPEN, SLA status hooks).
+   * PENDING_CUSTOMER ticket (status OPEN, SLA status hooks). `opts.locked`: `ticket` is the row the
+   * caller just locked with lockTicket in this transaction (no second lock and read).
    */
-  async addInTx(tx: Tx, ticket: Ticket, input: NewCommentInput, author: Actor): Promise<Comment> {
-    let current = await lockTicketOrThrow(tx, ticket.id);
+  async addInTx(
+    tx: Tx,
+    ticket: Ticket,
+    input: NewCommentInput,
+    author: Actor,
+    opts: { locked?: boolean } = {},
+  ): Promise<Comment> {
+    let current = opts.locked ? ticket : await lockTicketOrThrow(tx, ticket.id);
     if (current.deletedAt) throw new NotFoundException('Ticket not found');
     const internal = input.internal ?? false;
     const staff = isStaffRole(author.role);
@@ -125,9 +132,19 @@ export class CommentsService {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
-      const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user);
-      // Same transaction: the outbound EmailMessage exists iff the comment does.
-      const queued = (await this.emailOutbound?.queueReplyForComment(tx, ticketId, added.id)) ?? null;
+      const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user, {
+        locked: true,
+      });
+      // Same transaction: the outbound EmailMessage exists iff the comment does. Only a staff public reply
+      // to someone else's ticket can be mailed (queueReplyForComment checks it again).
+      const mailable = !added.internal && isStaffRole(user.role) && ticket.requesterId !== user.id;
+      const queued = mailable
+        ? ((await this.emailOutbound?.queueReplyForComment(tx, ticketId, added.id, {
+            comment: added,
+            authorRole: user.role,
+            ticket,
+          })) ?? null)
+        : null;
       return { comment: added, mailId: queued };
     });
     if (mailId) {
@@ -136,7 +153,8 @@ export class CommentsService {
         this.logger.warn(`queueing e-mail ${mailId} failed (the sweep will retry): ${String(err)}`),
       );
     }
-    return this.prisma.comment.findUniqueOrThrow({ where: { id: comment.id }, include: { author: AUTHOR_SELECT } });
+    // The author is the caller: no re-read after the commit.
+    return { ...comment, author: { id: user.id, name: user.name, role: user.role } };
   }
 
   async list(user: AuthUser, ticketId: string, q: ListCommentsQueryDto): Promise<Paginated<CommentWithAuthor>> {

@@ -19,24 +19,24 @@ export interface TicketNotice {
   onlyUserIds?: string[];
 }
 
-/** Writes Notification rows in the caller's transaction (one createMany). */
+/** Writes Notification rows in the caller's transaction (one recipients query, one createMany). */
 @Injectable()
 export class TicketNotifierService {
   async notify(tx: Tx, ticket: Ticket, notice: TicketNotice): Promise<number> {
-    let ids: string[];
-    if (notice.onlyUserIds) ids = notice.onlyUserIds;
+    // One query for the candidates: the given users, or watchers + assignee (+ requester).
+    let candidates: Prisma.UserWhereInput;
+    if (notice.onlyUserIds) candidates = { id: { in: notice.onlyUserIds } };
     else {
-      const watchers = await tx.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } });
-      ids = watchers.map((w) => w.userId);
-      if (ticket.assigneeId) ids.push(ticket.assigneeId);
-      if (notice.includeRequester) ids.push(ticket.requesterId);
+      const direct: string[] = [];
+      if (ticket.assigneeId) direct.push(ticket.assigneeId);
+      if (notice.includeRequester) direct.push(ticket.requesterId);
+      candidates = { OR: [{ id: { in: direct } }, { watching: { some: { ticketId: ticket.id } } }] };
     }
-    ids = [...new Set(ids)].filter((id) => id !== notice.actorId);
-    if (ids.length === 0) return 0;
     const users = await tx.user.findMany({
-      where: { id: { in: ids }, isActive: true, deletedAt: null },
+      where: { AND: [candidates, { isActive: true, deletedAt: null }] },
       select: { id: true, role: true },
     });
+    // The actor is left out here, and customers on internal changes.
     const recipients = notificationRecipients(users, notice.actorId, notice.internal);
     if (recipients.length === 0) return 0;
     const data = { ticketId: ticket.id, ticketNumber: ticket.number, ...notice.data } as Prisma.InputJsonObject;

@@ -28,11 +28,14 @@ export function ticketWriteTx<T>(prisma: PrismaClient, ticketId: string, fn: (tx
   return ticketWrites.run(ticketId, () => prisma.$transaction(fn, TICKET_TX_OPTIONS));
 }
 
-/** Locks the ticket row (SELECT … FOR UPDATE) for the rest of the transaction and returns its current state. */
+/**
+ * Locks the ticket row (SELECT … FOR UPDATE) for the rest of the transaction and returns its current state,
+ * in one statement (the raw row has the model's column names and types: uuid/text/enums as strings,
+ * timestamps as Date, tags as string[]).
+ */
 export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
-  if (rows.length === 0) return null;
-  return tx.ticket.findUnique({ where: { id } });
+  const rows = await tx.$queryRaw<Ticket[]>`SELECT * FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
 }
 
 export async function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
