@@ -7,14 +7,16 @@ import type { ListTicketsQueryDto } from './dto/tickets.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
 
-const USER_SUMMARY = { select: { id: true, name: true, role: true } } as const;
+/** The user columns a ticket view shows. */
+export const USER_SUMMARY = { id: true, name: true, role: true } as const;
+const USER_SUMMARY_SELECT = { select: USER_SUMMARY } as const;
 export const TICKET_INCLUDE = {
-  requester: USER_SUMMARY,
-  assignee: USER_SUMMARY,
+  requester: USER_SUMMARY_SELECT,
+  assignee: USER_SUMMARY_SELECT,
   stage: { select: { id: true, name: true, position: true } },
 } as const;
 export type TicketView = Prisma.TicketGetPayload<{ include: typeof TICKET_INCLUDE }>;
-export type HistoryView = Prisma.HistoryLogGetPayload<{ include: { actor: typeof USER_SUMMARY } }>;
+export type HistoryView = Prisma.HistoryLogGetPayload<{ include: { actor: typeof USER_SUMMARY_SELECT } }>;
 
 /** Reads: ticket list/detail and history, always through the shared visibility rule. */
 @Injectable()
@@ -53,7 +55,8 @@ export class TicketQueriesService {
     // number is unique and follows creation order: a stable tie-breaker for every sort.
     const orderBy: Prisma.TicketOrderByWithRelationInput[] = [{ [q.sort]: q.order }];
     if (q.sort !== 'number') orderBy.push({ number: q.order });
-    const [items, total] = await this.prisma.$transaction([
+    // A page and its total need no common snapshot: two parallel queries, no transaction round trips.
+    const [items, total] = await Promise.all([
       this.prisma.ticket.findMany({ where, orderBy, include: TICKET_INCLUDE, ...pageArgs(q) }),
       this.prisma.ticket.count({ where }),
     ]);
@@ -77,7 +80,7 @@ export class TicketQueriesService {
     const [items, total] = await this.prisma.$transaction([
       this.prisma.historyLog.findMany({
         where,
-        include: { actor: USER_SUMMARY },
+        include: { actor: USER_SUMMARY_SELECT },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         ...pageArgs(q),
       }),

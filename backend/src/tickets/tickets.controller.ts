@@ -55,8 +55,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'Create a ticket (customers: for themselves, without staff-only fields)' })
   @ApiCreatedResponse({ type: TicketDto })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateTicketDto): Promise<TicketView> {
-    const ticket = await this.tickets.create(user, dto);
-    return this.queries.view(ticket.id);
+    return this.tickets.create(user, dto);
   }
 
   @Get()

@@ -24,6 +24,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import type { CreateTicketDto, UpdateTicketDto } from './dto/tickets.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
+import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
 import {
   TICKET_TX_OPTIONS,
@@ -100,7 +101,7 @@ export class TicketsService {
 
   // ─────────────────────────────── HTTP-facing operations ───────────────────────────────
 
-  async create(user: AuthUser, dto: CreateTicketDto): Promise<Ticket> {
+  async create(user: AuthUser, dto: CreateTicketDto): Promise<TicketView> {
     const actor: Actor = { id: user.id, role: user.role };
     if (user.role === UserRole.CUSTOMER) {
       const forbidden: string[] = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
@@ -117,7 +118,12 @@ export class TicketsService {
       workflowId: dto.workflowId,
       tags: dto.tags,
     };
-    return this.prisma.$transaction((tx) => this.createInTx(tx, input, actor), TICKET_TX_OPTIONS);
+    // The view is built from the rows the transaction loaded anyway: no re-read after the commit.
+    const { view } = await this.prisma.$transaction(
+      (tx) => this.createWithViewInTx(tx, input, actor),
+      TICKET_TX_OPTIONS,
+    );
+    return view;
   }
 
   async update(user: AuthUser, id: string, dto: UpdateTicketDto): Promise<Ticket> {
@@ -147,9 +153,21 @@ export class TicketsService {
 
   /** Creates the ticket in the caller's transaction: default workflow/initial stage, HistoryLog, TicketCreated event, SLA metrics. */
   async createInTx(tx: Tx, input: NewTicketInput, actor: Actor | null): Promise<Ticket> {
-    const requester = await tx.user.findFirst({ where: { id: input.requesterId, deletedAt: null, isActive: true } });
+    return (await this.createWithViewInTx(tx, input, actor)).ticket;
+  }
+
+  /** createInTx, also returning the ticket as GET /tickets/:id shows it (TicketView). */
+  private async createWithViewInTx(
+    tx: Tx,
+    input: NewTicketInput,
+    actor: Actor | null,
+  ): Promise<{ ticket: Ticket; view: TicketView }> {
+    const requester = await tx.user.findFirst({
+      where: { id: input.requesterId, deletedAt: null, isActive: true },
+      select: USER_SUMMARY,
+    });
     if (!requester) throw fieldError('requesterId', 'requesterId must be an existing, active user');
-    if (input.assigneeId) await this.assertAssignable(tx, input.assigneeId);
+    const assignee = input.assigneeId ? await this.assertAssignable(tx, input.assigneeId) : null;
 
     const workflow = input.workflowId
       ? await tx.workflow.findUnique({ where: { id: input.workflowId }, include: { stages: true } })
@@ -225,7 +243,13 @@ export class TicketsService {
         onlyUserIds: [ticket.assigneeId],
       });
     }
-    return ticket;
+    const view: TicketView = {
+      ...ticket,
+      requester,
+      assignee,
+      stage: stage ? { id: stage.id, name: stage.name, position: stage.position } : null,
+    };
+    return { ticket, view };
   }
 
   /**
@@ -296,15 +320,16 @@ export class TicketsService {
     return after;
   }
 
-  /** Throws a field-level 400 unless `userId` is an active agent or admin. */
-  async assertAssignable(tx: Tx, userId: string): Promise<void> {
+  /** Throws a field-level 400 unless `userId` is an active agent or admin; returns their summary. */
+  async assertAssignable(tx: Tx, userId: string): Promise<{ id: string; name: string; role: UserRole }> {
     const user = await tx.user.findFirst({
       where: { id: userId, deletedAt: null },
-      select: { role: true, isActive: true },
+      select: { ...USER_SUMMARY, isActive: true },
     });
     if (!user || !user.isActive || !isStaffRole(user.role)) {
       throw fieldError('assigneeId', 'assigneeId must be an active agent or admin');
     }
+    return { id: user.id, name: user.name, role: user.role };
   }
 
   // ─────────────────────────────── helpers ───────────────────────────────
