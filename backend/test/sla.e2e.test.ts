@@ -294,6 +294,51 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
     });
   });
 
+  describe('policy cache', () => {
+    it('a policy written behind the API’s back applies to the very next ticket write and list', async () => {
+      const tag = `cache-${Date.now()}`;
+      const policy = await t.prisma.sLAPolicy.create({
+        data: { name: `cache probe ${tag}`, position: -1000, conditions: { tags: [tag] }, targets: {} },
+      });
+      const firstResponse = async () => {
+        const res = await t.http
+          .post('/api/tickets')
+          .set(auth(agent))
+          .send({ requesterId: customerUser.id, subject: 'cache', description: 'd', tags: [tag] });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        const m = await t.prisma.sLAMetric.findFirst({ where: { ticketId: res.body.id, type: 'FIRST_RESPONSE' } });
+        return m && { policyId: m.policyId, targetMinutes: m.targetMinutes };
+      };
+      const names = async () =>
+        ((await t.http.get('/api/sla/policies').set(auth(agent))).body as { name: string }[]).map((p) => p.name);
+
+      const withTargets = (minutes: number) =>
+        t.prisma.sLAPolicy.update({
+          where: { id: policy.id },
+          data: { targets: { FIRST_RESPONSE: { NORMAL: minutes } } },
+        });
+      await withTargets(77);
+      assert.deepEqual(await firstResponse(), { policyId: policy.id, targetMinutes: 77 });
+      // Twice in a row without a pause: the cache must notice every write, not only a later timestamp.
+      await withTargets(33);
+      assert.deepEqual(await firstResponse(), { policyId: policy.id, targetMinutes: 33 });
+      await withTargets(34);
+      assert.deepEqual(await firstResponse(), { policyId: policy.id, targetMinutes: 34 });
+      assert.ok((await names()).includes(`cache probe ${tag}`));
+
+      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { isActive: false, name: `renamed ${tag}` } });
+      assert.notEqual((await firstResponse())?.policyId, policy.id);
+      const listed = await names();
+      assert.ok(listed.includes(`renamed ${tag}`) && !listed.includes(`cache probe ${tag}`));
+
+      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { isActive: true } });
+      assert.equal((await firstResponse())?.policyId, policy.id);
+      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { deletedAt: new Date(), isActive: false } });
+      assert.notEqual((await firstResponse())?.policyId, policy.id);
+      assert.ok(!(await names()).includes(`renamed ${tag}`));
+    });
+  });
+
   describe('metrics', () => {
     it('GET /sla/metrics filters and pages (staff); GET /tickets/:id/sla: staff full, own customer without internals, others 404', async () => {
       const p = await t.prisma.sLAPolicy.create({ data: { name: 'metrics-fixture', isActive: false, targets: {} } });

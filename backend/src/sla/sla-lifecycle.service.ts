@@ -9,6 +9,7 @@ import {
   type SlaMetricState,
   type SlaTicketLike,
 } from '@nixflow/core';
+import { SlaPolicyCache } from './sla-policy-cache.js';
 
 /** The ticket columns the SLA hooks read (a full Ticket row satisfies it). */
 export interface SlaTicketRow extends SlaTicketLike {
@@ -32,6 +33,9 @@ type Tx = Prisma.TransactionClient;
 export class SlaLifecycleService {
   /** Overridable clock (tests). */
   now: () => Date = () => new Date();
+
+  /** The policy table, cached per process (see SlaPolicyCache: one stamp query per use, reload on change). */
+  readonly policies = new SlaPolicyCache();
 
   /**
    * `ticket` must have been inserted by this transaction: no other transaction can have given it
@@ -186,18 +190,15 @@ export class SlaLifecycleService {
     return rows.map(toState);
   }
 
-  private activePolicies(tx: Tx): Promise<SLAPolicy[]> {
-    return tx.sLAPolicy.findMany({
-      where: { isActive: true, deletedAt: null },
-      orderBy: [{ position: 'asc' }, { createdAt: 'asc' }],
-    });
+  private async activePolicies(tx: Tx): Promise<SLAPolicy[]> {
+    return (await this.policies.get(tx)).active;
   }
 
   /** The policy governing a ticket's metrics (the one of its latest open metric, else latest metric). */
   private async policyOfMetrics(tx: Tx, metrics: SlaMetricState[]): Promise<SLAPolicy | null> {
     if (metrics.length === 0) return null;
     const m = metrics.find(isOpenMetric) ?? metrics[metrics.length - 1];
-    return tx.sLAPolicy.findUnique({ where: { id: m.policyId } });
+    return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
   }
 }
 

@@ -63,11 +63,8 @@ export class SlaPoliciesService {
   ) {}
 
   async list(): Promise<SlaPolicyDto[]> {
-    const rows = await this.prisma.sLAPolicy.findMany({
-      where: { deletedAt: null },
-      orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return rows.map(toPolicyDto);
+    const { live } = await this.lifecycle.policies.get(this.prisma);
+    return live.map(toPolicyDto);
   }
 
   async get(id: string): Promise<SlaPolicyDto> {
