@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, UserRole, type SLAMetric, type SLAPolicy } from '@nixflow/db/client';
+import { Prisma, SLABreachType, UserRole, type SLAMetric, type SLAPolicy } from '@nixflow/db/client';
 import {
   isOpenMetric,
   planSlaOperations,
@@ -181,8 +181,10 @@ export class SlaLifecycleService {
    * in time would silently not complete FIRST_RESPONSE (then breach). The sweep skips locked rows.
    */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
-    await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
-    return this.readMetrics(tx, ticketId);
+    // One statement: lock in id order (as every other locker of a ticket's metrics), then sort like readMetrics.
+    const rows = await tx.$queryRaw<SLAMetric[]>`
+      SELECT * FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
+    return rows.sort(byTypeAndCycle).map(toState);
   }
 
   private async readMetrics(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
@@ -201,6 +203,11 @@ export class SlaLifecycleService {
     return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
   }
 }
+
+/** Enum declaration order, which is how PostgreSQL (and so Prisma's orderBy) sorts an enum column. */
+const TYPE_ORDER: readonly string[] = Object.values(SLABreachType);
+const byTypeAndCycle = (a: SLAMetric, b: SLAMetric): number =>
+  TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.cycle - b.cycle;
 
 export function toState(m: SLAMetric): SlaMetricState {
   return {
