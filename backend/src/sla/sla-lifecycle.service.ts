@@ -183,7 +183,7 @@ export class SlaLifecycleService {
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
     // One statement: lock in id order (as every other locker of a ticket's metrics), then sort like readMetrics.
     const rows = await tx.$queryRaw<SLAMetric[]>`
-      SELECT * FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
+      SELECT ${METRIC_COLUMNS} FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
     return rows.sort(byTypeAndCycle).map(toState);
   }
 
@@ -203,6 +203,13 @@ export class SlaLifecycleService {
     return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
   }
 }
+
+/** The model's columns (no @map in the schema), so a raw row is exactly an SLAMetric. */
+const METRIC_COLUMNS = Prisma.raw(
+  Object.values(Prisma.SLAMetricScalarFieldEnum)
+    .map((c) => `"${c}"`)
+    .join(', '),
+);
 
 /** Enum declaration order, which is how PostgreSQL (and so Prisma's orderBy) sorts an enum column. */
 const TYPE_ORDER: readonly string[] = Object.values(SLABreachType);

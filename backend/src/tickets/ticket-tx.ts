@@ -1,5 +1,5 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { Prisma, PrismaClient, Ticket, UserRole } from '@nixflow/db/client';
+import { Prisma, type PrismaClient, type Ticket, type UserRole } from '@nixflow/db/client';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 export { fieldError } from '../common/field-error.js';
 
@@ -28,13 +28,20 @@ export function ticketWriteTx<T>(prisma: PrismaClient, ticketId: string, fn: (tx
   return ticketWrites.run(ticketId, () => prisma.$transaction(fn, TICKET_TX_OPTIONS));
 }
 
+/** The model's columns (no @map in the schema: field name = column name), so a raw row is exactly a Ticket. */
+const TICKET_COLUMNS = Prisma.raw(
+  Object.values(Prisma.TicketScalarFieldEnum)
+    .map((c) => `"${c}"`)
+    .join(', '),
+);
+
 /**
  * Locks the ticket row (SELECT … FOR UPDATE) for the rest of the transaction and returns its current state,
  * in one statement (the raw row has the model's column names and types: uuid/text/enums as strings,
  * timestamps as Date, tags as string[]).
  */
 export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
-  const rows = await tx.$queryRaw<Ticket[]>`SELECT * FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<Ticket[]>`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }
 
