@@ -1,0 +1,73 @@
+/**
+ * Who may call each route: the specification the role × route matrix checks the running app against.
+ * Every route of the OpenAPI document must be listed here (the matrix fails on an unlisted or a stale
+ * entry), so a new route cannot ship without someone deciding who may call it.
+ *
+ * - 'public':   no token needed; a token, valid or not, is ignored.
+ * - 'optional': no token needed; a token that is present must be valid (401 otherwise) and may widen what is shown.
+ * - 'any':      any signed-in user (the handler itself limits customers to their own data).
+ * - roles:      only these roles (others: 403).
+ */
+export type Access = 'public' | 'optional' | 'any' | readonly ('ADMIN' | 'AGENT' | 'CUSTOMER')[];
+
+const STAFF = ['ADMIN', 'AGENT'] as const;
+const ADMIN = ['ADMIN'] as const;
+
+export const ROUTE_ACCESS: Record<string, Access> = {
+  // auth
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/refresh': 'public',
+  'GET /api/auth/me': 'any',
+  'POST /api/auth/logout': 'any',
+  // health
+  'GET /api/health': 'public',
+
+  'GET /api/health/ready': 'public',
+  // users
+  'GET /api/users': ADMIN,
+  'POST /api/users': ADMIN,
+  'GET /api/users/{id}': ADMIN,
+  'PATCH /api/users/{id}': ADMIN,
+  'DELETE /api/users/{id}': ADMIN,
+  // knowledge base
+  'GET /api/kb/categories': 'public',
+  'POST /api/kb/categories': STAFF,
+  'PATCH /api/kb/categories/{id}': STAFF,
+  'DELETE /api/kb/categories/{id}': STAFF,
+  'GET /api/kb/tags': 'public',
+  'POST /api/kb/tags': STAFF,
+  'DELETE /api/kb/tags/{id}': STAFF,
+  'GET /api/kb/search': 'optional',
+  'GET /api/kb/search/analytics': STAFF,
+  'POST /api/kb/search/{searchId}/click': 'optional',
+  'GET /api/kb/feedback': STAFF,
+  'PATCH /api/kb/feedback/{id}': STAFF,
+  'GET /api/kb/articles': 'optional',
+  'POST /api/kb/articles': STAFF,
+  'GET /api/kb/articles/{idOrSlug}': 'optional',
+  'PATCH /api/kb/articles/{id}': STAFF,
+  'DELETE /api/kb/articles/{id}': STAFF,
+  'GET /api/kb/articles/{id}/versions': 'optional',
+  'GET /api/kb/articles/{id}/versions/diff': 'optional',
+  'GET /api/kb/articles/{id}/versions/{n}': 'optional',
+  'POST /api/kb/articles/{id}/versions/{n}/restore': STAFF,
+  'POST /api/kb/articles/{id}/rating': 'any',
+  'POST /api/kb/articles/{id}/view': 'optional',
+  'POST /api/kb/articles/{id}/feedback': 'any',
+  'POST /api/kb/articles/{id}/attachments': STAFF,
+  'GET /api/kb/articles/{id}/attachments': 'optional',
+  'GET /api/kb/articles/{id}/attachments/{attachmentId}': 'optional',
+  'DELETE /api/kb/articles/{id}/attachments/{attachmentId}': STAFF,
+  'GET /api/tickets/{id}/suggested-articles': 'any',
+  // SLA
+  'GET /api/sla/policies': STAFF,
+  'POST /api/sla/policies': ADMIN,
+  'GET /api/sla/policies/{id}': STAFF,
+  'PATCH /api/sla/policies/{id}': ADMIN,
+  'DELETE /api/sla/policies/{id}': ADMIN,
+  'GET /api/sla/metrics': STAFF,
+  'GET /api/sla/breaches': STAFF,
+  'POST /api/sla/breaches/{id}/acknowledge': STAFF,
+  'GET /api/sla/dashboard': STAFF,
+  'GET /api/tickets/{id}/sla': 'any',
+};
