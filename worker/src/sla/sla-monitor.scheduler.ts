@@ -15,6 +15,24 @@ export class SlaMonitorScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.register();
+    this.logger.log(`SLA sweep scheduled every ${this.config.slaMonitorIntervalMs} ms`);
+    // A Redis that restarts without persistence comes back empty, scheduler included: register it again on
+    // every reconnect, or the worker would stay connected and never sweep again.
+    const client = await this.queue.getBackend().client;
+    let connected = true;
+    client.on('close', () => (connected = false));
+    client.on('ready', () => {
+      if (connected) return;
+      connected = true;
+      this.register().then(
+        () => this.logger.log('Redis is back: SLA sweep scheduler registered again'),
+        (err: unknown) => this.logger.warn(`Could not re-register the SLA sweep after a reconnect: ${String(err)}`),
+      );
+    });
+  }
+
+  private async register(): Promise<void> {
     const every = this.config.slaMonitorIntervalMs;
     await this.queue.upsertJobScheduler(
       SLA_SWEEP_SCHEDULER_ID,
@@ -22,6 +40,5 @@ export class SlaMonitorScheduler implements OnApplicationBootstrap {
       // Keep Redis small: sweeps are frequent and their results are also in the log.
       { name: SLA_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
-    this.logger.log(`SLA sweep scheduled every ${every} ms`);
   }
 }
