@@ -1,5 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { EventsController } from './events.controller.js';
+import { EventFeedService } from './event-feed.service.js';
+import { EventsService } from './events.service.js';
 
-// Placeholder until the events feature module lands.
-@Module({})
+/** Global: every feature appends its domain events through EventsService in its own transaction. */
+@Global()
+@Module({ controllers: [EventsController], providers: [EventsService, EventFeedService], exports: [EventsService] })
 export class EventsModule {}

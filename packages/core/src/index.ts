@@ -2,3 +2,5 @@
 export {};
 export * from './sla-clock/index.js';
 export * from './sla-lifecycle/index.js';
+export * from './tickets/index.js';
+export * from './schema-compare/index.js';

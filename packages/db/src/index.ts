@@ -1,1 +1,3 @@
 export { databaseUrl, DEFAULT_DATABASE_URL } from './config.js';
+export * from './migrate/index.js';
+export * from './verify/index.js';

@@ -1,33 +1,59 @@
-// TEMPORARY minimal runner (replaced by the real Prisma-compatible runner): creates the database if
-// missing and applies every migration.sql in order, recording them in _prisma_migrations.
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+#!/usr/bin/env node
+// npm run db:migrate [-- --repair | --resolve-rolled-back <name> | --resolve-applied <name>]
+// Prisma-compatible `migrate deploy` (see packages/db/src/migrate/runner.ts). Exit codes:
+// 0 ok · 2 database unreachable · 3 a migration failed or a failed one blocks (P3009) · 1 other.
+import { parseArgs } from 'node:util';
 import { databaseUrl } from '../config.js';
+import { redactUrl } from '../migrate/connection.js';
+import { MigrationSetupError } from '../migrate/errors.js';
+import { migrate, resolveApplied, resolveRolledBack } from '../migrate/runner.js';
+import { quiet, runCli } from './exit.js';
 
-const dir = process.env.MIGRATIONS_DIR || fileURLToPath(new URL('../../../../../backend/prisma/migrations', import.meta.url));
-const url = databaseUrl();
-const u = new URL(url);
-const dbName = decodeURIComponent(u.pathname.slice(1));
-u.pathname = '/postgres';
-const admin = new pg.Client({ connectionString: u.toString() });
-await admin.connect();
-const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
-if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
-await admin.end();
-const c = new pg.Client({ connectionString: url });
-await c.connect();
-await c.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-const done = new Set((await c.query('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL')).rows.map((r) => r.migration_name));
-for (const name of fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, 'migration.sql'))).sort()) {
-  if (done.has(name)) continue;
-  const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-  await c.query('BEGIN');
-  await c.query(sql);
-  await c.query('INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)', [randomUUID(), createHash('sha256').update(sql).digest('hex'), name]);
-  await c.query('COMMIT');
-  if (!process.env.NIXFLOW_QUIET) console.log(`applied ${name}`);
-}
-await c.end();
+const USAGE = `Usage: migrate [--repair] [--resolve-rolled-back <name>] [--resolve-applied <name>]
+  (no option)                  apply pending migrations, creating the database if missing
+  --repair                     also re-run applied migrations (idempotent) to restore dropped objects
+  --resolve-rolled-back <name> mark a failed migration rolled back (it is applied again next run)
+  --resolve-applied <name>     record a migration you applied by hand as applied
+Env: DATABASE_URL, MIGRATIONS_DIR, NIXFLOW_QUIET=1`;
+
+await runCli(async () => {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        repair: { type: 'boolean' },
+        'resolve-rolled-back': { type: 'string' },
+        'resolve-applied': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new MigrationSetupError(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const url = databaseUrl();
+  const log = quiet() ? () => undefined : (l: string) => console.log(l);
+  if (args['resolve-rolled-back']) {
+    await resolveRolledBack(args['resolve-rolled-back'], { url });
+    console.log(`Marked ${args['resolve-rolled-back']} as rolled back: the next npm run db:migrate applies it again.`);
+    return 0;
+  }
+  if (args['resolve-applied']) {
+    await resolveApplied(args['resolve-applied'], { url });
+    console.log(`Recorded ${args['resolve-applied']} as applied.`);
+    return 0;
+  }
+  log(`Migrating ${redactUrl(url)}${args.repair ? ' (with --repair)' : ''} …`);
+  const started = Date.now();
+  const result = await migrate({ url, repair: args.repair, log });
+  if (args.repair) {
+    log(
+      `Repair: re-ran ${result.repaired.length} applied migration(s); _prisma_migrations was not changed by the re-runs.`,
+    );
+  }
+  log(`Done in ${Date.now() - started} ms.`);
+  return 0;
+});

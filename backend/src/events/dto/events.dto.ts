@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class ListEventsQueryDto {
+  @ApiPropertyOptional({ description: 'Return events with an id greater than this (watermark)', example: '0' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer' })
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
+
+  @ApiPropertyOptional({ example: 'CommentAdded' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  type?: string;
+
+  @ApiPropertyOptional({ description: 'Aggregate id, e.g. a ticket id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  aggregateId?: string;
+}
+
+export class EventDto {
+  @ApiProperty({ description: 'bigint as a string', example: '42' })
+  id!: string;
+
+  @ApiProperty({ description: 'committing transaction id (bigint as a string)' })
+  txId!: string;
+
+  @ApiProperty({ example: 'TicketCreated' })
+  type!: string;
+
+  @ApiProperty({ example: 'Ticket' })
+  aggregateType!: string;
+
+  @ApiProperty()
+  aggregateId!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  actorId!: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  payload!: Record<string, unknown>;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class EventPageDto {
+  @ApiProperty({ type: [EventDto] })
+  items!: EventDto[];
+
+  @ApiProperty({ description: 'Pass as `after` to get the next page' })
+  nextAfter!: string;
+}

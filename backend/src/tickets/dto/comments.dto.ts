@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TicketChannel } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { UserSummaryDto } from './tickets.dto.js';
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class CreateCommentDto {
+  @ApiProperty({ maxLength: 50_000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50_000)
+  body!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Internal note (staff only, never shown to customers)' })
+  @IsOptional()
+  @IsBoolean()
+  internal?: boolean;
+}
+
+export class UpdateCommentDto {
+  @ApiProperty({ maxLength: 50_000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50_000)
+  body!: string;
+}
+
+export class ListCommentsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ description: 'Staff only: only internal notes (true) or only public replies (false)' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  internal?: boolean;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+}
+
+export class CommentDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  ticketId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  authorId!: string;
+
+  @ApiProperty({ type: UserSummaryDto })
+  author!: UserSummaryDto;
+
+  @ApiProperty()
+  body!: string;
+
+  @ApiProperty()
+  internal!: boolean;
+
+  @ApiProperty({ enum: TicketChannel, enumName: 'TicketChannel' })
+  channel!: TicketChannel;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+}
+
+export class CommentPageDto {
+  @ApiProperty({ type: [CommentDto] })
+  items!: CommentDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  pageSize!: number;
+}

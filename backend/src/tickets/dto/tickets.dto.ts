@@ -1,0 +1,343 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { TicketChannel, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** `?status=OPEN&status=ON_HOLD` or `?status=OPEN,ON_HOLD` → ['OPEN', 'ON_HOLD']. */
+const toList = ({ value }: { value: unknown }) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+export class CreateTicketDto {
+  @ApiProperty({ maxLength: 300, example: 'Cannot log in' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  subject!: string;
+
+  @ApiProperty({ maxLength: 50_000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50_000)
+  description!: string;
+
+  @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', description: 'Staff only' })
+  @IsOptional()
+  @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ enum: TicketChannel, enumName: 'TicketChannel', description: 'Staff only; default WEB' })
+  @IsOptional()
+  @IsEnum(TicketChannel)
+  channel?: TicketChannel;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Staff only (customers: always themselves)' })
+  @IsOptional()
+  @IsUUID()
+  requesterId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; an active agent or admin' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Staff only; default: the default workflow' })
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Staff only; stored trimmed and lower-case' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  @Matches(/\S/, { each: true, message: 'each value in tags must not be blank' })
+  tags?: string[];
+}
+
+export class UpdateTicketDto {
+  @ApiPropertyOptional({ maxLength: 300 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  subject?: string;
+
+  @ApiPropertyOptional({ maxLength: 50_000 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50_000)
+  description?: string;
+
+  @ApiPropertyOptional({
+    enum: TicketStatus,
+    enumName: 'TicketStatus',
+    description: 'Customers: only CLOSED, or OPEN to reopen a RESOLVED/CLOSED/PENDING_CUSTOMER ticket',
+  })
+  @IsOptional()
+  @IsEnum(TicketStatus)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', description: 'Staff only' })
+  @IsOptional()
+  @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Staff only' })
+  @IsOptional()
+  @IsUUID()
+  requesterId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; null unassigns' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; moves to its initial stage' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Staff only; must be an allowed transition (else 409)' })
+  @IsOptional()
+  @IsUUID()
+  stageId?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Staff only; replaces the tags' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  @Matches(/\S/, { each: true, message: 'each value in tags must not be blank' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, description: 'Optimistic concurrency: the version you read (stale → 409)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number'] as const;
+export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
+
+export class ListTicketsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({
+    enum: TicketStatus,
+    enumName: 'TicketStatus',
+    isArray: true,
+    description: 'Repeat or comma-separate',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsEnum(TicketStatus, { each: true })
+  status?: TicketStatus[];
+
+  @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', isArray: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsEnum(TicketPriority, { each: true })
+  priority?: TicketPriority[];
+
+  @ApiPropertyOptional({ description: 'A user id, `me` or `none`' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== 'me' && v !== 'none')
+  @IsUUID(undefined, { message: 'assigneeId must be a UUID, "me" or "none"' })
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  requesterId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  stageId?: string;
+
+  @ApiPropertyOptional({ description: 'Tickets carrying this tag' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'createdAt ≥ this' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'createdAt < this' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdTo?: Date;
+
+  @ApiPropertyOptional({ description: 'Text in subject or description (case-insensitive)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: TICKET_SORT_FIELDS, default: 'createdAt' })
+  @IsOptional()
+  @IsIn(TICKET_SORT_FIELDS)
+  sort: TicketSortField = 'createdAt';
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order: 'asc' | 'desc' = 'desc';
+}
+
+export class UserSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: UserRole, enumName: 'UserRole' })
+  role!: UserRole;
+}
+
+export class StageSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  position!: number;
+}
+
+export class TicketDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ description: 'Human reference, e.g. [#123] in mail subjects' })
+  number!: number;
+
+  @ApiProperty()
+  subject!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus' })
+  status!: TicketStatus;
+
+  @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority' })
+  priority!: TicketPriority;
+
+  @ApiProperty({ enum: TicketChannel, enumName: 'TicketChannel' })
+  channel!: TicketChannel;
+
+  @ApiProperty({ format: 'uuid' })
+  requesterId!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  workflowId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  stageId!: string | null;
+
+  @ApiProperty({ type: [String] })
+  tags!: string[];
+
+  @ApiProperty({ description: 'Send it back in PATCH for optimistic concurrency' })
+  version!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  firstRespondedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  resolvedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  closedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Set on soft-deleted tickets (admins)',
+  })
+  deletedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  formId!: string | null;
+
+  @ApiPropertyOptional({ type: UserSummaryDto })
+  requester?: UserSummaryDto;
+
+  @ApiPropertyOptional({ type: UserSummaryDto, nullable: true })
+  assignee?: UserSummaryDto | null;
+
+  @ApiPropertyOptional({ type: StageSummaryDto, nullable: true })
+  stage?: StageSummaryDto | null;
+}
+
+export class TicketPageDto {
+  @ApiProperty({ type: [TicketDto] })
+  items!: TicketDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  pageSize!: number;
+}
+
+export class DeleteTicketQueryDto {
+  @ApiPropertyOptional({ description: 'Admin only: delete the row for good (409 while other rows depend on it)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  hard?: 'true' | 'false';
+}

@@ -1,0 +1,37 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { UserRole, type Prisma, type Ticket } from '@nixflow/db/client';
+import type { AuthUser } from '../auth/auth-user.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+
+type Viewer = Pick<AuthUser, 'id' | 'role'>;
+
+/**
+ * The one "may this user see this ticket" rule, used by every ticket route (tickets, comments, history,
+ * watchers, SLA, suggested articles): staff see every live ticket, customers only their own, and a
+ * soft-deleted ticket exists only for admins. Anything else is a 404, never a 403 (no existence leak).
+ */
+@Injectable()
+export class TicketAccessService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Filter for lists: soft-deleted tickets leave every list; customers see their own. */
+  visibleWhere(user: Viewer): Prisma.TicketWhereInput {
+    return user.role === UserRole.CUSTOMER ? { deletedAt: null, requesterId: user.id } : { deletedAt: null };
+  }
+
+  canSee(user: Viewer, ticket: Pick<Ticket, 'requesterId' | 'deletedAt'>): boolean {
+    if (ticket.deletedAt && user.role !== UserRole.ADMIN) return false;
+    return user.role !== UserRole.CUSTOMER || ticket.requesterId === user.id;
+  }
+
+  /** The ticket when `user` may see it, else 404. */
+  async findVisibleOrThrow(user: Viewer, id: string, tx: Prisma.TransactionClient = this.prisma): Promise<Ticket> {
+    const ticket = await tx.ticket.findUnique({ where: { id } });
+    this.assertVisible(user, ticket);
+    return ticket;
+  }
+
+  assertVisible(user: Viewer, ticket: Ticket | null): asserts ticket is Ticket {
+    if (!ticket || !this.canSee(user, ticket)) throw new NotFoundException('Ticket not found');
+  }
+}

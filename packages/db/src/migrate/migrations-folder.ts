@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { migrationChecksum } from './checksum.js';
+import { MigrationSetupError } from './errors.js';
+
+export interface LocalMigration {
+  /** Folder name, e.g. 20240129000000_init: the `migration_name` in `_prisma_migrations`. */
+  name: string;
+  script: string;
+  checksum: string;
+  file: string;
+}
+
+/** backend/prisma/migrations of this checkout; MIGRATIONS_DIR overrides. */
+export function defaultMigrationsDir(): string {
+  return (
+    process.env.MIGRATIONS_DIR || fileURLToPath(new URL('../../../../../backend/prisma/migrations', import.meta.url))
+  );
+}
+
+/**
+ * The migrations of a Prisma migrations folder, in the order Prisma applies them (folder names
+ * sorted), each with its script and checksum. Like Prisma, refuses a lock file for another provider.
+ */
+export function readMigrations(dir: string = defaultMigrationsDir()): {
+  migrations: LocalMigration[];
+  warnings: string[];
+} {
+  if (!fs.existsSync(dir)) {
+    throw new MigrationSetupError(
+      `Migrations folder ${dir} does not exist: set MIGRATIONS_DIR or run from the repository.`,
+    );
+  }
+  const warnings: string[] = [];
+  const lock = path.join(dir, 'migration_lock.toml');
+  if (!fs.existsSync(lock)) {
+    warnings.push(`${lock} is missing; Prisma writes it with provider = "postgresql".`);
+  } else {
+    const provider = fs.readFileSync(lock, 'utf8').match(/^\s*provider\s*=\s*"([^"]*)"/m)?.[1];
+    if (provider && provider !== 'postgresql') {
+      throw new MigrationSetupError(
+        `${lock} says provider = "${provider}", but this runner only handles "postgresql" (Prisma error P3019).`,
+      );
+    }
+  }
+  const migrations = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((name) => {
+      const file = path.join(dir, name, 'migration.sql');
+      if (!fs.existsSync(file)) {
+        warnings.push(`${path.join(dir, name)} has no migration.sql and is ignored.`);
+        return [];
+      }
+      const script = fs.readFileSync(file, 'utf8');
+      return [{ name, script, checksum: migrationChecksum(script), file }];
+    });
+  return { migrations, warnings };
+}
+
+/** 1-based line of a character offset (PostgreSQL error positions are 1-based characters). */
+export function lineOf(script: string, position: number): number {
+  return script.slice(0, Math.max(0, position - 1)).split('\n').length;
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { databaseUrl } from '../config.js';
+import { acquireMigrationLock, connectCreatingDatabase, databaseName, releaseMigrationLock } from './connection.js';
+import { describePgError, MigrationBlockedError, MigrationSetupError } from './errors.js';
+import { CREATE_MIGRATIONS_TABLE, isFailed, migrationsTableExists, readHistory } from './history.js';
+import { defaultMigrationsDir, lineOf, type LocalMigration, readMigrations } from './migrations-folder.js';
+import { classifyMigrations } from './status.js';
+
+export interface MigrateOptions {
+  url?: string;
+  migrationsDir?: string;
+  /** Also re-run the (idempotent) scripts of applied migrations to restore dropped objects. */
+  repair?: boolean;
+  /** Progress lines (default: console.log unless NIXFLOW_QUIET=1). */
+  log?: (line: string) => void;
+  /** Warnings (default: console.warn). */
+  warn?: (line: string) => void;
+  /** How long to wait for another runner's lock (default 10 minutes). */
+  lockTimeoutMs?: number;
+  /** Called after the lock is taken, before anything runs (tests use it to observe the lock). */
+  onLocked?: () => Promise<void> | void;
+}
+
+export interface MigrateResult {
+  databaseCreated: boolean;
+  applied: { name: string; ms: number }[];
+  repaired: { name: string; ms: number }[];
+  modified: string[];
+  unknown: string[];
+}
+
+/** A script that must run outside a transaction (e.g. CREATE INDEX CONCURRENTLY) says so. */
+const NO_TRANSACTION_MARKER = /^--\s*nixflow:no-transaction\s*$/m;
+
+export const resolveHint = (name: string): string =>
+  `npm run db:migrate -- --resolve-rolled-back ${name}   (or: npx prisma migrate resolve --rolled-back ${name})`;
+
+function quietByDefault(): boolean {
+  return process.env.NIXFLOW_QUIET === '1' || process.env.NIXFLOW_QUIET === 'true';
+}
+
+async function ensureMigrationsTable(client: pg.ClientBase): Promise<void> {
+  if (!(await migrationsTableExists(client))) await client.query(CREATE_MIGRATIONS_TABLE);
+}
+
+/** Runs `script` in one transaction, and `thenInTx` in the same one when given. */
+async function runInTransaction(
+  client: pg.ClientBase,
+  m: LocalMigration,
+  thenInTx?: () => Promise<void>,
+): Promise<void> {
+  if (NO_TRANSACTION_MARKER.test(m.script)) {
+    await client.query(m.script);
+    await thenInTx?.();
+    return;
+  }
+  await client.query('BEGIN');
+  try {
+    await client.query(m.script);
+    await thenInTx?.();
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+function failureText(m: LocalMigration, err: unknown): string {
+  const position = Number((err as { position?: string }).position);
+  const where =
+    Number.isFinite(position) && position > 0 ? ` (at line ${lineOf(m.script, position)} of ${m.file})` : '';
+  return `${describePgError(err)}${where}`;
+}
+
+/** Applies one pending migration with Prisma's row lifecycle; throws MigrationBlockedError on failure. */
+async function applyMigration(client: pg.ClientBase, m: LocalMigration): Promise<void> {
+  const id = randomUUID();
+  // Recorded before running, as Prisma does, so that a crash leaves a visible failed migration.
+  await client.query(
+    `INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name, applied_steps_count)
+     VALUES ($1, $2, now(), $3, 0)`,
+    [id, m.checksum, m.name],
+  );
+  try {
+    await runInTransaction(client, m, async () => {
+      await client.query(
+        `UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1`,
+        [id],
+      );
+    });
+  } catch (err) {
+    const text = failureText(m, err);
+    await client.query(`UPDATE _prisma_migrations SET logs = $2 WHERE id = $1`, [id, text]).catch(() => undefined);
+    throw new MigrationBlockedError(
+      [
+        `Migration ${m.name} failed: ${text}`,
+        'Nothing of it was kept: it ran in one transaction that was rolled back.',
+        'It is recorded as failed in _prisma_migrations (with this error in "logs") and blocks further runs, as Prisma does (P3009).',
+        'Next: fix the cause (the SQL above, or the data it trips on), then mark the attempt rolled back and run again:',
+        `  ${resolveHint(m.name)}`,
+        '  npm run db:migrate',
+      ].join('\n'),
+    );
+  }
+}
+
+function blockedError(failed: { name: string; startedAt: Date; logs: string | null }[]): MigrationBlockedError {
+  const lines = [
+    'Error P3009: failed migrations in the target database block new migrations:',
+    ...failed.map(
+      (f) =>
+        `  ${f.name}, started at ${f.startedAt.toISOString()}, failed:\n${(f.logs ?? '(no log recorded)').replace(/^/gm, '      ')}`,
+    ),
+    'Next: check whether the failed migration left anything behind (ours run in one transaction, so they do not),',
+    'fix the cause, then mark it rolled back so that the next run applies it again:',
+    ...failed.map((f) => `  ${resolveHint(f.name)}`),
+    'If you applied it by hand instead: npx prisma migrate resolve --applied <name> (or npm run db:migrate -- --resolve-applied <name>).',
+  ];
+  return new MigrationBlockedError(lines.join('\n'));
+}
+
+/**
+ * `prisma migrate deploy` without the engine: creates the database if missing, takes Prisma's
+ * advisory lock, refuses to run past a failed migration (P3009), and applies each pending
+ * migration in its own transaction, recording it in `_prisma_migrations` as Prisma does.
+ */
+export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const url = options.url ?? databaseUrl();
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
+  const log = options.log ?? (quietByDefault() ? () => undefined : (l: string) => console.log(l));
+  const warn = options.warn ?? ((l: string) => console.warn(l));
+  const { migrations, warnings } = readMigrations(migrationsDir);
+  warnings.forEach((w) => warn(`warning: ${w}`));
+
+  const { client, created } = await connectCreatingDatabase(url);
+  if (created) log(`Created database "${databaseName(url)}".`);
+  const result: MigrateResult = { databaseCreated: created, applied: [], repaired: [], modified: [], unknown: [] };
+  try {
+    await acquireMigrationLock(client, {
+      timeoutMs: options.lockTimeoutMs,
+      onWait: () => log('Another migration run holds the lock (pg_advisory_lock 72707369); waiting for it …'),
+    });
+    try {
+      await options.onLocked?.();
+      await ensureMigrationsTable(client);
+      const status = classifyMigrations(migrations, await readHistory(client));
+      if (status.failed.length > 0) throw blockedError(status.failed);
+      result.modified = status.modified;
+      result.unknown = status.unknown;
+      for (const name of status.modified) {
+        warn(
+          `warning: migration ${name} was modified after it was applied (checksum differs from _prisma_migrations). Migrations must not be edited once applied: restore the file, or add a new migration.`,
+        );
+      }
+      for (const name of status.unknown) {
+        warn(`warning: migration ${name} is recorded in the database but missing from ${migrationsDir}.`);
+      }
+      const todo = migrations.filter((m) => status.pending.includes(m.name) || options.repair);
+      if (status.pending.length === 0 && !options.repair) {
+        log(`No pending migrations: ${status.applied.length} applied, database is up to date.`);
+      } else if (status.pending.length > 0) {
+        log(`${status.pending.length} pending migration(s) to apply to "${databaseName(url)}" from ${migrationsDir}:`);
+      }
+      for (const m of todo) {
+        const started = Date.now();
+        if (status.pending.includes(m.name)) {
+          await applyMigration(client, m);
+          const ms = Date.now() - started;
+          result.applied.push({ name: m.name, ms });
+          log(`  applied   ${m.name}  (${ms} ms)`);
+        } else {
+          try {
+            await runInTransaction(client, m);
+          } catch (err) {
+            throw new MigrationBlockedError(
+              `Repair: re-running ${m.name} failed: ${failureText(m, err)}\nNothing of this re-run was kept. The migration history was not changed. Fix the cause (often data that violates a constraint the migration creates) and run again.`,
+            );
+          }
+          const ms = Date.now() - started;
+          result.repaired.push({ name: m.name, ms });
+          log(`  re-ran    ${m.name}  (${ms} ms, restores any of its objects that were missing)`);
+        }
+      }
+      if (result.applied.length > 0) log(`Applied ${result.applied.length} migration(s).`);
+    } finally {
+      await releaseMigrationLock(client).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return result;
+}
+
+/**
+ * `prisma migrate resolve --rolled-back <name>`: marks the failed attempt(s) of a migration as
+ * rolled back so that the next run applies it again. Like Prisma, only a failed migration qualifies.
+ */
+export async function resolveRolledBack(name: string, options: { url?: string } = {}): Promise<void> {
+  const { client } = await connectCreatingDatabase(options.url ?? databaseUrl());
+  try {
+    await acquireMigrationLock(client);
+    try {
+      const rows = (await readHistory(client)).filter((r) => r.migration_name === name);
+      if (!rows.some(isFailed)) {
+        throw new MigrationSetupError(
+          rows.length === 0
+            ? `Migration ${name} cannot be rolled back because it was never applied to the database (Prisma P3011).`
+            : `Migration ${name} cannot be rolled back because it is not in a failed state (Prisma P3012).`,
+        );
+      }
+      await client.query(
+        `UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`,
+        [name],
+      );
+    } finally {
+      await releaseMigrationLock(client).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `prisma migrate resolve --applied <name>`: records a migration that was applied by hand. A failed
+ * attempt is marked rolled back first, as Prisma does.
+ */
+export async function resolveApplied(
+  name: string,
+  options: { url?: string; migrationsDir?: string } = {},
+): Promise<void> {
+  const m = readMigrations(options.migrationsDir ?? defaultMigrationsDir()).migrations.find((x) => x.name === name);
+  if (!m) throw new MigrationSetupError(`Migration ${name} is not in the migrations folder (Prisma P3017).`);
+  const { client } = await connectCreatingDatabase(options.url ?? databaseUrl());
+  try {
+    await acquireMigrationLock(client);
+    try {
+      await ensureMigrationsTable(client);
+      const rows = (await readHistory(client)).filter((r) => r.migration_name === name);
+      if (rows.some((r) => r.finished_at !== null && r.rolled_back_at === null)) {
+        throw new MigrationSetupError(`Migration ${name} is already recorded as applied (Prisma P3008).`);
+      }
+      await client.query('BEGIN');
+      await client.query(
+        `UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`,
+        [name],
+      );
+      await client.query(
+        `INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, applied_steps_count)
+         VALUES ($1, $2, now(), now(), $3, 0)`,
+        [randomUUID(), m.checksum, name],
+      );
+      await client.query('COMMIT');
+    } finally {
+      await releaseMigrationLock(client).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,3 @@
+export { BOOKKEEPING_TABLES, readCatalog } from './catalog.js';
+export { buildShadowSchema, type ShadowSchema } from './shadow.js';
+export { verifySchema, type VerifyResult } from './verify.js';
