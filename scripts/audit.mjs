@@ -4,7 +4,10 @@
 // loudly and exits 0, unless NIXFLOW_AUDIT_STRICT=1.
 import { spawnSync } from 'node:child_process';
 
-const res = spawnSync('npm', ['audit', '--omit=dev', '--json'], { encoding: 'utf8', shell: process.platform === 'win32' });
+const res = spawnSync('npm', ['audit', '--omit=dev', '--json'], {
+  encoding: 'utf8',
+  shell: process.platform === 'win32',
+});
 let report;
 try {
   report = JSON.parse(res.stdout || '{}');

@@ -36,7 +36,15 @@ function uniqueFields(meta: AnyRecord | undefined): string[] {
 }
 
 const CONNECTION_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
-const NET_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE']);
+const NET_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 /** Driver-adapter error kinds that mean "the database is not there right now". */
 const UNAVAILABLE_KINDS = new Set([
   'DatabaseNotReachable',

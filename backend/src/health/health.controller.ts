@@ -26,7 +26,8 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({
-    description: 'ready: database, Redis and schema are up; degraded: Redis is down (requests are served, background jobs wait)',
+    description:
+      'ready: database, Redis and schema are up; degraded: Redis is down (requests are served, background jobs wait)',
   })
   @ApiServiceUnavailableResponse({ description: 'Database or schema not ready; checks say what' })
   async ready(@Res({ passthrough: true }) res: Res): Promise<ReadinessReport> {

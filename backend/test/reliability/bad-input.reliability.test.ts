@@ -14,8 +14,20 @@ import { ROUTE_ACCESS } from './support/route-access.js';
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS || 20);
 type Schema = Record<string, unknown>;
 
-const SQLI = ["' OR '1'='1", "'; DROP TABLE \"User\"; --", '1; SELECT pg_sleep(5)', '" OR ""="', "\\'; --", '%27%20OR%201=1'];
-const HTML = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', 'javascript:alert(1)'];
+const SQLI = [
+  "' OR '1'='1",
+  '\'; DROP TABLE "User"; --',
+  '1; SELECT pg_sleep(5)',
+  '" OR ""="',
+  "\\'; --",
+  '%27%20OR%201=1',
+];
+const HTML = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg onload=alert(1)>',
+  'javascript:alert(1)',
+];
 const UNICODE = [
   'a\u0000b',
   '\u0000',
@@ -101,11 +113,17 @@ function bodyArbitrary(schema: Schema): fc.Arbitrary<unknown> {
   const fields = fieldsOf(schema);
   const broken = fields.length
     ? fc
-        .tuple(fc.subarray(fields, { minLength: 1, maxLength: Math.min(2, fields.length) }), fc.array(weirdValue, { minLength: 2, maxLength: 2 }))
+        .tuple(
+          fc.subarray(fields, { minLength: 1, maxLength: Math.min(2, fields.length) }),
+          fc.array(weirdValue, { minLength: 2, maxLength: 2 }),
+        )
         .map(([keys, values]) => ({ ...base, ...Object.fromEntries(keys.map((k, i) => [k, values[i]])) }))
     : fc.constant(base);
   const unknownField = fc
-    .tuple(fc.constantFrom('isAdmin', 'role', 'id', 'passwordHash', '__proto__', 'deletedAt', 'x'.repeat(300)), weirdValue)
+    .tuple(
+      fc.constantFrom('isAdmin', 'role', 'id', 'passwordHash', '__proto__', 'deletedAt', 'x'.repeat(300)),
+      weirdValue,
+    )
     .map(([k, v]) => JSON.parse(JSON.stringify({ ...base, [`${k}`]: v ?? 1 })));
   const missing = fields.length
     ? fc.constantFrom(...fields).map((k) => Object.fromEntries(Object.entries(base).filter(([f]) => f !== k)))
@@ -186,7 +204,9 @@ describe('bad input on every route with a body or a query', { timeout: 240_000 }
             .set('content-type', 'application/json')
             .send(JSON.stringify(body));
           if (res.status >= 500) {
-            failures.push(`${route.key} ${res.status} ${JSON.stringify(body).slice(0, 200)} → ${res.text.slice(0, 200)}`);
+            failures.push(
+              `${route.key} ${res.status} ${JSON.stringify(body).slice(0, 200)} → ${res.text.slice(0, 200)}`,
+            );
             return;
           }
           if (res.status >= 400) {
@@ -222,7 +242,10 @@ describe('bad input on every route with a body or a query', { timeout: 240_000 }
           .set('authorization', `Bearer ${admin}`)
           .set('content-type', 'application/json')
           .send(body);
-        assert.ok(res.status >= 400 && res.status < 500, `${route.key} ${JSON.stringify(body).slice(0, 60)}: ${res.status}`);
+        assert.ok(
+          res.status >= 400 && res.status < 500,
+          `${route.key} ${JSON.stringify(body).slice(0, 60)}: ${res.status}`,
+        );
         assert.deepEqual(await snapshot(), before);
       }
       // A body over the 1 MB limit, and a wrong content type.
@@ -246,7 +269,8 @@ describe('bad input on every route with a body or a query', { timeout: 240_000 }
         fc.asyncProperty(queryArbitrary(route), async (qs) => {
           const before = await snapshot();
           const res = await t.http.get(`${concretePath(route)}?${qs}`).set('authorization', `Bearer ${admin}`);
-          if (res.status >= 500) failures.push(`${route.key}?${qs.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`);
+          if (res.status >= 500)
+            failures.push(`${route.key}?${qs.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`);
           else if (res.status >= 400) assert.deepEqual(await snapshot(), before, `${route.key}?${qs} changed rows`);
         }),
         { numRuns: RUNS, seed: Number(process.env.RELIABILITY_FUZZ_SEED) || undefined },

@@ -106,7 +106,13 @@ describe('load on the real API process', { timeout: (SOAK_SECONDS + 120) * 1000 
         const route = listRoutes[Math.floor(Math.random() * listRoutes.length)]!;
         return call('list', 'GET', route, tokens[Math.floor(Math.random() * 3)]);
       },
-      () => call('search', 'GET', `/api/kb/search?q=${encodeURIComponent(['printer', 'vpn', 'reset password'][Math.floor(Math.random() * 3)]!)}`, s.customer),
+      () =>
+        call(
+          'search',
+          'GET',
+          `/api/kb/search?q=${encodeURIComponent(['printer', 'vpn', 'reset password'][Math.floor(Math.random() * 3)]!)}`,
+          s.customer,
+        ),
       async () => {
         const r = await call('create-user', 'POST', '/api/users', s.admin, {
           email: `soak-${uid()}@test.nixflow.local`,
@@ -172,7 +178,10 @@ describe('load on the real API process', { timeout: (SOAK_SECONDS + 120) * 1000 
     console.log(`# soak figures ${JSON.stringify(figures)}`);
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} failed requests`);
     assert.ok(requests > SOAK_SECONDS * 10, `only ${requests} requests`);
-    assert.ok(tail - head < RSS_GROWTH_LIMIT, `RSS grew ${mb(tail - head)} MB after warm-up: ${JSON.stringify(figures)}`);
+    assert.ok(
+      tail - head < RSS_GROWTH_LIMIT,
+      `RSS grew ${mb(tail - head)} MB after warm-up: ${JSON.stringify(figures)}`,
+    );
     assert.doesNotMatch(api.output(), /Unhandled error/);
     assert.equal(await api.stop(), null === api.child.exitCode ? null : api.child.exitCode);
   });
@@ -221,6 +230,8 @@ describe('load on the real API process', { timeout: (SOAK_SECONDS + 120) * 1000 
     assert.deepEqual(stored.map((u) => u.email).sort(), [...accepted].sort());
     assert.ok(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}\n${api.output()}`);
     assert.doesNotMatch(api.output(), /Unhandled error|pool after calling end/i, api.output());
-    console.log(`# SIGTERM with ${emails.length} requests sent: ${accepted.length} completed (201), ${refused.length} refused at the socket`);
+    console.log(
+      `# SIGTERM with ${emails.length} requests sent: ${accepted.length} completed (201), ${refused.length} refused at the socket`,
+    );
   });
 });

@@ -47,10 +47,7 @@ describe('role × route matrix', { timeout: 180_000 }, () => {
 
     const loggedOut = await t.createUser({ role: UserRole.ADMIN });
     const loggedOutToken = await t.login(loggedOut.email, loggedOut.password);
-    assert.equal(
-      (await t.http.post('/api/auth/logout').set('authorization', `Bearer ${loggedOutToken}`)).status,
-      204,
-    );
+    assert.equal((await t.http.post('/api/auth/logout').set('authorization', `Bearer ${loggedOutToken}`)).status, 204);
 
     identities.push(
       { name: 'anonymous', valid: false },

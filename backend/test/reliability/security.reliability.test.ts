@@ -16,9 +16,9 @@ const uid = () => randomBytes(5).toString('hex');
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) =>
-    e.isFile() ? [path.join(e.parentPath, e.name)] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .flatMap((e) => (e.isFile() ? [path.join(e.parentPath, e.name)] : []));
 }
 
 describe('security', { timeout: 180_000 }, () => {
@@ -49,7 +49,11 @@ describe('security', { timeout: 180_000 }, () => {
   });
 
   it('sends helmet headers on answers and errors, and hides the framework', async () => {
-    for (const res of [await t.http.get('/api/health'), await t.http.get('/api/nope'), await t.http.get('/api/users')]) {
+    for (const res of [
+      await t.http.get('/api/health'),
+      await t.http.get('/api/nope'),
+      await t.http.get('/api/users'),
+    ]) {
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.ok(res.headers['x-frame-options'], 'x-frame-options');
       assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/);
@@ -85,17 +89,24 @@ describe('security', { timeout: 180_000 }, () => {
     const victim = await t.createUser({ role: UserRole.ADMIN });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await t.http.post('/api/auth/login').send({ email: victim.email, password: `wrong-${i}` })).status);
+      statuses.push(
+        (await t.http.post('/api/auth/login').send({ email: victim.email, password: `wrong-${i}` })).status,
+      );
     }
     assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
     assert.equal(statuses[5], 429);
     // Throttled means throttled: the right password does not get through either, in any letter case.
-    const right = await t.http.post('/api/auth/login').send({ email: victim.email.toUpperCase(), password: victim.password });
+    const right = await t.http
+      .post('/api/auth/login')
+      .send({ email: victim.email.toUpperCase(), password: victim.password });
     assert.equal(right.status, 429, right.text);
     assert.match(right.body.message, /Too many login attempts/);
     // Another account from the same address is not locked out by it.
     const other = await t.createUser({ role: UserRole.AGENT });
-    assert.equal((await t.http.post('/api/auth/login').send({ email: other.email, password: other.password })).status, 200);
+    assert.equal(
+      (await t.http.post('/api/auth/login').send({ email: other.email, password: other.password })).status,
+      200,
+    );
   });
 
   it('keeps uploaded files inside their directory whatever the file name says', async () => {
@@ -172,7 +183,11 @@ describe('security', { timeout: 180_000 }, () => {
         `/api/kb/articles/${draftId}/attachments`,
       ])
         assert.equal((await as(t.http.get(p))).status, 404, `${p} as ${token ? 'customer' : 'anonymous'}`);
-      for (const p of ['/api/kb/articles?pageSize=100', '/api/kb/articles?status=DRAFT', '/api/kb/search?q=printer%20fire'])
+      for (const p of [
+        '/api/kb/articles?pageSize=100',
+        '/api/kb/articles?status=DRAFT',
+        '/api/kb/search?q=printer%20fire',
+      ])
         assert.doesNotMatch((await as(t.http.get(p))).text, new RegExp(draftId), `${p} lists a draft`);
     }
   });
@@ -192,7 +207,9 @@ describe('security', { timeout: 180_000 }, () => {
         });
       const wrongPassword = `Wrong-${uid()}-Secret`;
       assert.equal((await post('/api/auth/login', { email: admin.email, password: wrongPassword })).status, 401);
-      const login = (await (await post('/api/auth/login', { email: admin.email, password: admin.password })).json()) as {
+      const login = (await (
+        await post('/api/auth/login', { email: admin.email, password: admin.password })
+      ).json()) as {
         accessToken: string;
         refreshToken: string;
       };
@@ -203,7 +220,11 @@ describe('security', { timeout: 180_000 }, () => {
         login.accessToken,
       );
       assert.equal(created.status, 201);
-      const bad = await post('/api/users', { email: 'not-an-email', name: 'x', password: newPassword }, login.accessToken);
+      const bad = await post(
+        '/api/users',
+        { email: 'not-an-email', name: 'x', password: newPassword },
+        login.accessToken,
+      );
       assert.equal(bad.status, 400);
       const refreshed = await post('/api/auth/refresh', { refreshToken: login.refreshToken });
       assert.equal(refreshed.status, 200);

@@ -183,7 +183,11 @@ describe('SLA worker faults (private Redis, real worker processes)', { skip, tim
       assert.equal(before.breaches, 0);
       const worker = startWorker();
       const first = await dueMetrics(50);
-      await waitFor(async () => (await tally(first)).open === 0, 30_000, () => `first breaches\n${worker.output()}`);
+      await waitFor(
+        async () => (await tally(first)).open === 0,
+        30_000,
+        () => `first breaches\n${worker.output()}`,
+      );
 
       assert.equal((await app.http.get('/api/health/ready')).body.status, 'ready');
       await redis!.stop();
@@ -194,7 +198,9 @@ describe('SLA worker faults (private Redis, real worker processes)', { skip, tim
       assert.equal(ready.body.checks.redis.status, 'down');
       // The API keeps serving while Redis is down.
       for (let i = 0; i < 5; i++) {
-        const users: { status: number; text: string } = await app.http.get('/api/users').set('authorization', `Bearer ${admin}`);
+        const users: { status: number; text: string } = await app.http
+          .get('/api/users')
+          .set('authorization', `Bearer ${admin}`);
         assert.equal(users.status, 200, users.text);
         const created: { status: number; text: string } = await app.http
           .post('/api/users')

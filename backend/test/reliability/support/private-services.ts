@@ -37,7 +37,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let log = '';
   const ping = async (): Promise<boolean> => {
     const { Redis } = await import('ioredis');
-    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const c = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     c.on('error', () => undefined);
     try {
       await c.connect();

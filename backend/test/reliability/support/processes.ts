@@ -38,7 +38,9 @@ export async function waitFor(
     await sleep(intervalMs);
   }
   const label = typeof what === 'string' ? what : what();
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${lastError ? ` (last error: ${lastError})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${label}${lastError ? ` (last error: ${lastError})` : ''}`,
+  );
 }
 
 export interface NodeProcess {

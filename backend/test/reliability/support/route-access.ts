@@ -29,6 +29,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/users/{id}': ADMIN,
   'PATCH /api/users/{id}': ADMIN,
   'DELETE /api/users/{id}': ADMIN,
+  // event log
+  'GET /api/events': ADMIN,
   // knowledge base
   'GET /api/kb/categories': 'public',
   'POST /api/kb/categories': STAFF,
