@@ -13,6 +13,7 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { EmailModule } from './email/email.module.js';
 
 @Module({
   imports: [
@@ -34,6 +35,7 @@ import { SlaModule } from './sla/sla.module.js';
     TicketsModule,
     KnowledgeBaseModule,
     SlaModule,
+    EmailModule,
   ],
 })
 export class AppModule {}

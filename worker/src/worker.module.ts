@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { EmailModule } from './email/email.module.js';
 
 @Global()
 @Module({})
@@ -16,6 +17,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
         SlaModule,
+        EmailModule,
       ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }],
       exports: [WORKER_CONFIG],

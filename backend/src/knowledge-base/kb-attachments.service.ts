@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequestException, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
+import { insideRoot, safeFileName, uploadRoot } from '../common/attachment-storage.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { KbArticlesService } from './kb-articles.service.js';
 
@@ -25,27 +26,8 @@ export function maxAttachmentBytes(env: NodeJS.ProcessEnv = process.env): number
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_ATTACHMENT_BYTES;
 }
 
-export function uploadRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.UPLOAD_DIR || './uploads');
-}
-
-/** A file name safe to put on disk: no directories, no leading dots, a limited character set. */
-export function safeFileName(name: string): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[.]+/, '')
-    .slice(-100);
-  return cleaned || 'file';
-}
-
-/** `rel` resolved under `root`; throws when it would escape it. */
-export function insideRoot(root: string, rel: string): string {
-  const full = path.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path.sep)) throw new BadRequestException('Invalid attachment path');
-  return full;
-}
+// Shared with email and forms; re-exported for the knowledge-base callers.
+export { insideRoot, safeFileName, uploadRoot } from '../common/attachment-storage.js';
 
 export interface UploadedFileLike {
   originalname: string;

@@ -39,6 +39,8 @@ export async function createTestApp(
   process.env.LOG_LEVEL ??= 'silent';
   process.env.BCRYPT_COST ??= '4';
   process.env.NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK ??= '1';
+  // Parallel test files share one Redis: each process gets its own BullMQ key prefix.
+  process.env.QUEUE_PREFIX ??= `nixflow-test-${randomBytes(5).toString('hex')}`;
   Object.assign(process.env, options.env ?? {});
   const db = await createTestDatabase({ migrated: options.migrated });
   process.env.DATABASE_URL = db.url;

@@ -4,3 +4,5 @@ export * from './sla-clock/index.js';
 export * from './sla-lifecycle/index.js';
 export * from './tickets/index.js';
 export * from './schema-compare/index.js';
+export * from './email/index.js';
+export * from './queues.js';

@@ -6,6 +6,8 @@ import { describePgError, MigrationBlockedError, MigrationSetupError } from './e
 import { CREATE_MIGRATIONS_TABLE, isFailed, migrationsTableExists, readHistory } from './history.js';
 import { defaultMigrationsDir, lineOf, type LocalMigration, readMigrations } from './migrations-folder.js';
 import { classifyMigrations } from './status.js';
+import { compareSchemas, type SchemaSnapshot } from '@nixflow/core/schema-compare';
+import { readCatalog } from '../verify/catalog.js';
 
 export interface MigrateOptions {
   url?: string;
@@ -25,7 +27,8 @@ export interface MigrateOptions {
 export interface MigrateResult {
   databaseCreated: boolean;
   applied: { name: string; ms: number }[];
-  repaired: { name: string; ms: number }[];
+  /** Re-run applied migrations, with the objects each one restored (`table "SLAPolicy"` …). */
+  repaired: { name: string; ms: number; restored: string[] }[];
   modified: string[];
   unknown: string[];
 }
@@ -69,8 +72,11 @@ async function runInTransaction(
 function failureText(m: LocalMigration, err: unknown): string {
   const position = Number((err as { position?: string }).position);
   const where =
-    Number.isFinite(position) && position > 0 ? ` (at line ${lineOf(m.script, position)} of ${m.file})` : '';
-  return `${describePgError(err)}${where}`;
+    Number.isFinite(position) && position > 0
+      ? ` (at line ${lineOf(m.script, position)} of ${m.file})`
+      : ` (in ${m.file})`;
+  const [first, ...rest] = describePgError(err).split('\n');
+  return [`${first}${where}`, ...rest].join('\n');
 }
 
 /** Applies one pending migration with Prisma's row lifecycle; throws MigrationBlockedError on failure. */
@@ -162,6 +168,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       } else if (status.pending.length > 0) {
         log(`${status.pending.length} pending migration(s) to apply to "${databaseName(url)}" from ${migrationsDir}:`);
       }
+      let catalog: SchemaSnapshot | undefined;
       for (const m of todo) {
         const started = Date.now();
         if (status.pending.includes(m.name)) {
@@ -169,7 +176,9 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
           const ms = Date.now() - started;
           result.applied.push({ name: m.name, ms });
           log(`  applied   ${m.name}  (${ms} ms)`);
+          catalog = undefined; // the schema changed: read it again before the next re-run
         } else {
+          catalog ??= await readCatalog(client);
           try {
             await runInTransaction(client, m);
           } catch (err) {
@@ -178,8 +187,13 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
             );
           }
           const ms = Date.now() - started;
-          result.repaired.push({ name: m.name, ms });
-          log(`  re-ran    ${m.name}  (${ms} ms, restores any of its objects that were missing)`);
+          const after = await readCatalog(client);
+          const restored = compareSchemas(after, catalog).missing.map((d) => d.key);
+          catalog = after;
+          result.repaired.push({ name: m.name, ms, restored });
+          log(
+            `  re-ran    ${m.name}  (${ms} ms): ${restored.length ? `restored ${restored.join(', ')}` : 'nothing was missing'}`,
+          );
         }
       }
       if (result.applied.length > 0) log(`Applied ${result.applied.length} migration(s).`);

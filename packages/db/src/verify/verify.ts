@@ -1,6 +1,7 @@
 import { compareSchemas, type SchemaComparison, type SchemaDifference } from '@nixflow/core/schema-compare';
 import { databaseUrl } from '../config.js';
 import { connect, databaseName } from '../migrate/connection.js';
+import { MigrationSetupError } from '../migrate/errors.js';
 import { defaultMigrationsDir, readMigrations } from '../migrate/migrations-folder.js';
 import { classifyMigrations } from '../migrate/status.js';
 import { readHistory } from '../migrate/history.js';
@@ -36,7 +37,15 @@ export async function verifySchema(options: { url?: string; migrationsDir?: stri
   const url = options.url ?? databaseUrl();
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const { migrations } = readMigrations(migrationsDir);
-  const live = await connect(url); // first, so that an unreachable server is reported as such
+  let live;
+  try {
+    live = await connect(url); // first, so that an unreachable server is reported as such
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err;
+    throw new MigrationSetupError(
+      `Database "${databaseName(url)}" does not exist: npm run db:migrate creates and migrates it.`,
+    );
+  }
   let actual;
   let history;
   try {

@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { TicketPriority } from '@nixflow/db/client';
+
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateEmailAccountDto {
+  @ApiProperty({ format: 'email', example: 'support@example.com' })
+  @Transform(lower)
+  @IsEmail()
+  @MaxLength(254)
+  address!: string;
+
+  @ApiPropertyOptional({ example: 'Example Support', nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  displayName?: string | null;
+
+  @ApiPropertyOptional({ example: 'imap.example.com', nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(253)
+  imapHost?: string | null;
+
+  @ApiPropertyOptional({ example: 993, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  imapPort?: number | null;
+
+  @ApiPropertyOptional({
+    description: 'Implicit TLS (port 993); false: plain connection upgraded with STARTTLS when offered',
+    default: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  imapTls?: boolean;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  imapUser?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Write-only: stored encrypted, never returned; null clears it',
+    nullable: true,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(1000)
+  imapPassword?: string | null;
+
+  @ApiPropertyOptional({ default: 'INBOX' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  imapFolder?: string;
+
+  @ApiPropertyOptional({ default: 60, minimum: 2, maximum: 86400 })
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(86400)
+  pollIntervalSeconds?: number;
+
+  @ApiPropertyOptional({ example: 'smtp.example.com', nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(253)
+  smtpHost?: string | null;
+
+  @ApiPropertyOptional({ example: 465, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  smtpPort?: number | null;
+
+  @ApiPropertyOptional({ description: 'Implicit TLS (port 465); false: STARTTLS when offered (587/25)', default: true })
+  @IsOptional()
+  @IsBoolean()
+  smtpTls?: boolean;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  smtpUser?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Write-only: stored encrypted, never returned; null clears it',
+    nullable: true,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(1000)
+  smtpPassword?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Workflow of tickets opened by mail (null: the default workflow)',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  defaultWorkflowId?: string | null;
+
+  @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', default: TicketPriority.NORMAL })
+  @IsOptional()
+  @IsEnum(TicketPriority)
+  defaultPriority?: TicketPriority;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class UpdateEmailAccountDto extends PartialType(CreateEmailAccountDto) {}
+
+export class EmailAccountDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'email' }) address!: string;
+  @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) imapHost!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) imapPort!: number | null;
+  @ApiProperty() imapTls!: boolean;
+  @ApiProperty({ nullable: true, type: String }) imapUser!: string | null;
+  @ApiProperty() hasImapPassword!: boolean;
+  @ApiProperty() imapFolder!: string;
+  @ApiProperty() pollIntervalSeconds!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'UIDVALIDITY of the folder at the last poll' })
+  imapUidValidity!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Highest UID fetched so far' })
+  imapLastUid!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPolledAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String }) smtpHost!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) smtpPort!: number | null;
+  @ApiProperty() smtpTls!: boolean;
+  @ApiProperty({ nullable: true, type: String }) smtpUser!: string | null;
+  @ApiProperty() hasSmtpPassword!: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultWorkflowId!: string | null;
+  @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority' }) defaultPriority!: TicketPriority;
+  @ApiProperty({ description: 'An inbound webhook token has been issued' }) hasInboundToken!: boolean;
+  @ApiProperty() isActive!: boolean;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+}
+
+export class InboundTokenDto {
+  @ApiProperty({ description: 'Shown once. Send as `Authorization: Bearer <token>` or `X-Nixflow-Inbound-Token`.' })
+  token!: string;
+}
+
+export class ConnectionCheckDto {
+  @ApiProperty({ description: 'false when this side is not configured' }) configured!: boolean;
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ description: 'Why the check failed' }) error?: string;
+  @ApiProperty() durationMs!: number;
+}
+
+export class ConnectionTestDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ type: ConnectionCheckDto }) imap!: ConnectionCheckDto;
+  @ApiProperty({ type: ConnectionCheckDto }) smtp!: ConnectionCheckDto;
+}

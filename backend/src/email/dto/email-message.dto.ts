@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { EmailDirection, EmailMessageStatus, EmailMessageType } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+export class ListEmailMessagesQueryDto extends PaginationQueryDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ticketId!: string;
+}
+
+export class EmailAttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ nullable: true, type: String }) contentId!: string | null;
+}
+
+export class EmailMessageDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) threadId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) ticketId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) commentId!: string | null;
+  @ApiProperty() messageId!: string;
+  @ApiProperty({ nullable: true, type: String }) inReplyTo!: string | null;
+  @ApiProperty({ type: [String] }) references!: string[];
+  @ApiProperty({ enum: EmailDirection, enumName: 'EmailDirection' }) direction!: EmailDirection;
+  @ApiProperty({ enum: EmailMessageType, enumName: 'EmailMessageType' }) type!: EmailMessageType;
+  @ApiProperty({ enum: EmailMessageStatus, enumName: 'EmailMessageStatus' }) status!: EmailMessageStatus;
+  @ApiProperty() fromAddress!: string;
+  @ApiProperty({ nullable: true, type: String }) fromName!: string | null;
+  @ApiProperty({ type: [String] }) to!: string[];
+  @ApiProperty({ type: [String] }) cc!: string[];
+  @ApiProperty() subject!: string;
+  @ApiProperty({ nullable: true, type: String }) textBody!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Sanitised HTML' }) htmlBody!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) flagReason!: string | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) receivedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+  @ApiProperty({ type: [EmailAttachmentDto] }) attachments!: EmailAttachmentDto[];
+}
+
+export class EmailMessagePageDto {
+  @ApiProperty({ type: [EmailMessageDto] }) items!: EmailMessageDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
+export class InboundResultDto {
+  @ApiProperty({ description: 'true: this Message-ID was already stored for the account; nothing new was written' })
+  duplicate!: boolean;
+  @ApiProperty({ format: 'uuid' }) emailMessageId!: string;
+  @ApiProperty({ enum: EmailMessageStatus, enumName: 'EmailMessageStatus' }) status!: EmailMessageStatus;
+  @ApiProperty({ enum: EmailMessageType, enumName: 'EmailMessageType' }) type!: EmailMessageType;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) ticketId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) ticketNumber!: number | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) commentId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) flagReason!: string | null;
+}

@@ -1,0 +1,62 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { paginated, pageArgs } from '../common/pagination.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { EmailMessageDto, EmailMessagePageDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
+
+const MESSAGE_SELECT = {
+  id: true,
+  accountId: true,
+  threadId: true,
+  ticketId: true,
+  commentId: true,
+  messageId: true,
+  inReplyTo: true,
+  references: true,
+  direction: true,
+  type: true,
+  status: true,
+  fromAddress: true,
+  fromName: true,
+  to: true,
+  cc: true,
+  subject: true,
+  textBody: true,
+  htmlBody: true,
+  flagReason: true,
+  attempts: true,
+  lastError: true,
+  receivedAt: true,
+  sentAt: true,
+  createdAt: true,
+  updatedAt: true,
+  attachments: {
+    select: { id: true, fileName: true, contentType: true, sizeBytes: true, contentId: true },
+    orderBy: { createdAt: 'asc' },
+  },
+} as const;
+
+/** Read side for agents: what came in and went out for a ticket, with send status and errors. */
+@Injectable()
+export class EmailMessagesService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(q: ListEmailMessagesQueryDto): Promise<EmailMessagePageDto> {
+    const where = { ticketId: q.ticketId };
+    const [items, total] = await Promise.all([
+      this.prisma.emailMessage.findMany({
+        where,
+        select: MESSAGE_SELECT,
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...pageArgs(q),
+      }),
+      this.prisma.emailMessage.count({ where }),
+    ]);
+    return paginated(items, total, q.page, q.pageSize);
+  }
+
+  async get(id: string): Promise<EmailMessageDto> {
+    const row = await this.prisma.emailMessage.findUnique({ where: { id }, select: MESSAGE_SELECT });
+    if (!row) throw new NotFoundException('Email message not found');
+    return row;
+  }
+}

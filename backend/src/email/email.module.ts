@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module.js';
+import { EmailAccountsController } from './email-accounts.controller.js';
+import { EmailAccountsService } from './email-accounts.service.js';
+import { EmailConnectionTester } from './email-connection-tester.js';
+import { EmailInboundConsumer } from './email-inbound.consumer.js';
+import { EmailInboundController } from './email-inbound.controller.js';
+import { EmailInboundService } from './email-inbound.service.js';
+import { EmailMessagesController } from './email-messages.controller.js';
+import { EmailMessagesService } from './email-messages.service.js';
+import { EmailOutboundModule } from './email-outbound.module.js';
+import { EmailSecretsService } from './email-secrets.service.js';
+
+@Module({
+  imports: [TicketsModule, EmailOutboundModule],
+  controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController],
+  providers: [
+    EmailSecretsService,
+    EmailConnectionTester,
+    EmailAccountsService,
+    EmailInboundService,
+    EmailInboundConsumer,
+    EmailMessagesService,
+  ],
+  exports: [EmailOutboundModule, EmailInboundService],
+})
+export class EmailModule {}

@@ -1,0 +1,29 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { EMAIL_INBOUND_QUEUE, EMAIL_MAINTENANCE_JOB } from '@nixflow/core';
+import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
+
+export const EMAIL_MAINTENANCE_SCHEDULER_ID = 'email-maintenance';
+
+/** Registers the repeating maintenance job (idempotent upsert: every replica may call it). */
+@Injectable()
+export class EmailMaintenanceScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EmailMaintenanceScheduler.name);
+
+  constructor(
+    @InjectQueue(EMAIL_INBOUND_QUEUE) private readonly queue: Queue,
+    @Inject(EMAIL_WORKER_CONFIG) private readonly config: EmailWorkerConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const every = this.config.maintenanceIntervalMs;
+    // Runs immediately once, then every `every` ms: poll schedulers exist right after start-up.
+    await this.queue.upsertJobScheduler(
+      EMAIL_MAINTENANCE_SCHEDULER_ID,
+      { every, immediately: true },
+      { name: EMAIL_MAINTENANCE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+    this.logger.log(`email maintenance scheduled every ${every} ms`);
+  }
+}

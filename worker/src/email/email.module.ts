@@ -1,0 +1,36 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { EMAIL_INBOUND_PROCESS_QUEUE, EMAIL_INBOUND_QUEUE, EMAIL_OUTBOUND_QUEUE } from '@nixflow/core';
+import { EmailInboundProcessor } from './email-inbound.processor.js';
+import { EmailMaintenanceScheduler } from './email-maintenance.scheduler.js';
+import { EmailMaintenanceService } from './email-maintenance.service.js';
+import { EmailOutboundProcessor } from './email-outbound.processor.js';
+import { EmailSenderService } from './email-sender.service.js';
+import { EMAIL_WORKER_CONFIG, loadEmailWorkerConfig } from './email-worker.config.js';
+import { ImapPollerService } from './imap-poller.service.js';
+
+/**
+ * Outbound mail (send-reply, send-notification) and IMAP polling. Polled messages are only staged here;
+ * the API process turns them into tickets (queue email-inbound-process), so that ticket creation has one
+ * implementation (TicketsService / CommentsService with their SLA hooks and events).
+ */
+@Module({
+  imports: [
+    BullModule.registerQueue(
+      { name: EMAIL_OUTBOUND_QUEUE },
+      { name: EMAIL_INBOUND_QUEUE },
+      { name: EMAIL_INBOUND_PROCESS_QUEUE },
+    ),
+  ],
+  providers: [
+    { provide: EMAIL_WORKER_CONFIG, useFactory: () => loadEmailWorkerConfig() },
+    EmailSenderService,
+    EmailOutboundProcessor,
+    ImapPollerService,
+    EmailMaintenanceService,
+    EmailInboundProcessor,
+    EmailMaintenanceScheduler,
+  ],
+  exports: [EmailSenderService, ImapPollerService, EmailMaintenanceService],
+})
+export class EmailModule {}
