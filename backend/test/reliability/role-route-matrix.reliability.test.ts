@@ -112,6 +112,8 @@ describe('role × route matrix', { timeout: 180_000 }, () => {
         if (s >= 500) failures.push(`5xx — ${where}`);
         else if (access === 'public') {
           if (s === 401 || s === 403) failures.push(`public route refused — ${where}`);
+        } else if (access === 'inbound-token') {
+          if (s !== 401) failures.push(`a user token opened an inbound-token route — ${where}`);
         } else if (access === 'optional') {
           if (who.valid || !who.token) {
             if (s === 401 || s === 403) failures.push(`optional-auth route refused — ${where}`);

@@ -6,9 +6,11 @@
  * - 'public':   no token needed; a token, valid or not, is ignored.
  * - 'optional': no token needed; a token that is present must be valid (401 otherwise) and may widen what is shown.
  * - 'any':      any signed-in user (the handler itself limits customers to their own data).
+ * - 'inbound-token': no user token; the caller proves itself with the e-mail account's inbound token,
+ *                so every user identity (valid JWTs included) gets 401.
  * - roles:      only these roles (others: 403).
  */
-export type Access = 'public' | 'optional' | 'any' | readonly ('ADMIN' | 'AGENT' | 'CUSTOMER')[];
+export type Access = 'public' | 'optional' | 'any' | 'inbound-token' | readonly ('ADMIN' | 'AGENT' | 'CUSTOMER')[];
 
 const STAFF = ['ADMIN', 'AGENT'] as const;
 const ADMIN = ['ADMIN'] as const;
@@ -29,6 +31,17 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/users/{id}': ADMIN,
   'PATCH /api/users/{id}': ADMIN,
   'DELETE /api/users/{id}': ADMIN,
+  // e-mail
+  'GET /api/email/accounts': ADMIN,
+  'POST /api/email/accounts': ADMIN,
+  'GET /api/email/accounts/{id}': ADMIN,
+  'PATCH /api/email/accounts/{id}': ADMIN,
+  'DELETE /api/email/accounts/{id}': ADMIN,
+  'POST /api/email/accounts/{id}/inbound-token': ADMIN,
+  'POST /api/email/accounts/{id}/test': ADMIN,
+  'POST /api/email/inbound': 'inbound-token',
+  'GET /api/email/messages': STAFF,
+  'GET /api/email/messages/{id}': STAFF,
   // event log
   'GET /api/events': ADMIN,
   // knowledge base
