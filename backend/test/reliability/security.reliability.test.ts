@@ -228,10 +228,48 @@ describe('security', { timeout: 180_000 }, () => {
       assert.equal(bad.status, 400);
       const refreshed = await post('/api/auth/refresh', { refreshToken: login.refreshToken });
       assert.equal(refreshed.status, 200);
+      // Mail account passwords: stored encrypted, never returned, never logged (also on a validation error).
+      const imapPassword = `Imap-${uid()}-Secret`;
+      const smtpPassword = `Smtp-${uid()}-Secret`;
+      const account = await post(
+        '/api/email/accounts',
+        {
+          address: `support-${uid()}@nixflow.example`,
+          imapHost: 'imap.invalid',
+          imapUser: 'support',
+          imapPassword,
+          smtpHost: 'smtp.invalid',
+          smtpUser: 'support',
+          smtpPassword,
+        },
+        login.accessToken,
+      );
+      const accountText = await account.text();
+      assert.equal(account.status, 201, accountText);
+      assert.ok(!accountText.includes(imapPassword) && !accountText.includes(smtpPassword), 'password returned');
+      const badAccount = await post('/api/email/accounts', { address: 'nope', imapPassword }, login.accessToken);
+      assert.equal(badAccount.status, 400);
+      const inbound = await post(
+        `/api/email/accounts/${(JSON.parse(accountText) as { id: string }).id}/inbound-token`,
+        {},
+        login.accessToken,
+      );
+      const inboundToken = ((await inbound.json()) as { token: string }).token;
       await api.stop();
       const out = api.output();
       assert.ok(out.length > 1000 && /request completed|"req"/.test(out), 'the log captured requests');
-      for (const secret of [admin.password, wrongPassword, newPassword, login.accessToken, login.refreshToken]) {
+      const stored = await t.prisma.emailAccount.findFirstOrThrow({ where: { imapUser: 'support' } });
+      assert.ok(!JSON.stringify(stored).includes(imapPassword), 'mail password stored in clear');
+      for (const secret of [
+        admin.password,
+        wrongPassword,
+        newPassword,
+        login.accessToken,
+        login.refreshToken,
+        imapPassword,
+        smtpPassword,
+        inboundToken,
+      ]) {
         assert.ok(!out.includes(secret), `a secret appears in the log: ${secret.slice(0, 12)}…`);
       }
       assert.doesNotMatch(out, /\$2[aby]\$\d\d\$/, 'a password hash appears in the log');
