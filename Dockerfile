@@ -1,4 +1,9 @@
-# Multi-stage build for both processes: `--target backend` or `--target worker`.
+# Multi-stage build of both processes; docker-compose.yml picks `--target backend` or `--target worker`.
+#   build    all dependencies, `npm ci` then `npm run build` (Prisma client + TypeScript)
+#   deps     production dependencies only
+#   runtime  compiled code + production dependencies + the migration files, run as the non-root user `node`
+# Install scripts are skipped: nixflow needs no native engine (Prisma runs over @prisma/adapter-pg and
+# the migration runner is nixflow's own), so nothing is downloaded at build time besides npm packages.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -6,20 +11,46 @@ COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
-RUN npm ci --no-audit --no-fund
-COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY scripts ./scripts
+COPY packages ./packages
+COPY backend ./backend
+COPY worker ./worker
+RUN npm run build
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/db/package.json packages/db/
+COPY backend/package.json backend/
+COPY worker/package.json worker/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+ENV NODE_ENV=production UPLOAD_DIR=/app/uploads
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*
-COPY --from=build --chown=node:node /app /app
+# Code stays owned by root (read-only for the app); only the uploads directory is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY --from=build /app/packages/core/package.json packages/core/
+COPY --from=build /app/packages/core/dist/src packages/core/dist/src
+COPY --from=build /app/packages/db/package.json packages/db/
+COPY --from=build /app/packages/db/dist/src packages/db/dist/src
+COPY --from=build /app/backend/package.json backend/
+COPY --from=build /app/backend/dist/src backend/dist/src
+COPY --from=build /app/backend/prisma/migrations backend/prisma/migrations
+COPY --from=build /app/worker/package.json worker/
+COPY --from=build /app/worker/dist/src worker/dist/src
+RUN mkdir -p /app/uploads && chown node:node /app/uploads
 USER node
 
 FROM runtime AS backend
 EXPOSE 3000
-# Migrations run on every start; they are idempotent and serialised by Prisma's advisory lock.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Migrations run on every start: idempotent, additive, serialised by Prisma's advisory lock.
 CMD ["sh", "-c", "node packages/db/dist/src/cli/migrate.js && node backend/dist/src/main.js"]
 
 FROM runtime AS worker

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { checkSchema, type SchemaCheck } from './schema-check.js';
+import { checkSchema, mismatchLines, type SchemaCheck } from './schema-check.js';
 
 export interface CheckResult {
   status: 'up' | 'down';
@@ -45,14 +45,8 @@ export class HealthService implements OnApplicationBootstrap {
     if (process.env.NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK === '1') return;
     try {
       const schema = await withTimeout(checkSchema(this.prisma), 5000, 'schema check');
-      for (const t of schema.missingTables)
-        this.logger.error(`[DB-MISMATCH] table "${t}" is missing: run npm run db:migrate`);
-      if (schema.pendingMigrations.length)
-        this.logger.warn(
-          `[DB-MISMATCH] pending migrations: ${schema.pendingMigrations.join(', ')}: run npm run db:migrate`,
-        );
-      if (schema.failedMigrations.length)
-        this.logger.error(`[DB-MISMATCH] failed migrations: ${schema.failedMigrations.join(', ')}`);
+      // One line per missing table, column and migration; the app keeps serving what works.
+      for (const { level, line } of mismatchLines(schema)) this.logger[level](line);
     } catch (e) {
       this.logger.warn(`Startup schema check skipped: ${msg(e)}`);
     }
@@ -99,6 +93,7 @@ export class HealthService implements OnApplicationBootstrap {
       return {
         status: s.ok ? 'up' : 'down',
         missingTables: s.missingTables,
+        missingColumns: s.missingColumns,
         pendingMigrations: s.pendingMigrations,
         failedMigrations: s.failedMigrations,
       };

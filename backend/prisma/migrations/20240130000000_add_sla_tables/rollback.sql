@@ -1,17 +1,57 @@
--- ROLLBACK of 20240130000000_add_sla_tables — EMERGENCY USE ONLY.
+-- ROLLBACK of migration 20240130000000_add_sla_tables - EMERGENCY USE ONLY.
 --
--- ⚠ DATA LOSS: this permanently deletes every SLA policy, metric and breach, every knowledge-base
--- category, tag, article, version, rating, view, feedback, attachment record and search, every
--- custom form, field and submission, every email account, thread, message and attachment record,
--- and the whole event log. Take a backup first (pg_dump) and stop the backend and worker.
--- Files stored on disk (attachments) are not touched.
+-- ⚠ WARNING - DATA LOSS. This permanently deletes:
+--   * every SLA policy, SLA metric and SLA breach (SLAPolicy, SLAMetric, SLABreach);
+--   * the whole knowledge base: categories, tags, articles, versions, ratings, views, feedback,
+--     attachment records and search history;
+--   * every custom form, form field, submission and submission attachment record;
+--   * every email account (with its stored credentials), thread, message and attachment record;
+--   * the whole event log (EventLog);
+--   * the link from tickets to the form they came from (column Ticket."formId");
+--   * every raw inbound email waiting to be processed (EmailInboundRaw): the later migration
+--     20240202000100_email_inbound_staging references EmailAccount, so it is rolled back first.
+-- Tickets, users, workflows, stages, comments, history and watchers (migration 20240129000000_init)
+-- and notifications (20240201000000_add_notifications_and_consumers) are NOT touched. Files on disk
+-- (attachments) are not touched. There is no undo except a backup: take one first and stop the
+-- backend and worker:
+--     pg_dump --no-owner "$DATABASE_URL" > before-rollback.sql
 --
--- It also removes 20240201000000_add_notifications_and_consumers, which depends on it.
--- Run it in one transaction:  psql "$DATABASE_URL" -1 -v ON_ERROR_STOP=1 -f rollback.sql
--- Afterwards `npm run db:migrate` applies both migrations again (empty tables).
+-- Prefer restoring the backup that apply_sla_migration.sh took (backups/nixflow-<time>.sql) over
+-- this script whenever you can.
+--
+-- Run it with psql (one transaction: either everything below happens or nothing does):
+--     psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -v confirm_data_loss=yes -f rollback.sql
+-- Without -v confirm_data_loss=yes it refuses and changes nothing. Do not add -1: the script has
+-- its own BEGIN/COMMIT.
+--
+-- Reverse order: first the later migrations that depend on this one's objects (listed below),
+-- then this migration's own objects, each by name and without CASCADE. If a migration added after
+-- this file was written makes something else depend on them, the DROP fails with "cannot drop ...
+-- because other objects depend on it", nothing is changed, and that migration must be rolled back
+-- first. 20240201000000_add_notifications_and_consumers references only "User" and "Ticket": it does
+-- not depend on this one and stays applied. The pg_trgm extension this migration enables is left in
+-- place: it holds no data and other objects may use it.
+--
+-- Afterwards ./apply_sla_migration.sh (or npm run db:migrate -- --repair) applies the migrations
+-- again, with empty tables: this script also deletes their rows in "_prisma_migrations".
 
-DROP TABLE IF EXISTS "Notification", "EventConsumer" CASCADE;
+\if :{?confirm_data_loss}
+\else
+\echo 'rollback.sql DELETES DATA (see the warning at the top of the file) and was not confirmed. Nothing was changed.'
+\echo 'Take a backup, then run:  psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -v confirm_data_loss=yes -f rollback.sql'
+DO $$ BEGIN RAISE EXCEPTION 'rollback.sql not confirmed (-v confirm_data_loss=yes): nothing was changed'; END $$;
+\quit
+\endif
 
+BEGIN;
+-- Do not wait forever behind a running backend; fail instead (nothing changed).
+SET LOCAL lock_timeout = '10s';
+
+-- 20240202000100_email_inbound_staging (its table references "EmailAccount").
+DROP TABLE IF EXISTS "EmailInboundRaw";
+DELETE FROM "_prisma_migrations" WHERE migration_name = '20240202000100_email_inbound_staging';
+
+-- 20240130000000_add_sla_tables.
 ALTER TABLE IF EXISTS "Ticket" DROP CONSTRAINT IF EXISTS "Ticket_formId_fkey";
 ALTER TABLE IF EXISTS "Ticket" DROP COLUMN IF EXISTS "formId";
 
@@ -22,12 +62,13 @@ DROP TABLE IF EXISTS
   "KnowledgeArticleVersion", "KnowledgeArticle", "KnowledgeTag", "KnowledgeCategory",
   "FormSubmissionAttachment", "FormSubmission", "FormField", "CustomForm",
   "EmailAttachment", "EmailMessage", "EmailThread", "EmailAccount",
-  "EventLog"
-  CASCADE;
+  "EventLog";
 
 DROP TYPE IF EXISTS
   "SLAStatus", "SLABreachType", "KBCategory", "KnowledgeArticleStatus", "FormFieldType",
   "FormStatus", "FormSubmissionStatus", "EmailMessageStatus", "EmailMessageType", "EmailDirection";
 
-DELETE FROM "_prisma_migrations"
- WHERE migration_name IN ('20240130000000_add_sla_tables', '20240201000000_add_notifications_and_consumers');
+DELETE FROM "_prisma_migrations" WHERE migration_name = '20240130000000_add_sla_tables';
+
+COMMIT;
+\echo 'Rolled back 20240202000100_email_inbound_staging and 20240130000000_add_sla_tables. Run ./apply_sla_migration.sh (or npm run db:migrate -- --repair) to apply them again.'
