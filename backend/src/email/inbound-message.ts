@@ -72,7 +72,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * surrogates replaced (U+FFFD) in every string of the parsed message. Attachment bytes are left alone.
  */
 export function storableText<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (typeof value === 'string') return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD') as T;
   if (Array.isArray(value)) return value.map((v) => storableText(v)) as T;
   if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T;

@@ -52,9 +52,7 @@ function withAttachment(size: number, filename = 'log.txt'): Buffer {
     '',
     '',
   ].join('\r\n');
-  const b64 = randomBytes(size)
-    .toString('base64')
-    .replace(/.{76}/g, '$&\r\n');
+  const b64 = randomBytes(size).toString('base64').replace(/.{76}/g, '$&\r\n');
   return Buffer.concat([Buffer.from(head), Buffer.from(b64), Buffer.from(`\r\n--${boundary}--\r\n`)]);
 }
 
@@ -71,7 +69,7 @@ const MALFORMED: [string, string | Buffer][] = [
   ['header line of 200 kB', message({ extraHeaders: [`X-Long: ${'a'.repeat(200_000)}`] })],
   ['10 000 headers', message({ extraHeaders: Array.from({ length: 10_000 }, (_, i) => `X-H${i}: v`) })],
   ['CRLF injection in subject', message({ subject: 'hi\r\nBcc: victim@example.com' })],
-  ['SQL injection in subject', message({ subject: "'; DROP TABLE \"Ticket\"; --" })],
+  ['SQL injection in subject', message({ subject: '\'; DROP TABLE "Ticket"; --' })],
   ['HTML body with script', message({ body: '<script>alert(1)</script><img src=x onerror=alert(1)>' })],
   [
     'broken multipart (no closing boundary)',
@@ -80,7 +78,9 @@ const MALFORMED: [string, string | Buffer][] = [
   [
     'multipart nested 500 levels',
     `From: a@b.example\r\nMessage-ID: <${uid()}@x>\r\n` +
-      Array.from({ length: 500 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join('') +
+      Array.from({ length: 500 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join(
+        '',
+      ) +
       'Content-Type: text/plain\r\n\r\ndeep\r\n',
   ],
   [
@@ -88,7 +88,10 @@ const MALFORMED: [string, string | Buffer][] = [
     `From: a@b.example\r\nMessage-ID: <${uid()}@x>\r\nContent-Type: multipart/mixed; boundary="q"\r\n\r\n--q\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="../../../../etc/evil.pdf"\r\n\r\n!!!not base64!!!\r\n--q--\r\n`,
   ],
   ['lone CRs and LFs', `From: a@b.example\rSubject: x\n\rMessage-ID: <${uid()}@x>\n\n\rbody`],
-  ['Message-ID of 10 kB', message({ extraHeaders: [] }).replace(/Message-ID: <[^>]+>/, `Message-ID: <${'m'.repeat(10_000)}@x>`)],
+  [
+    'Message-ID of 10 kB',
+    message({ extraHeaders: [] }).replace(/Message-ID: <[^>]+>/, `Message-ID: <${'m'.repeat(10_000)}@x>`),
+  ],
 ];
 
 describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 240_000 }, () => {
@@ -101,7 +104,9 @@ describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 2
     return row!;
   };
   const files = () =>
-    fs.existsSync(tmp) ? fs.readdirSync(tmp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0;
+    fs.existsSync(tmp)
+      ? fs.readdirSync(tmp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
+      : 0;
   const post = (raw: string | Buffer, contentType = 'message/rfc822') =>
     t.http
       .post('/api/email/inbound')
@@ -163,7 +168,7 @@ describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 2
       const res = await post(raw);
       assert.equal(res.status, 200, res.text);
       const stored = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id: res.body.emailMessageId } });
-      assert.doesNotMatch(`${stored.subject} ${stored.textBody}`, /\u0000/);
+      assert.ok(!`${stored.subject} ${stored.textBody}`.includes('\u0000'));
       assert.match(`${stored.subject} ${stored.textBody}`, /subject|beforeafter/);
     }
   });
@@ -192,7 +197,10 @@ describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 2
       fc.integer({ min: 0, max: base.length }).map((n) => base.subarray(0, n)),
       // flip bytes
       fc
-        .array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 20 })
+        .array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 20,
+        })
         .map((flips) => {
           const b = Buffer.from(base);
           for (const [i, v] of flips) b[i] = v;
@@ -202,7 +210,15 @@ describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 2
       fc
         .tuple(
           fc.nat({ max: base.length }),
-          fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('\r\n\r\n', '\r\nContent-Type: multipart/mixed; boundary=""\r\n', '=?utf-8?B?####?=', '\u0000')),
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 60 }),
+            fc.constantFrom(
+              '\r\n\r\n',
+              '\r\nContent-Type: multipart/mixed; boundary=""\r\n',
+              '=?utf-8?B?####?=',
+              '\u0000',
+            ),
+          ),
         )
         .map(([at, s]) => Buffer.concat([base.subarray(0, at), Buffer.from(s, 'utf8'), base.subarray(at)])),
     );
@@ -211,7 +227,10 @@ describe('inbound e-mail with malformed MIME and huge attachments', { timeout: 2
       fc.asyncProperty(damage, async (raw) => {
         const before = await snapshot();
         const res = await post(raw);
-        if (res.status >= 500) failures.push(`${res.status} ${JSON.stringify(raw.toString('latin1').slice(0, 120))} → ${res.text.slice(0, 160)}`);
+        if (res.status >= 500)
+          failures.push(
+            `${res.status} ${JSON.stringify(raw.toString('latin1').slice(0, 120))} → ${res.text.slice(0, 160)}`,
+          );
         else if (res.status >= 400) assert.deepEqual(await snapshot(), before);
       }),
       { numRuns: RUNS * 3 },

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UserRole, createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { listRoutes } from './support/openapi-routes.js';
 import { ProcessRegistry, WORKER_MAIN, spawnNode, waitFor, type NodeProcess } from './support/processes.js';
 import { privateServicesUnavailable, startPrivateRedis, type PrivateRedis } from './support/private-services.js';
 
@@ -207,6 +208,32 @@ describe('SLA worker faults (private Redis, real worker processes)', { skip, tim
           .set('authorization', `Bearer ${admin}`)
           .send({ email: `redis-down-${uid()}@test.nixflow.local`, name: 'During outage', password: 'Password-123' });
         assert.equal(created.status, 201, created.text);
+      }
+      // Tickets and replies too (when this build has them): the queue being down must not hang or fail them.
+      const routes = new Set(listRoutes(app.app).map((r) => r.key));
+      if (routes.has('POST /api/tickets') && routes.has('POST /api/tickets/{id}/comments')) {
+        const customer = await app.createUser({ role: UserRole.CUSTOMER });
+        const customerToken = await app.login(customer.email, customer.password);
+        const agentToken = await app.tokenFor(UserRole.AGENT);
+        const started = Date.now();
+        const ticket: { status: number; text: string; body: { id: string } } = await app.http
+          .post('/api/tickets')
+          .set('authorization', `Bearer ${customerToken}`)
+          .send({ subject: 'Redis is down', description: 'and so am I' })
+          .timeout(10_000);
+        assert.equal(ticket.status, 201, ticket.text);
+        const reply: { status: number; text: string } = await app.http
+          .post(`/api/tickets/${ticket.body.id}/comments`)
+          .set('authorization', `Bearer ${agentToken}`)
+          .send({ body: 'We are on it' })
+          .timeout(10_000);
+        assert.equal(reply.status, 201, reply.text);
+        const list: { status: number } = await app.http
+          .get('/api/tickets')
+          .set('authorization', `Bearer ${customerToken}`)
+          .timeout(10_000);
+        assert.equal(list.status, 200);
+        assert.ok(Date.now() - started < 10_000, `ticket writes took ${Date.now() - started} ms without Redis`);
       }
       await sleep(3000); // a few missed ticks
       assert.equal(worker.exited(), false, `the worker died while Redis was down:\n${worker.output()}`);
