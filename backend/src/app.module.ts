@@ -13,17 +13,24 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { EmailModule } from './email/email.module.js';
+import { FormsModule } from './forms/forms.module.js';
+import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 
 @Module({
   imports: [
     ConfigModule,
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
-    // Used by LoginThrottlerGuard only (login: N attempts per minute per IP + e-mail). In-memory storage.
+    // Named throttlers, each used by its own guard: login (N attempts per minute per IP + e-mail) and
+    // formSubmit (form submissions per IP). In-memory storage.
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'login', ttl: config.loginThrottleTtlMs, limit: config.loginThrottleLimit }],
+        throttlers: [
+          { name: 'login', ttl: config.loginThrottleTtlMs, limit: config.loginThrottleLimit },
+          formSubmitThrottler(config.formSubmitThrottleLimit, config.formSubmitThrottleTtlMs),
+        ],
       }),
     }),
     PrismaModule,
@@ -35,7 +42,9 @@ import { EmailModule } from './email/email.module.js';
     TicketsModule,
     KnowledgeBaseModule,
     SlaModule,
+    NotificationsModule,
     EmailModule,
+    FormsModule,
   ],
 })
 export class AppModule {}

@@ -301,16 +301,30 @@ describe('inbound mail', () => {
     assert.equal(await t.prisma.ticket.count({ where: { requester: { email: customer } } }), 1);
   });
 
-  it('a [#N] subject token threads without any reply headers', async () => {
+  it('a [#N] subject token threads mail from the requester without any reply headers', async () => {
     const raw = await buildMessage({
-      from: `bob-${uid()}@customer.example`,
+      from: customer,
+      to: ACCOUNT,
+      subject: `Regarding [#${ticketNumber}] the printer`,
+      text: 'Still broken.',
+    });
+    const res = await post(raw);
+    assert.equal(res.body.type, 'REPLY');
+    assert.equal(res.body.ticketId, ticketId);
+  });
+
+  it("a stranger's [#N] subject token opens a ticket of their own, not a comment on someone else's", async () => {
+    const stranger = `bob-${uid()}@customer.example`;
+    const raw = await buildMessage({
+      from: stranger,
       to: ACCOUNT,
       subject: `Regarding [#${ticketNumber}] the printer`,
       text: 'Same problem here.',
     });
     const res = await post(raw);
-    assert.equal(res.body.type, 'REPLY');
-    assert.equal(res.body.ticketId, ticketId);
+    assert.equal(res.body.type, 'NEW_TICKET');
+    assert.notEqual(res.body.ticketId, ticketId);
+    assert.equal(await t.prisma.comment.count({ where: { ticketId, author: { email: stranger } } }), 0);
   });
 
   it('an auto-reply and a bounce open nothing and are stored FLAGGED', async () => {

@@ -69,6 +69,10 @@ describe('knowledge base search', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.mode, 'fuzzy');
     assert.equal(res.body.items[0]?.id, migrationId);
+    assert.ok(!res.body.items.some((i: { id: string }) => i.id === draftId), 'the fallback hides drafts too');
+    const staff = await t.http.get('/api/kb/search').query({ q: 'migraton' }).set(auth(agent));
+    assert.equal(staff.body.mode, 'fuzzy');
+    assert.ok(staff.body.items.some((i: { id: string }) => i.id === draftId));
   });
 
   it('records searches and clicks, and reports zero-result queries', async () => {
@@ -113,5 +117,181 @@ describe('knowledge base search', () => {
     const other = await t.tokenFor(UserRole.CUSTOMER);
     assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(other))).status, 404);
     assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`)).status, 401);
+  });
+
+  describe('paging, filters, snippets, clicks', () => {
+    const ids: Record<string, string> = {};
+    let customer2: string;
+
+    before(async () => {
+      customer2 = await t.tokenFor(UserRole.CUSTOMER);
+      const cat = async (body: Record<string, unknown>) => {
+        const res = await t.http.post('/api/kb/categories').set(auth(agent)).send(body);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        return res.body.id as string;
+      };
+      const billing = await cat({ name: 'Billing' });
+      const invoices = await cat({ name: 'Invoices', parentId: billing });
+      const mk = async (key: string, body: Record<string, unknown>) => {
+        const res = await t.http.post('/api/kb/articles').set(auth(agent)).send(body);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        ids[key] = res.body.id;
+      };
+      await mk('inTitle', {
+        title: 'Invoice reminders',
+        body: 'Reminders go out weekly.',
+        status: 'PUBLISHED',
+        categoryId: invoices,
+      });
+      await mk('inBody1', {
+        title: 'Payment methods',
+        body: 'Every invoice can be paid by card.',
+        status: 'PUBLISHED',
+      });
+      await mk('inBody2', {
+        title: 'Refunds',
+        body: 'A refund creates a credit note against the invoice.',
+        status: 'PUBLISHED',
+        categoryId: billing,
+      });
+      await mk('inReview', { title: 'Invoice numbering', body: 'Numbers are sequential.', status: 'IN_REVIEW' });
+      await mk('archived', { title: 'Old invoice layout', body: 'Retired.', status: 'PUBLISHED' });
+      const arch = await t.http
+        .patch(`/api/kb/articles/${ids.archived}`)
+        .set(auth(agent))
+        .send({ expectedVersion: 1, status: 'ARCHIVED' });
+      assert.equal(arch.status, 200);
+      await mk('hostile', {
+        title: 'Quarantine rules',
+        excerpt: 'Held files <b onmouseover="alert(1)">here</b>',
+        body:
+          'Files in quarantine <img src=x onerror=alert(1)> are held for review. ' +
+          '\u0001<b>forged\u0002 and quarantine again </mark><script>alert(2)</script> until released.',
+        status: 'PUBLISHED',
+      });
+    });
+
+    it('pages ranked results (title above body) and hides what the caller may not see', async () => {
+      const p1 = await t.http.get('/api/kb/search').query({ q: 'invoice', pageSize: 2 }).set(auth(customer));
+      assert.equal(p1.status, 200);
+      assert.equal(p1.body.total, 3, JSON.stringify(p1.body.items));
+      assert.equal(p1.body.items.length, 2);
+      assert.equal(p1.body.items[0].id, ids.inTitle, 'a title match outranks body matches');
+      const p2 = await t.http.get('/api/kb/search').query({ q: 'invoice', pageSize: 2, page: 2 }).set(auth(customer));
+      assert.equal(p2.body.items.length, 1);
+      const seen = [...p1.body.items, ...p2.body.items].map((i: { id: string }) => i.id).sort();
+      assert.deepEqual(seen, [ids.inTitle, ids.inBody1, ids.inBody2].sort());
+      const anon = await t.http.get('/api/kb/search').query({ q: 'invoice', pageSize: 50 });
+      assert.equal(anon.body.total, 3);
+      const staff = await t.http.get('/api/kb/search').query({ q: 'invoice', pageSize: 50 }).set(auth(agent));
+      assert.equal(staff.body.total, 5, 'staff also find IN_REVIEW and ARCHIVED articles');
+      assert.equal((await t.http.get('/api/kb/search').query({ q: 'invoice', pageSize: 500 })).status, 400);
+      assert.equal((await t.http.get('/api/kb/search').query({ q: '   ' })).status, 400);
+    });
+
+    it('filters by category (with its sub-categories) and by tag', async () => {
+      const billing = await t.http.get('/api/kb/search').query({ q: 'invoice', category: 'billing' });
+      assert.deepEqual(billing.body.items.map((i: { id: string }) => i.id).sort(), [ids.inTitle, ids.inBody2].sort());
+      const invoices = await t.http.get('/api/kb/search').query({ q: 'invoice', category: 'invoices' });
+      assert.deepEqual(
+        invoices.body.items.map((i: { id: string }) => i.id),
+        [ids.inTitle],
+      );
+      const nowhere = await t.http.get('/api/kb/search').query({ q: 'invoice', tag: 'no-such-tag' });
+      assert.equal(nowhere.body.total, 0);
+    });
+
+    it('builds snippets that cannot carry HTML from the article', async () => {
+      const res = await t.http.get('/api/kb/search').query({ q: 'quarantine' });
+      assert.equal(res.body.items[0].id, ids.hostile);
+      const snippet = res.body.items[0].snippet as string;
+      const marked = [...snippet.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
+      assert.ok(marked.length >= 1, snippet);
+      assert.ok(
+        marked.every((w) => /^quarantine$/i.test(w!)),
+        `only the matched words are marked: ${snippet}`,
+      );
+      assert.equal(snippet.split('<mark>').length, snippet.split('</mark>').length, 'balanced markers');
+      const text = snippet.replace(/<\/?mark>/g, '');
+      assert.doesNotMatch(text, /[<>]/, snippet);
+      assert.ok(!text.includes('\u0001') && !text.includes('\u0002'), snippet);
+
+      // The typo fallback shows the excerpt, escaped.
+      const fuzzy = await t.http.get('/api/kb/search').query({ q: 'quarantne' });
+      assert.equal(fuzzy.body.mode, 'fuzzy');
+      assert.equal(fuzzy.body.items[0]?.id, ids.hostile);
+      assert.doesNotMatch(fuzzy.body.items[0].snippet, /<b/);
+      assert.match(fuzzy.body.items[0].snippet, /&lt;b onmouseover/);
+    });
+
+    it('accepts a click only from the searcher, on an article the searcher may see', async () => {
+      const s = await t.http.get('/api/kb/search').query({ q: 'invoice' }).set(auth(customer));
+      const click = (token: string | undefined, articleId: string, searchId = s.body.searchId) =>
+        t.http
+          .post(`/api/kb/search/${searchId}/click`)
+          .set(token ? auth(token) : {})
+          .send({ articleId });
+      assert.equal((await click(customer2, ids.inTitle!)).status, 404, "another user's search");
+      assert.equal((await click(undefined, ids.inTitle!)).status, 404, 'anonymous on a signed-in search');
+      assert.equal((await click(customer, ids.inReview!)).status, 404, 'an article the customer cannot see');
+      assert.equal((await click(customer, ids.inTitle!, '00000000-0000-4000-8000-000000000000')).status, 404);
+      assert.equal((await click(customer, 'not-a-uuid')).status, 400);
+      assert.equal((await click(customer, ids.inTitle!)).status, 204);
+      const row = await t.prisma.knowledgeSearchHistory.findUniqueOrThrow({ where: { id: s.body.searchId } });
+      assert.equal(row.clickedArticleId, ids.inTitle);
+      assert.equal(row.resultCount, 3);
+      assert.equal(row.normalizedQuery, 'invoice');
+      assert.ok(row.userId);
+
+      const anon = await t.http.get('/api/kb/search').query({ q: 'refund' });
+      assert.equal((await click(undefined, ids.inBody2!, anon.body.searchId)).status, 204, 'anonymous searches too');
+    });
+
+    it('limits analytics to the window asked for and refuses a backwards window', async () => {
+      const past = await t.http
+        .get('/api/kb/search/analytics')
+        .query({ from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z' })
+        .set(auth(agent));
+      assert.equal(past.status, 200);
+      assert.equal(past.body.totalSearches, 0);
+      assert.deepEqual(past.body.topQueries, []);
+      assert.deepEqual(past.body.zeroResultQueries, []);
+      const backwards = await t.http
+        .get('/api/kb/search/analytics')
+        .query({ from: '2024-02-01T00:00:00Z', to: '2024-01-01T00:00:00Z' })
+        .set(auth(agent));
+      assert.equal(backwards.status, 400);
+      assert.equal(
+        (await t.http.get('/api/kb/search/analytics').query({ from: 'yesterday' }).set(auth(agent))).status,
+        400,
+      );
+      const now = await t.http.get('/api/kb/search/analytics').set(auth(agent));
+      assert.ok(
+        !now.body.zeroResultQueries.some((z: { query: string }) => z.query === 'quarantne'),
+        'fuzzy hits count',
+      );
+      const inv = now.body.topQueries.find((q: { query: string }) => q.query === 'invoice');
+      assert.ok(inv.searches >= 5 && inv.clicks === 1, JSON.stringify(inv));
+      assert.equal((await t.http.get('/api/kb/search/analytics')).status, 401);
+    });
+
+    it('uses the shared ticket visibility rule for suggestions', async () => {
+      const ticket = await t.prisma.ticket.create({
+        data: {
+          subject: 'Where is my invoice?',
+          description: 'I need last month invoice for the refund.',
+          requesterId: customerUser.id,
+        },
+      });
+      const mine = await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(customer));
+      assert.equal(mine.status, 200);
+      const got = mine.body.map((a: { id: string }) => a.id);
+      assert.ok(got.includes(ids.inBody2) && !got.includes(ids.inReview) && !got.includes(ids.archived));
+      await t.prisma.ticket.update({ where: { id: ticket.id }, data: { deletedAt: new Date() } });
+      assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(customer))).status, 404);
+      assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(agent))).status, 404);
+      const admin = await t.tokenFor(UserRole.ADMIN);
+      assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(admin))).status, 200);
+    });
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { UserRole, type PrismaClient, type Ticket } from '@nixflow/db/client';
 import { computeDueAt, computeWarningAt, type BusinessCalendar } from '@nixflow/core';
 import { SlaLifecycleService } from '../src/sla/sla-lifecycle.service.js';
+import { SYNC_RECOMPUTE_LIMIT } from '../src/sla/sla-policies.service.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -250,6 +251,46 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       assert.deepEqual(after.dueAt, new Date('2026-01-05T14:00:00Z'));
       // The fixture started in the past: 80% of 240 business minutes passed long ago.
       assert.equal(after.status, 'AT_RISK');
+      const events = await t.prisma.eventLog.findMany({ where: { type: 'SLAPolicyChanged', aggregateId: policyId } });
+      assert.equal(events.length, 1);
+      assert.deepEqual(events[0]!.payload, { policyId, version: 2 });
+    });
+
+    it('PATCH of a policy with many open metrics appends SLAPolicyChanged and leaves the recompute to the worker', async () => {
+      const p = await t.http
+        .post('/api/sla/policies')
+        .set(auth(admin))
+        .send(policyBody('large-recompute', { isActive: false }));
+      const policyId = p.body.id as string;
+      const ticket = await insertTicket(t.prisma, customerUser.id);
+      const startedAt = new Date('2026-01-05T10:00:00Z');
+      await t.prisma.sLAMetric.createMany({
+        data: Array.from({ length: SYNC_RECOMPUTE_LIMIT + 1 }, (_, i) => ({
+          ticketId: ticket.id,
+          policyId,
+          type: 'NEXT_RESPONSE' as const,
+          cycle: i + 1,
+          targetMinutes: 120,
+          startedAt,
+          dueAt: new Date(startedAt.getTime() + 120 * MIN),
+        })),
+      });
+      const res = await t.http
+        .patch(`/api/sla/policies/${policyId}`)
+        .set(auth(admin))
+        .send({ targets: { NEXT_RESPONSE: { NORMAL: 30 } } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.version, 2);
+      // Untouched here: the worker's event consumer recomputes metrics still on version 1 (worker tests).
+      assert.equal(
+        await t.prisma.sLAMetric.count({ where: { policyId, policyVersion: 1, targetMinutes: 120 } }),
+        SYNC_RECOMPUTE_LIMIT + 1,
+      );
+      const events = await t.prisma.eventLog.findMany({ where: { type: 'SLAPolicyChanged', aggregateId: policyId } });
+      assert.deepEqual(
+        events.map((e) => e.payload),
+        [{ policyId, version: 2 }],
+      );
     });
   });
 
@@ -450,6 +491,25 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       assert.equal(res.body.resolution.count, 1);
       assert.equal(res.body.resolution.medianSeconds, 3600);
       assert.equal((await t.http.get('/api/sla/dashboard').query({ from: 'yesterday' }).set(auth(agent))).status, 400);
+      const reversed = await t.http
+        .get('/api/sla/dashboard')
+        .query({ from: '2025-06-03T00:00:00Z', to: '2025-06-01T00:00:00Z' })
+        .set(auth(agent));
+      assert.equal(reversed.status, 400);
+      assert.ok(
+        reversed.body.errors.some((e: { field: string }) => e.field === 'from'),
+        JSON.stringify(reversed.body),
+      );
+      // Totals add up the rows (all policies of this run's database).
+      const sum = (k: string) => res.body.rows.reduce((n: number, r: Record<string, number>) => n + r[k]!, 0);
+      for (const k of ['total', 'met', 'breached', 'active', 'atRisk', 'paused', 'openBreached']) {
+        assert.equal(res.body.totals[k], sum(k), k);
+      }
+      assert.ok(res.body.totals.breached >= 2 && res.body.totals.met >= 4);
+      assert.equal(
+        res.body.totals.compliancePercent,
+        Math.round((res.body.totals.met / (res.body.totals.met + res.body.totals.breached)) * 10_000) / 100,
+      );
     });
   });
 

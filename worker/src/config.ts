@@ -1,8 +1,13 @@
+import { DEFAULT_QUEUE_PREFIX } from '@nixflow/core';
+
 /** Worker settings, read once from the environment at start-up. */
 export interface WorkerConfig {
   databaseUrl: string;
   redisUrl: string;
   slaMonitorIntervalMs: number;
+  /** How often the event-log consumer runs (notifications, policy recomputes). */
+  eventConsumerIntervalMs: number;
+  eventConsumerBatchSize: number;
   concurrency: number;
   /** BullMQ key prefix: lets several deployments (or parallel test runs) share one Redis. */
   queuePrefix: string;
@@ -22,7 +27,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/nixflow',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     slaMonitorIntervalMs: positiveInt(env.SLA_MONITOR_INTERVAL_MS, 10_000, 'SLA_MONITOR_INTERVAL_MS'),
+    eventConsumerIntervalMs: positiveInt(env.EVENT_CONSUMER_INTERVAL_MS, 1_000, 'EVENT_CONSUMER_INTERVAL_MS'),
+    eventConsumerBatchSize: positiveInt(env.EVENT_CONSUMER_BATCH_SIZE, 500, 'EVENT_CONSUMER_BATCH_SIZE'),
     concurrency: positiveInt(env.WORKER_CONCURRENCY, 1, 'WORKER_CONCURRENCY'),
-    queuePrefix: env.QUEUE_PREFIX || 'nixflow',
+    queuePrefix: env.QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
   };
 }

@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { EventsModule } from './events/events.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
 
@@ -17,6 +18,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
         SlaModule,
+        EventsModule,
         EmailModule,
       ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }],

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { SlaEventConsumer } from '../src/sla/sla-event-consumer.service.js';
 import { SlaSweeper } from '../src/sla/sla-sweep.service.js';
 import { createMetrics, createTicketFixture } from './fixtures.js';
 
@@ -19,7 +21,19 @@ after(async () => {
 });
 
 describe('SlaSweeper against a real database', () => {
-  it('breaches an overdue metric exactly once, with one event and notifications', async () => {
+  // Notifications come from the SLABreached / SLAAtRisk events, through the event consumer.
+  // Events become readable once all older transactions in the cluster have finished, so poll.
+  const consumeUntil = async (check: () => Promise<boolean>) => {
+    const consumer = new SlaEventConsumer(prisma, null);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      await consumer.run();
+      if (await check()) return;
+      await sleep(50);
+    }
+    throw new Error('timed out waiting for the event consumer');
+  };
+
+  it('breaches an overdue metric exactly once, with one event; the consumer notifies assignee and watcher', async () => {
     const now = new Date();
     const fx = await createTicketFixture(prisma);
     const dueAt = new Date(now.getTime() - 5 * MIN);
@@ -44,6 +58,11 @@ describe('SlaSweeper against a real database', () => {
     assert.equal((events[0]!.payload as { metricId: string; breachId: string }).metricId, metricId);
     assert.equal((events[0]!.payload as { breachId: string }).breachId, breaches[0]!.id);
 
+    assert.equal(await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } }), 0);
+    await consumeUntil(
+      async () => (await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } })) >= 2,
+    );
+    await consumeUntil(async () => true);
     const notes = await prisma.notification.findMany({ where: { dedupeKey: `sla-breach:${metricId}` } });
     assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, fx.watcherId].sort());
   });
@@ -69,6 +88,9 @@ describe('SlaSweeper against a real database', () => {
     assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'AT_RISK');
     assert.equal(await prisma.sLABreach.count({ where: { metricId } }), 0);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLAAtRisk', aggregateId: fx.ticketId } }), 1);
+    await consumeUntil(
+      async () => (await prisma.notification.count({ where: { dedupeKey: `sla-at-risk:${metricId}` } })) >= 2,
+    );
     assert.equal(
       await prisma.notification.count({ where: { userId: fx.assigneeId, dedupeKey: `sla-at-risk:${metricId}` } }),
       1,
@@ -115,6 +137,9 @@ describe('SlaSweeper against a real database', () => {
     assert.equal(await prisma.sLABreach.count({ where: { metricId: { in: ids } } }), 300);
     assert.equal(await prisma.sLAMetric.count({ where: { id: { in: ids }, status: 'BREACHED' } }), 300);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: fx.ticketId } }), 300);
+    await consumeUntil(
+      async () => (await prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } })) >= 300,
+    );
     assert.equal(await prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } }), 300);
   });
 });

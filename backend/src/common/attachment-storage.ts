@@ -1,10 +1,32 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
 
 // Attachments of every feature (knowledge base, email, forms) live on disk under UPLOAD_DIR;
 // the database keeps the path relative to it, always with forward slashes.
+
+/** Types accepted for uploads when a feature (or a form field) does not say otherwise. */
+export const ALLOWED_ATTACHMENT_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/markdown',
+  'text/csv',
+  'application/zip',
+  'application/x-zip-compressed',
+]);
+
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** A positive byte limit from `env[variable]`, else the default. */
+export function maxBytesFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number.parseInt(env[variable] ?? '', 10);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_ATTACHMENT_BYTES;
+}
 
 export function uploadRoot(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.UPLOAD_DIR || './uploads');
@@ -54,4 +76,66 @@ export async function removeStoredFile(storagePath: string): Promise<void> {
 /** The absolute path of a stored file (throws on a path escaping the upload root). */
 export function storedFilePath(storagePath: string): string {
   return insideRoot(uploadRoot(), storagePath);
+}
+
+// ── multipart uploads (multer memory storage) ──
+
+export interface UploadedFileLike {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+  /** Multipart field name. */
+  fieldname?: string;
+}
+
+/** The MIME type without parameters, lower case. */
+export function contentTypeOf(file: Pick<UploadedFileLike, 'mimetype'>): string {
+  return (file.mimetype || '').toLowerCase().split(';')[0]!.trim();
+}
+
+export interface StoredUpload extends StoredFile {
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** storeFile for an upload, with the facts the attachment rows keep. */
+export async function storeUpload(folder: string[], file: UploadedFileLike): Promise<StoredUpload> {
+  const stored = await storeFile(folder, file.originalname, file.buffer);
+  return {
+    ...stored,
+    contentType: contentTypeOf(file),
+    sizeBytes: file.size,
+    sha256: createHash('sha256').update(file.buffer).digest('hex'),
+  };
+}
+
+/** Deletes a folder of stored files (missing is fine). */
+export async function removeStoredFolder(folder: string[]): Promise<void> {
+  const rel = path.join(...folder.map(safeFileName));
+  await fs.promises.rm(insideRoot(uploadRoot(), rel), { recursive: true, force: true });
+}
+
+/** Deletes a folder when it is empty (anything else is left alone). */
+export async function removeFolderIfEmpty(folder: string[]): Promise<void> {
+  const rel = path.join(...folder.map(safeFileName));
+  await fs.promises.rmdir(insideRoot(uploadRoot(), rel)).catch(() => undefined);
+}
+
+/** A read stream over a stored file; 404 when the file is gone. */
+export async function openStored(storagePath: string): Promise<fs.ReadStream> {
+  const full = storedFilePath(storagePath);
+  try {
+    await fs.promises.access(full, fs.constants.R_OK);
+  } catch {
+    throw new NotFoundException('Attachment file is missing');
+  }
+  return fs.createReadStream(full);
+}
+
+/** RFC 6266 Content-Disposition with an ASCII fallback and a UTF-8 filename*. */
+export function contentDisposition(type: 'inline' | 'attachment', name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

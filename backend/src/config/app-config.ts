@@ -16,6 +16,8 @@ export interface AppConfig {
   bodyLimit: string;
   loginThrottleLimit: number;
   loginThrottleTtlMs: number;
+  formSubmitThrottleLimit: number;
+  formSubmitThrottleTtlMs: number;
 }
 
 /** Development defaults. Override every secret in production. */
@@ -64,6 +66,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: env.BODY_LIMIT || '1mb',
     loginThrottleLimit: int(env.LOGIN_THROTTLE_LIMIT, 10),
     loginThrottleTtlMs: int(env.LOGIN_THROTTLE_TTL_MS, 60_000),
+    formSubmitThrottleLimit: int(env.FORM_SUBMIT_THROTTLE_LIMIT, 20),
+    formSubmitThrottleTtlMs: int(env.FORM_SUBMIT_THROTTLE_TTL_MS, 60_000),
   };
 }
 

@@ -241,9 +241,28 @@ export class EmailInboundService {
         })
       : [];
     const number = threadingTicketNumber(headers);
-    const tokenTicket =
-      number === null ? null : await tx.ticket.findFirst({ where: { number, deletedAt: null }, select: { id: true } });
+    // A guessed `[#N]` must not let a stranger comment on someone else's ticket: the token threads only
+    // mail from the requester, a watcher or active staff; anyone else opens a ticket of their own.
+    const tokenTicket = number === null ? null : await this.tokenTicketFor(tx, number, msg.fromAddress);
     return decideThreading(headers, known, tokenTicket?.id ?? null);
+  }
+
+  private async tokenTicketFor(tx: Tx, number: number, fromAddress: string): Promise<{ id: string } | null> {
+    const sender = await tx.user.findUnique({
+      where: { email: fromAddress },
+      select: { role: true, isActive: true, deletedAt: true },
+    });
+    const staff = !!sender && sender.role !== UserRole.CUSTOMER && sender.isActive && !sender.deletedAt;
+    return tx.ticket.findFirst({
+      where: {
+        number,
+        deletedAt: null,
+        ...(staff
+          ? {}
+          : { OR: [{ requester: { email: fromAddress } }, { watchers: { some: { user: { email: fromAddress } } } }] }),
+      },
+      select: { id: true },
+    });
   }
 
   /** The sender's user; unknown senders become customers without a password (they can reset one later). */

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { diffLines } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 import { KnowledgeArticleStatus, Prisma, type KnowledgeArticleFeedback } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { paginated, pageArgs, type Paginated } from '../common/pagination.js';
@@ -99,6 +99,7 @@ export class KbArticlesService {
   }
 
   async create(user: AuthUser, dto: CreateArticleDto): Promise<ArticleView> {
+    await this.taxonomy.assertArticleRefs(dto.categoryId, dto.tagIds);
     const status = dto.status ?? KnowledgeArticleStatus.DRAFT;
     const base = dto.slug ?? slugify(dto.title);
     for (let attempt = 0; ; attempt++) {
@@ -116,7 +117,7 @@ export class KbArticlesService {
               categoryId: dto.categoryId,
               authorId: user.id,
               currentVersion: 1,
-              tags: dto.tagIds?.length ? { connect: dto.tagIds.map((id) => ({ id })) } : undefined,
+              tags: dto.tagIds?.length ? { connect: [...new Set(dto.tagIds)].map((id) => ({ id })) } : undefined,
             },
             include: ARTICLE_INCLUDE,
           });
@@ -152,8 +153,9 @@ export class KbArticlesService {
     for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
 
-  update(user: AuthUser, id: string, dto: UpdateArticleDto): Promise<ArticleView> {
+  async update(user: AuthUser, id: string, dto: UpdateArticleDto): Promise<ArticleView> {
     const { expectedVersion, ...edit } = dto;
+    await this.taxonomy.assertArticleRefs(edit.categoryId, edit.tagIds);
     return this.applyEdit(user, id, expectedVersion, edit);
   }
 
@@ -204,7 +206,7 @@ export class KbArticlesService {
       }
       const a = await tx.knowledgeArticle.update({
         where: { id },
-        data: edit.tagIds ? { tags: { set: edit.tagIds.map((t) => ({ id: t })) } } : {},
+        data: edit.tagIds ? { tags: { set: [...new Set(edit.tagIds)].map((t) => ({ id: t })) } } : {},
         include: ARTICLE_INCLUDE,
       });
       await tx.knowledgeArticleVersion.create({
@@ -247,6 +249,7 @@ export class KbArticlesService {
         title: true,
         excerpt: true,
         authorId: true,
+        author: { select: { id: true, name: true } },
         changeNote: true,
         createdAt: true,
       },
@@ -281,6 +284,9 @@ export class KbArticlesService {
       to,
       title,
       body,
+      excerpt: lines(a.excerpt ?? '', b.excerpt ?? ''),
+      /** The body change as a unified patch, for tools that want the classic format. */
+      unified: createTwoFilesPatch(`v${from}`, `v${to}`, a.body, b.body, undefined, undefined, { context: 3 }),
       stats: { added: changes(body, 'add'), removed: changes(body, 'remove'), titleChanged: a.title !== b.title },
     };
   }

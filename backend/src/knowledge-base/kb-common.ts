@@ -16,7 +16,8 @@ export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(raw, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'mark', 'input', 'h1', 'h2'],
     allowedAttributes: {
-      a: ['href', 'title', 'name'],
+      // rel is always overwritten by the transform below (it must be allowed, or it is stripped again).
+      a: ['href', 'title', 'name', 'rel'],
       img: ['src', 'alt', 'title', 'width', 'height'],
       code: ['class'],
       th: ['align'],

@@ -1,7 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { KnowledgeArticleStatus, Prisma } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
+import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TicketAccessService } from '../tickets/ticket-access.service.js';
 import type { AnalyticsQueryDto, SearchQueryDto } from './dto/kb.dto.js';
 import { escapeHtml, highlightToHtml, isStaff, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
 
@@ -36,9 +38,16 @@ interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
 
 const HEADLINE_OPTS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
+/** The body with the marker characters removed, so an article cannot forge highlight tags. */
+const BODY_WITHOUT_MARKERS = Prisma.sql`translate(a.body, ${MARK_START + MARK_END}, '')`;
+
 @Injectable()
 export class KbSearchService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    // Nest injects the shared one; the default lets the benchmark build the service by hand.
+    private readonly ticketAccess: TicketAccessService = new TicketAccessService(prisma),
+  ) {}
 
   /** SQL filter for what the caller may see plus the optional category (with sub-categories) and tag. */
   private async filters(user: AuthUser | undefined, category?: string, tag?: string): Promise<Prisma.Sql> {
@@ -77,7 +86,7 @@ export class KbSearchService {
       )
       SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
              page.rank::float8 AS rank, page.total,
-             ts_headline('english', a.body, query.tsq, ${HEADLINE_OPTS}) AS snippet
+             ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
       FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
       ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`;
 
@@ -143,6 +152,7 @@ export class KbSearchService {
   async analytics(q: AnalyticsQueryDto) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
+    if (from >= to) throw new ValidationFailedException([{ field: 'from', messages: ['from must be before to'] }]);
     const range = Prisma.sql`"createdAt" >= ${from} AND "createdAt" < ${to}`;
     const [totals] = await this.prisma.$queryRaw<{ searches: number; clicks: number; zero: number }[]>`
       SELECT count(*)::int AS searches, count("clickedArticleId")::int AS clicks,
@@ -175,11 +185,7 @@ export class KbSearchService {
 
   /** Top published articles for a ticket's subject + description (any of the words, ranked). */
   async suggestedForTicket(user: AuthUser, ticketId: string, limit = 5) {
-    const ticket = await this.prisma.ticket.findFirst({
-      where: { id: ticketId, deletedAt: null, ...(isStaff(user) ? {} : { requesterId: user.id }) },
-      select: { id: true, subject: true, description: true },
-    });
-    if (!ticket) throw new NotFoundException('Ticket not found');
+    const ticket = await this.ticketAccess.findVisibleOrThrow(user, ticketId);
     const text = `${ticket.subject}\n${ticket.description}`.slice(0, 4000);
     const rows = await this.prisma.$queryRaw<RawHit[]>`
       WITH query AS (
@@ -194,7 +200,7 @@ export class KbSearchService {
       )
       SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
              page.rank::float8 AS rank, 0 AS total,
-             ts_headline('english', a.body, query.tsq, ${HEADLINE_OPTS}) AS snippet
+             ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
       FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
       ORDER BY page.rank DESC, a.id`;
     return rows.map((r) => ({

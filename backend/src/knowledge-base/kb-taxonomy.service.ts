@@ -1,4 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { FieldError } from '../common/error-body.js';
+import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CategoryNodeDto, CreateCategoryDto, CreateTagDto, TagDto, UpdateCategoryDto } from './dto/kb.dto.js';
 import { isUuid, slugify } from './kb-common.js';
@@ -123,6 +125,23 @@ export class KbTaxonomyService {
     });
     if (!t) throw new NotFoundException('Tag not found');
     return t.id;
+  }
+
+  /** An article's category and tags must exist: 400 naming the field, rather than a foreign-key 409/404. */
+  async assertArticleRefs(categoryId: string | null | undefined, tagIds: string[] | undefined): Promise<void> {
+    const errors: FieldError[] = [];
+    if (categoryId) {
+      const found = await this.prisma.knowledgeCategory.count({ where: { id: categoryId } });
+      if (!found) errors.push({ field: 'categoryId', messages: ['Unknown category'] });
+    }
+    if (tagIds?.length) {
+      const unique = [...new Set(tagIds)];
+      const rows = await this.prisma.knowledgeTag.findMany({ where: { id: { in: unique } }, select: { id: true } });
+      const known = new Set(rows.map((r) => r.id));
+      const missing = unique.filter((id) => !known.has(id));
+      if (missing.length) errors.push({ field: 'tagIds', messages: [`Unknown tag(s): ${missing.join(', ')}`] });
+    }
+    if (errors.length) throw new ValidationFailedException(errors);
   }
 
   private async requireCategory(id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { KbArticlesController } from './kb-articles.controller.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { KbAttachmentsService } from './kb-attachments.service.js';
@@ -10,6 +11,7 @@ import { KbUploadInterceptor } from './kb-upload.interceptor.js';
 import { OptionalAuthGuard } from './optional-auth.guard.js';
 
 @Module({
+  imports: [TicketAccessModule],
   controllers: [KbTaxonomyController, KbSearchController, KbArticlesController],
   providers: [
     KbTaxonomyService,

@@ -80,7 +80,7 @@ export class SlaLifecycleService {
     await this.run(tx, ticket, metrics, { kind: 'deleted' }, null);
   }
 
-  /** Recompute the open metrics of a changed policy (called in the PATCH transaction). Returns metrics changed. */
+  /** Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large ones). */
   async onPolicyChanged(tx: Tx, policy: SLAPolicy): Promise<number> {
     const open = await tx.sLAMetric.findMany({
       where: { policyId: policy.id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
@@ -156,7 +156,13 @@ export class SlaLifecycleService {
     return changed;
   }
 
+  /**
+   * The ticket's metrics, locked for the rest of the transaction. Without the lock the worker could move
+   * a metric ACTIVE → AT_RISK between this read and the status-guarded update, and e.g. an agent reply
+   * in time would silently not complete FIRST_RESPONSE (then breach). The sweep skips locked rows.
+   */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
+    await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
     const rows = await tx.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     return rows.map(toState);
   }

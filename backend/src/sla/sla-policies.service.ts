@@ -3,6 +3,7 @@ import { Prisma, type SLAPolicy } from '@nixflow/db/client';
 import { validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
+import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
 import { SlaLifecycleService } from './sla-lifecycle.service.js';
@@ -48,6 +49,9 @@ export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
   };
 }
 
+/** Open metrics up to which a policy PATCH recomputes synchronously (see update()). */
+export const SYNC_RECOMPUTE_LIMIT = 200;
+
 const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
 
 @Injectable()
@@ -55,6 +59,7 @@ export class SlaPoliciesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly lifecycle: SlaLifecycleService,
+    private readonly events: EventsService,
   ) {}
 
   async list(): Promise<SlaPolicyDto[]> {
@@ -87,8 +92,14 @@ export class SlaPoliciesService {
     return toPolicyDto(row);
   }
 
-  /** Bumps `version` and recomputes the policy's open metrics in the same transaction. */
-  async update(id: string, dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
+  /**
+   * Bumps `version` and appends an SLAPolicyChanged event in the same transaction. A policy with few
+   * open metrics (≤ SYNC_RECOMPUTE_LIMIT) is recomputed right here, so readers see the new deadlines at
+   * once; a larger one is left to the worker's event consumer, which recomputes it in bounded chunks
+   * instead of holding one long transaction (and the PATCH) open. Either way metrics converge on the
+   * new version: the worker only touches metrics still carrying an older one.
+   */
+  async update(id: string, dto: UpdateSlaPolicyDto, actorId: string | null = null): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const row = await this.prisma.$transaction(async (tx) => {
       await this.find(tx, id);
@@ -103,7 +114,18 @@ export class SlaPoliciesService {
       if (dto.pauseStatuses !== undefined) data.pauseStatuses = dto.pauseStatuses;
       if (dto.warningThresholdPercent !== undefined) data.warningThresholdPercent = dto.warningThresholdPercent;
       const updated = await tx.sLAPolicy.update({ where: { id }, data });
-      await this.lifecycle.onPolicyChanged(tx, updated);
+      // The worker's event consumer recomputes from this event (see above).
+      await this.events.append(tx, {
+        type: 'SLAPolicyChanged',
+        aggregateType: 'SLAPolicy',
+        aggregateId: updated.id,
+        actorId,
+        payload: { policyId: updated.id, version: updated.version },
+      });
+      const open = await tx.sLAMetric.count({
+        where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
+      });
+      if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
       return updated;
     });
     return toPolicyDto(row);

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, UserRole, type SLABreach, type SLAMetric } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
+import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type {
   ListSlaBreachesQueryDto,
@@ -127,6 +128,9 @@ export class SlaReportsService {
   async dashboard(q: SlaDashboardQueryDto): Promise<SlaDashboardDto> {
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - 30 * 86_400_000);
+    if (from.getTime() >= to.getTime()) {
+      throw new ValidationFailedException([{ field: 'from', messages: ['from must be before to'] }]);
+    }
     const inWindow = Prisma.sql`(m."startedAt" >= ${ts(from)} AND m."startedAt" < ${ts(to)})`;
     const rows = await this.prisma.$queryRaw<DashboardSqlRow[]>(Prisma.sql`
       SELECT p."id" AS "policyId", p."name" AS "policyName", m."type"::text AS "type",
@@ -161,13 +165,23 @@ export class SlaReportsService {
       const r3 = (v: number | null | undefined) => (v == null ? null : Math.round(v * 1000) / 1000);
       return { count: s?.count ?? 0, medianSeconds: r3(s?.median), p90Seconds: r3(s?.p90) };
     };
+    const compliance = (met: number, breached: number) =>
+      met + breached > 0 ? Math.round((met / (met + breached)) * 10_000) / 100 : null;
+    const sum = (key: keyof DashboardSqlRow) => rows.reduce((n, r) => n + (r[key] as number), 0);
+    const totals = {
+      total: sum('total'),
+      met: sum('met'),
+      breached: sum('breached'),
+      active: sum('active'),
+      atRisk: sum('atRisk'),
+      paused: sum('paused'),
+      openBreached: sum('openBreached'),
+    };
     return {
       from,
       to,
-      rows: rows.map((r) => ({
-        ...r,
-        compliancePercent: r.met + r.breached > 0 ? Math.round((r.met / (r.met + r.breached)) * 10_000) / 100 : null,
-      })),
+      rows: rows.map((r) => ({ ...r, compliancePercent: compliance(r.met, r.breached) })),
+      totals: { ...totals, compliancePercent: compliance(totals.met, totals.breached) },
       firstResponse: stat('FIRST_RESPONSE'),
       resolution: stat('RESOLUTION'),
     };

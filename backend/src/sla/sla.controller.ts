@@ -64,8 +64,12 @@ export class SlaController {
   @Patch('sla/policies/:id')
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: SlaPolicyDto })
-  updatePolicy(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateSlaPolicyDto): Promise<SlaPolicyDto> {
-    return this.policies.update(id, dto);
+  updatePolicy(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateSlaPolicyDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<SlaPolicyDto> {
+    return this.policies.update(id, dto, user.id);
   }
 
   @Delete('sla/policies/:id')

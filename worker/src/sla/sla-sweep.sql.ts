@@ -5,7 +5,6 @@ export interface SweepBatchRow {
   selected: number;
   changed: number;
   events: number;
-  notifications: number;
 }
 
 // `now` travels as an ISO string cast to timestamp(3): columns are UTC `timestamp without time zone`
@@ -14,15 +13,18 @@ const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp
 
 /**
  * Breach one batch of overdue metrics in ONE statement (hence one transaction):
- * lock → mark BREACHED (or CANCELLED for soft-deleted tickets) → SLABreach → EventLog → Notification.
+ * lock → mark BREACHED (or CANCELLED for soft-deleted tickets) → SLABreach → EventLog (SLABreached).
+ * Notifications (in-app and email) are made by the event consumer from that event, so this statement
+ * stays small and a slow mail setup never holds metric locks.
  */
 export function breachBatchSql(now: Date, batchSize: number): Prisma.Sql {
   return Prisma.sql`
 WITH due AS (
   SELECT m."id", m."ticketId", m."policyId", m."type", m."dueAt",
-         t."number", t."assigneeId", (t."deletedAt" IS NOT NULL) AS "deleted"
+         -- A scalar subquery is a primary-key probe per selected row; a join or EXISTS lets the planner
+         -- hash (seq-scan) the whole Ticket table.
+         coalesce((SELECT t."deletedAt" IS NOT NULL FROM "Ticket" t WHERE t."id" = m."ticketId"), false) AS "deleted"
   FROM "SLAMetric" m
-  JOIN "Ticket" t ON t."id" = m."ticketId"
   -- Same predicate as the partial index "SLAMetric_open_dueAt_idx", so only open metrics are scanned.
   WHERE m."status" IN ('ACTIVE', 'AT_RISK') AND m."dueAt" <= ${ts(now)}
   -- Oldest first, bounded: a backlog is worked off in batches without one huge transaction.
@@ -34,12 +36,14 @@ WITH due AS (
 marked AS (
   UPDATE "SLAMetric" m
   -- A soft-deleted ticket's clock is cancelled, not breached, so it leaves the open index for good.
-  SET "status" = CASE WHEN d."deleted" THEN 'CANCELLED'::"SLAStatus" ELSE 'BREACHED'::"SLAStatus" END,
+  SET "status" = CASE WHEN m."id" = ANY (ARRAY(SELECT "id" FROM due WHERE "deleted"))
+                      THEN 'CANCELLED'::"SLAStatus" ELSE 'BREACHED'::"SLAStatus" END,
       -- The breach happened at the deadline, not when this sweep noticed it.
-      "breachedAt" = CASE WHEN d."deleted" THEN m."breachedAt" ELSE d."dueAt" END,
+      "breachedAt" = CASE WHEN m."id" = ANY (ARRAY(SELECT "id" FROM due WHERE "deleted"))
+                          THEN m."breachedAt" ELSE m."dueAt" END,
       "updatedAt" = ${ts(now)}
-  FROM due d
-  WHERE m."id" = d."id"
+  -- "= ANY(array)" makes this a primary-key lookup per row (a join with the CTE may seq-scan the table).
+  WHERE m."id" = ANY (ARRAY(SELECT "id" FROM due))
   RETURNING m."id"
 ),
 breaches AS (
@@ -58,47 +62,22 @@ events AS (
          jsonb_build_object('metricId', b."metricId", 'breachId', b."id", 'type', b."type", 'dueAt', b."dueAt")
   FROM breaches b
   RETURNING 1
-),
-recipients AS (
-  -- Assignee plus watchers, once each; inactive or deleted users get nothing.
-  SELECT DISTINCT b."id" AS "breachId", b."metricId", b."ticketId", b."type", b."dueAt", d."number", r."userId"
-  FROM breaches b
-  JOIN due d ON d."id" = b."metricId"
-  CROSS JOIN LATERAL (
-    SELECT d."assigneeId" AS "userId"
-    UNION
-    SELECT w."userId" FROM "TicketWatcher" w WHERE w."ticketId" = b."ticketId"
-  ) r
-  JOIN "User" u ON u."id" = r."userId" AND u."isActive" AND u."deletedAt" IS NULL
-),
-notified AS (
-  INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")
-  SELECT r."userId", r."ticketId", 'SLA_BREACHED', 'SLA breached',
-         'Ticket #' || r."number" || ' missed its ' || r."type"::text || ' target',
-         jsonb_build_object('metricId', r."metricId", 'breachId', r."breachId", 'type', r."type", 'dueAt', r."dueAt"),
-         'sla-breach:' || r."metricId"
-  FROM recipients r
-  -- (userId, dedupeKey) is unique: one notification per user per metric, however often we retry.
-  ON CONFLICT ("userId", "dedupeKey") DO NOTHING
-  RETURNING 1
 )
 SELECT (SELECT count(*) FROM due)::int AS "selected",
        (SELECT count(*) FROM breaches)::int AS "changed",
-       (SELECT count(*) FROM events)::int AS "events",
-       (SELECT count(*) FROM notified)::int AS "notifications"`;
+       (SELECT count(*) FROM events)::int AS "events"`;
 }
 
-/** Mark one batch of ACTIVE metrics past their warning point (but not yet due) AT_RISK, same shape as above. */
+/** Mark one batch of ACTIVE metrics past their warning point (but not yet due) AT_RISK, with an SLAAtRisk event. */
 export function atRiskBatchSql(now: Date, batchSize: number): Prisma.Sql {
   return Prisma.sql`
 WITH warned AS (
-  SELECT m."id", m."ticketId", m."type", m."dueAt", m."warningAt", t."number", t."assigneeId"
+  SELECT m."id", m."ticketId", m."type", m."dueAt", m."warningAt"
   FROM "SLAMetric" m
-  JOIN "Ticket" t ON t."id" = m."ticketId"
   -- Matches the partial index "SLAMetric_open_warningAt_idx"; dueAt > now leaves due ones to the breach pass.
   WHERE m."status" = 'ACTIVE' AND m."warningAt" <= ${ts(now)} AND m."dueAt" > ${ts(now)}
     -- Soft-deleted tickets are not warned about; the breach pass cancels their metrics at dueAt.
-    AND t."deletedAt" IS NULL
+    AND (SELECT t."deletedAt" FROM "Ticket" t WHERE t."id" = m."ticketId") IS NULL
   ORDER BY m."warningAt"
   LIMIT ${batchSize}
   FOR UPDATE OF m SKIP LOCKED
@@ -106,9 +85,8 @@ WITH warned AS (
 marked AS (
   UPDATE "SLAMetric" m
   SET "status" = 'AT_RISK'::"SLAStatus", "updatedAt" = ${ts(now)}
-  FROM warned w
   -- Re-checked after the lock: a metric another transaction just moved on is left alone.
-  WHERE m."id" = w."id" AND m."status" = 'ACTIVE'
+  WHERE m."id" = ANY (ARRAY(SELECT "id" FROM warned)) AND m."status" = 'ACTIVE'
   RETURNING m."id"
 ),
 events AS (
@@ -117,30 +95,8 @@ events AS (
          jsonb_build_object('metricId', w."id", 'type', w."type", 'dueAt', w."dueAt", 'warningAt', w."warningAt")
   FROM warned w JOIN marked k ON k."id" = w."id"
   RETURNING 1
-),
-recipients AS (
-  SELECT DISTINCT w."id" AS "metricId", w."ticketId", w."type", w."dueAt", w."number", r."userId"
-  FROM warned w
-  JOIN marked k ON k."id" = w."id"
-  CROSS JOIN LATERAL (
-    SELECT w."assigneeId" AS "userId"
-    UNION
-    SELECT tw."userId" FROM "TicketWatcher" tw WHERE tw."ticketId" = w."ticketId"
-  ) r
-  JOIN "User" u ON u."id" = r."userId" AND u."isActive" AND u."deletedAt" IS NULL
-),
-notified AS (
-  INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")
-  SELECT r."userId", r."ticketId", 'SLA_AT_RISK', 'SLA at risk',
-         'Ticket #' || r."number" || ' is close to its ' || r."type"::text || ' deadline',
-         jsonb_build_object('metricId', r."metricId", 'type', r."type", 'dueAt', r."dueAt"),
-         'sla-at-risk:' || r."metricId"
-  FROM recipients r
-  ON CONFLICT ("userId", "dedupeKey") DO NOTHING
-  RETURNING 1
 )
 SELECT (SELECT count(*) FROM warned)::int AS "selected",
        (SELECT count(*) FROM marked)::int AS "changed",
-       (SELECT count(*) FROM events)::int AS "events",
-       (SELECT count(*) FROM notified)::int AS "notifications"`;
+       (SELECT count(*) FROM events)::int AS "events"`;
 }

@@ -1,3 +1,3 @@
-export const SLA_MONITOR_QUEUE = 'sla-monitor';
+export { SLA_MONITOR_QUEUE } from '@nixflow/core';
 export const SLA_SWEEP_SCHEDULER_ID = 'sla-monitor-sweep';
 export const SLA_SWEEP_JOB = 'sweep';

@@ -22,7 +22,9 @@ import { KBCategory, KnowledgeArticleStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// Lower-case words joined by hyphens; never UUID-shaped, since routes take "id or slug".
+const SLUG_RE = /^(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG_MESSAGE = '$property must be lower-case letters and digits joined by hyphens, and not look like an id';
 
 // ── categories & tags ──
 
@@ -36,7 +38,7 @@ export class CreateCategoryDto {
 
   @ApiPropertyOptional({ example: 'getting-started', description: 'Defaults to a slug of the name' })
   @IsOptional()
-  @Matches(SLUG_RE)
+  @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
 
@@ -75,7 +77,7 @@ export class UpdateCategoryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(SLUG_RE)
+  @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
 
@@ -125,7 +127,7 @@ export class CreateTagDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(SLUG_RE)
+  @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
 }
@@ -184,7 +186,7 @@ export class CreateArticleDto {
 
   @ApiPropertyOptional({ description: 'Defaults to a unique slug of the title' })
   @IsOptional()
-  @Matches(SLUG_RE)
+  @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(120)
   slug?: string;
 
@@ -241,7 +243,7 @@ export class UpdateArticleDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(SLUG_RE)
+  @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(120)
   slug?: string;
 

@@ -144,10 +144,23 @@ export class SlaDashboardRowDto {
   @ApiProperty({ description: 'BREACHED metrics not yet completed (still waiting)' }) openBreached!: number;
 }
 
+export class SlaDashboardTotalsDto {
+  @ApiProperty({ description: 'metrics started in the window that ended MET or BREACHED' }) total!: number;
+  @ApiProperty() met!: number;
+  @ApiProperty() breached!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'met / (met + breached) × 100' })
+  compliancePercent!: number | null;
+  @ApiProperty({ description: 'open now' }) active!: number;
+  @ApiProperty({ description: 'open now, past the warning threshold' }) atRisk!: number;
+  @ApiProperty({ description: 'open now, clock paused' }) paused!: number;
+  @ApiProperty({ description: 'BREACHED metrics not yet completed (still waiting)' }) openBreached!: number;
+}
+
 export class SlaDashboardDto {
   @ApiProperty() from!: Date;
   @ApiProperty() to!: Date;
   @ApiProperty({ type: [SlaDashboardRowDto] }) rows!: SlaDashboardRowDto[];
+  @ApiProperty({ type: SlaDashboardTotalsDto, description: 'all policies together' }) totals!: SlaDashboardTotalsDto;
   @ApiProperty({ type: SlaDurationStatsDto }) firstResponse!: SlaDurationStatsDto;
   @ApiProperty({ type: SlaDurationStatsDto }) resolution!: SlaDurationStatsDto;
 }

@@ -1,0 +1,52 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { Allow, IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { FormSubmissionStatus } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+/** multipart/form-data sends `answers` as a JSON string; JSON bodies send an object. */
+const parseJsonString = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value; // reported as "must be an object" by the form validation
+  }
+};
+
+export class SubmitFormDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Field key → answer, as described by GET /api/forms/{id}/schema. In multipart/form-data, a JSON string part; files go in parts named after their field key.',
+    example: { order_number: 'A-1001', reason: 'damaged' },
+  })
+  @IsOptional()
+  @Transform(parseJsonString)
+  @Allow()
+  answers?: unknown;
+
+  @ApiPropertyOptional({ description: 'Required for anonymous submissions: the requester’s e-mail address' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string;
+}
+
+export class ListSubmissionsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: FormSubmissionStatus, enumName: 'FormSubmissionStatus' })
+  @IsOptional()
+  @IsEnum(FormSubmissionStatus)
+  status?: FormSubmissionStatus;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Submitted at or after' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Submitted before' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}

@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsOptional } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListNotificationsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ description: 'only unread (true) or only read (false)' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  unread?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'include notifications snoozed until a later time' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  includeSnoozed?: boolean;
+}
+
+export class SnoozeNotificationDto {
+  @ApiProperty({ format: 'date-time', description: 'hidden from the default list until then (must be in the future)' })
+  @Type(() => Date)
+  @IsDate()
+  until!: Date;
+}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ticketId!: string | null;
+  @ApiProperty({ example: 'SLA_BREACHED' }) type!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: String, nullable: true }) body!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;
+  @ApiProperty({ type: Date, nullable: true }) readAt!: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) snoozedUntil!: Date | null;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}

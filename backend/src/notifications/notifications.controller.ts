@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/decorators.js';
+import {
+  ListNotificationsQueryDto,
+  NotificationDto,
+  NotificationPageDto,
+  SnoozeNotificationDto,
+} from './dto/notification.dto.js';
+import { NotificationsService } from './notifications.service.js';
+
+/** Every authenticated role; each user only ever reaches their own notifications. */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: NotificationPageDto })
+  list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQueryDto): Promise<NotificationPageDto> {
+    return this.notifications.list(user.id, q);
+  }
+
+  @Post(':id/read')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: NotificationDto })
+  read(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<NotificationDto> {
+    return this.notifications.markRead(user.id, id);
+  }
+
+  @Post(':id/snooze')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: NotificationDto })
+  snooze(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SnoozeNotificationDto,
+  ): Promise<NotificationDto> {
+    return this.notifications.snooze(user.id, id, dto.until);
+  }
+}

@@ -1,0 +1,186 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compilePattern, unsafePatternReason, validateFormDefinition, type FieldDefinition } from '../../src/index.js';
+
+const f = (key: string, type: FieldDefinition['type'], extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
+  key,
+  label: `Label ${key}`,
+  type,
+  ...extra,
+});
+const opts = [
+  { value: 'a', label: 'A' },
+  { value: 'b', label: 'B' },
+];
+
+describe('validateFormDefinition', () => {
+  it('accepts a well-formed definition with every type', () => {
+    const fields: FieldDefinition[] = [
+      f('text', 'TEXT', {
+        required: true,
+        validation: { minLength: 1, maxLength: 50, pattern: '[A-Z][a-z]+' },
+        defaultValue: 'Ann',
+      }),
+      f('area', 'TEXTAREA', { validation: { maxLength: 5000 } }),
+      f('num', 'NUMBER', { validation: { min: 0, max: 10 }, defaultValue: 5 }),
+      f('mail', 'EMAIL'),
+      f('url', 'URL'),
+      f('phone', 'PHONE'),
+      f('date', 'DATE', { validation: { min: '2024-01-01', max: '2024-12-31' } }),
+      f('dt', 'DATETIME', { validation: { min: '2024-01-01T00:00:00Z' } }),
+      f('sel', 'SELECT', { options: opts, defaultValue: 'a' }),
+      f('multi', 'MULTISELECT', { options: opts, validation: { min: 1, max: 2 } }),
+      f('check', 'CHECKBOX', { visibleWhen: { field: 'sel', equals: 'b' } }),
+      f('radio', 'RADIO', { options: opts, visibleWhen: { field: 'check', equals: true } }),
+      f('file', 'FILE', {
+        validation: { fileTypes: ['.pdf', 'image/*'], maxFileBytes: 1000, maxFiles: 3 },
+        visibleWhen: { field: 'num', in: [1, 2] },
+      }),
+    ];
+    assert.deepEqual(validateFormDefinition(fields), {});
+  });
+
+  it('reports every problem with its path', () => {
+    const errors = validateFormDefinition([
+      f('dup', 'TEXT'),
+      f('Dup', 'TEXT'),
+      f('1bad', 'TEXT', { label: ' ' }),
+      f('sel', 'SELECT'),
+      f('sel2', 'RADIO', {
+        options: [
+          { value: 'x', label: 'X' },
+          { value: 'x', label: 'Y' },
+        ],
+      }),
+      f('txt', 'TEXT', { options: opts, validation: { min: 3, minLength: 10, maxLength: 5 } }),
+      f('num', 'NUMBER', { validation: { min: 5, max: 1 } }),
+      f('date', 'DATE', { validation: { min: 'yesterday' } }),
+      f('file', 'FILE', {
+        validation: { fileTypes: ['not a type'], maxFileBytes: 0, maxFiles: 50 },
+        defaultValue: 'x',
+      }),
+      f('num2', 'NUMBER', { defaultValue: 'abc' }),
+    ] as FieldDefinition[]);
+    assert.match(errors['fields[1].key']!.join(), /duplicates the key of field 0/);
+    assert.ok(errors['fields[2].key']);
+    assert.deepEqual(errors['fields[2].label'], ['is required']);
+    assert.match(errors['fields[3].options']!.join(), /at least one option/);
+    assert.match(errors['fields[4].options[1].value']!.join(), /duplicates option "x"/);
+    assert.match(errors['fields[5].options']!.join(), /only SELECT/);
+    assert.match(errors['fields[5].validation.min']!.join(), /does not apply to TEXT/);
+    assert.match(errors['fields[5].validation.minLength']!.join(), /greater than maxLength/);
+    assert.match(errors['fields[6].validation.min']!.join(), /greater than max/);
+    assert.match(errors['fields[7].validation.min']!.join(), /YYYY-MM-DD/);
+    assert.ok(errors['fields[8].validation.fileTypes']);
+    assert.ok(errors['fields[8].validation.maxFileBytes']);
+    assert.ok(errors['fields[8].validation.maxFiles']);
+    assert.match(errors['fields[8].defaultValue']!.join(), /no default/);
+    assert.match(errors['fields[9].defaultValue']!.join(), /must be a number/);
+  });
+
+  it('rejects unknown types and too many fields', () => {
+    assert.ok(validateFormDefinition([{ key: 'a', label: 'A', type: 'COLOR' as never }])['fields[0].type']);
+    const many = Array.from({ length: 101 }, (_, i) => f(`k${i}`, 'TEXT'));
+    assert.ok(validateFormDefinition(many).fields);
+  });
+
+  describe('visibility conditions', () => {
+    it('must refer to an existing, earlier, non-file field', () => {
+      const errors = validateFormDefinition([
+        f('a', 'TEXT', { visibleWhen: { field: 'b', equals: 'x' } }),
+        f('b', 'TEXT'),
+        f('c', 'TEXT', { visibleWhen: { field: 'nope', equals: 'x' } }),
+        f('up', 'FILE'),
+        f('d', 'TEXT', { visibleWhen: { field: 'up', equals: 'x' } }),
+      ]);
+      assert.deepEqual(errors['fields[0].visibleWhen.field'], ['must refer to an earlier field']);
+      assert.match(errors['fields[2].visibleWhen.field']!.join(), /unknown field "nope"/);
+      assert.match(errors['fields[4].visibleWhen.field']!.join(), /FILE/);
+    });
+    it('rejects cycles, including self-references', () => {
+      const errors = validateFormDefinition([
+        f('a', 'TEXT', { visibleWhen: { field: 'c', equals: 'x' } }),
+        f('b', 'TEXT', { visibleWhen: { field: 'a', equals: 'x' } }),
+        f('c', 'TEXT', { visibleWhen: { field: 'b', equals: 'x' } }),
+        f('d', 'TEXT', { visibleWhen: { field: 'd', equals: 'x' } }),
+      ]);
+      assert.match(errors['fields[0].visibleWhen.field']!.join(), /circular condition/);
+      assert.match(errors['fields[3].visibleWhen.field']!.join(), /itself/);
+    });
+    it('needs exactly one operator with values of the right kind', () => {
+      const errors = validateFormDefinition([
+        f('s', 'SELECT', { options: opts }),
+        f('n', 'NUMBER'),
+        f('c', 'CHECKBOX'),
+        f('x1', 'TEXT', { visibleWhen: { field: 's', equals: 'zz' } }),
+        f('x2', 'TEXT', { visibleWhen: { field: 'n', equals: '3' } }),
+        f('x3', 'TEXT', { visibleWhen: { field: 'c', equals: 'yes' } }),
+        f('x4', 'TEXT', { visibleWhen: { field: 's', equals: 'a', notEquals: 'b' } }),
+        f('x5', 'TEXT', { visibleWhen: { field: 's', in: [] } }),
+        f('x6', 'TEXT', { visibleWhen: { field: 's', in: ['a', 'b'] } }),
+      ]);
+      assert.match(errors['fields[3].visibleWhen.equals']!.join(), /not an option/);
+      assert.match(errors['fields[4].visibleWhen.equals']!.join(), /number/);
+      assert.match(errors['fields[5].visibleWhen.equals']!.join(), /true or false/);
+      assert.match(errors['fields[6].visibleWhen']!.join(), /exactly one/);
+      assert.match(errors['fields[7].visibleWhen.in']!.join(), /non-empty/);
+      assert.equal(errors['fields[8].visibleWhen'], undefined);
+    });
+  });
+
+  describe('patterns', () => {
+    it('rejects catastrophic, over-long and invalid patterns', () => {
+      for (const p of [
+        '(a+)+',
+        '(a*)*b',
+        '([a-z]+\\d*)+$',
+        '(x|x)*',
+        '(a|ab)+',
+        '((ab)+c)*',
+        '(\\w+\\s?)*',
+        '(a)\\1',
+      ]) {
+        assert.ok(unsafePatternReason(p), `expected ${p} to be rejected`);
+        assert.ok(
+          validateFormDefinition([f('t', 'TEXT', { validation: { pattern: p } })])['fields[0].validation.pattern'],
+        );
+      }
+      assert.match(compilePattern('a'.repeat(201)).ok ? '' : 'long', /long/);
+      assert.equal(compilePattern('(').ok, false);
+    });
+    it('accepts ordinary patterns, compiled anchored once', () => {
+      for (const p of [
+        '[A-Z]{2}-\\d{4}',
+        '(ab)+',
+        '(\\d{3})-(\\d{4})',
+        '(red|green|blue)',
+        '\\+?[0-9 ]+',
+        '(\\d{1,3}\\.){3}\\d{1,3}',
+      ]) {
+        assert.equal(unsafePatternReason(p), null, p);
+      }
+      const r = compilePattern('[A-Z]{2}-\\d{4}');
+      assert.ok(r.ok && r.regex.test('AB-1234') && !r.regex.test('xAB-1234'));
+      const again = compilePattern('[A-Z]{2}-\\d{4}');
+      assert.ok(r.ok && again.ok && again.regex === r.regex);
+    });
+  });
+});
+
+describe('patterns with a time-limited matcher', () => {
+  it('probes patterns with long inputs at definition time and reports a timeout at submission time', async () => {
+    const { validateAnswers, patternProbes } = await import('../../src/index.js');
+    // A fake matcher standing in for the backend's vm-timed one: "times out" on long inputs of digits.
+    const matcher = (regex: RegExp, value: string) =>
+      value.length > 100 && /^0+/.test(value) ? null : regex.test(value);
+    const slow = validateFormDefinition([f('t', 'TEXT', { validation: { pattern: '\\d*x' } })], {
+      matchPattern: matcher,
+    });
+    assert.deepEqual(slow['fields[0].validation.pattern'], ['pattern rejected: it is too slow on long inputs']);
+    assert.ok(patternProbes().every((p) => p.length === 1000));
+    const field = f('t', 'TEXT', { validation: { pattern: '[0-9]+' } });
+    const r = validateAnswers([field], { t: '0'.repeat(200) }, {}, { matchPattern: matcher });
+    assert.deepEqual(r.errors, { t: ['could not be checked against the required format in time'] });
+    assert.deepEqual(validateAnswers([field], { t: '42' }, {}, { matchPattern: matcher }).errors, {});
+  });
+});
