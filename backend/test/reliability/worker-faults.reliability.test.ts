@@ -124,7 +124,7 @@ function assertExactlyOnce(t: Tally, count: number, label: string): void {
   );
 }
 
-describe('SLA worker faults (private Redis, real worker processes)', { skip, timeout: 240_000 }, () => {
+describe('SLA worker faults (private Redis, real worker processes)', { skip, timeout: 420_000 }, () => {
   before(async () => {
     redis = await startPrivateRedis();
     db = await createTestDatabase();
@@ -159,14 +159,18 @@ describe('SLA worker faults (private Redis, real worker processes)', { skip, tim
     assert.equal(crashed.inconsistent, 0, JSON.stringify(crashed));
     assert.equal(crashed.duplicates, 0, JSON.stringify(crashed));
     assert.equal(crashed.events, crashed.breaches, JSON.stringify(crashed));
-    assert.equal(crashed.notifications, 2 * crashed.breaches, JSON.stringify(crashed));
+    // Notifications come from the SLA event consumer, after the event: they may lag, never exceed.
+    assert.ok(crashed.notifications <= 2 * crashed.breaches, JSON.stringify(crashed));
     assert.ok(crashed.breaches < COUNT, `the workers finished the pass (${COUNT}) before the kill: raise the count`);
 
     const restarted = [0, 1, 2].map(() => startWorker({ QUEUE_PREFIX: prefix }));
     await waitFor(
-      async () => (await tally(fx)).open === 0,
-      90_000,
-      () => `the restarted workers to catch up\n${restarted[0]!.output()}`,
+      async () => {
+        const now = await tally(fx);
+        return now.open === 0 && now.notifications >= 2 * COUNT;
+      },
+      150_000,
+      () => `the restarted workers to catch up\n${restarted[0]!.output().slice(-3000)}`,
       250,
     );
     await sleep(1000); // more sweeps on all three: nothing may be added
@@ -241,8 +245,11 @@ describe('SLA worker faults (private Redis, real worker processes)', { skip, tim
 
       await redis!.start();
       await waitFor(
-        async () => (await tally(duringOutage)).open === 0,
-        45_000,
+        async () => {
+          const now = await tally(duringOutage);
+          return now.open === 0 && now.notifications === 80;
+        },
+        60_000,
         () => `the worker to catch up after Redis returned\n${worker.output().slice(-4000)}`,
         250,
       );

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+import { keepScheduled } from '../queues/keep-scheduled.js';
 import { SLA_MONITOR_QUEUE, SLA_SWEEP_JOB, SLA_SWEEP_SCHEDULER_ID } from './sla.constants.js';
 
 /** Registers the repeating sweep. Upsert is idempotent, so every worker replica may call it. */
@@ -15,21 +16,8 @@ export class SlaMonitorScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.register();
+    await keepScheduled(this.queue, () => this.register(), this.logger, 'the SLA sweep');
     this.logger.log(`SLA sweep scheduled every ${this.config.slaMonitorIntervalMs} ms`);
-    // A Redis that restarts without persistence comes back empty, scheduler included: register it again on
-    // every reconnect, or the worker would stay connected and never sweep again.
-    const client = await this.queue.getBackend().client;
-    let connected = true;
-    client.on('close', () => (connected = false));
-    client.on('ready', () => {
-      if (connected) return;
-      connected = true;
-      this.register().then(
-        () => this.logger.log('Redis is back: SLA sweep scheduler registered again'),
-        (err: unknown) => this.logger.warn(`Could not re-register the SLA sweep after a reconnect: ${String(err)}`),
-      );
-    });
   }
 
   private async register(): Promise<void> {
