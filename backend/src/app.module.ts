@@ -11,9 +11,9 @@ import { UsersModule } from './users/users.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
-import { NotificationsModule } from './notifications/notifications.module.js';
 import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
@@ -40,9 +40,9 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     EventsModule,
     WorkflowsModule,
     TicketsModule,
+    NotificationsModule,
     KnowledgeBaseModule,
     SlaModule,
-    NotificationsModule,
     EmailModule,
     FormsModule,
   ],

@@ -140,6 +140,21 @@ describe('knowledge base', () => {
       .set(auth(agent))
       .send({ expectedVersion: 3 });
     assert.equal(staleRestore.status, 409);
+
+    // The history (unpublished drafts, change notes) is for editors only, even of a published article.
+    const published = await t.http
+      .patch(`/api/kb/articles/${a.id}`)
+      .set(auth(agent))
+      .send({ expectedVersion: 4, status: 'PUBLISHED' });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+    assert.equal((await t.http.get(`/api/kb/articles/${a.id}`).set(auth(customer))).status, 200);
+    assert.equal((await t.http.get(`/api/kb/articles/${a.id}/versions`).set(auth(customer))).status, 403);
+    assert.equal((await t.http.get(`/api/kb/articles/${a.id}/versions/1`).set(auth(customer))).status, 403);
+    assert.equal((await t.http.get(`/api/kb/articles/${a.id}/versions/1`)).status, 401);
+    assert.equal(
+      (await t.http.get(`/api/kb/articles/${a.id}/versions/diff`).query({ from: 1, to: 2 }).set(auth(customer))).status,
+      403,
+    );
   });
 
   it('shows drafts only to staff; publishing sets publishedAt; deleted articles disappear', async () => {

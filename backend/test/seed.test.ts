@@ -54,5 +54,16 @@ describe('seed', () => {
     const urgent = await prisma.sLAPolicy.findUniqueOrThrow({ where: { name: 'Urgent 24/7' } });
     assert.equal(urgent.businessHours, null);
     assert.ok((await prisma.comment.count()) >= 6);
+    // Demo tickets go through the ticket services: history, events and SLA metrics exist like for real ones.
+    assert.equal(await prisma.eventLog.count({ where: { type: 'TicketCreated' } }), 6);
+    assert.equal(await prisma.eventLog.count({ where: { type: 'CommentAdded' } }), await prisma.comment.count());
+    assert.ok((await prisma.sLAMetric.count()) > 0);
+    assert.equal(await prisma.historyLog.count({ where: { action: 'created' } }), 6);
+    const byStage = await prisma.ticket.findMany({ include: { stage: true } });
+    for (const t of byStage) assert.equal(t.status, t.stage?.status, `${t.subject}: status follows its stage`);
+    const answered = await prisma.ticket.findFirstOrThrow({ where: { subject: 'Cannot log in to the portal' } });
+    assert.ok(answered.firstRespondedAt, 'the agent reply stamped firstRespondedAt');
+    const escalated = await prisma.ticket.findFirstOrThrow({ where: { subject: 'Production API returns 500 errors' } });
+    assert.equal(escalated.firstRespondedAt, null, 'an internal note is not a first response');
   });
 });

@@ -15,7 +15,8 @@ export interface WorkerProcess {
 /** Starts the real worker (dist/src/main.js) with its own environment. */
 export function startWorker(env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, REDIS_URL, ...env },
+    // debug: the tests wait for the sweep's log line, which an idle sweep writes at debug level.
+    env: { ...process.env, LOG_LEVEL: 'debug', REDIS_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -4,6 +4,8 @@ export interface AppConfig {
   nodeEnv: string;
   port: number;
   databaseUrl: string;
+  /** Connections in the API's PostgreSQL pool (PrismaPg `max`). */
+  databasePoolSize: number;
   redisUrl: string;
   jwtSecret: string;
   jwtTtl: string;
@@ -48,6 +50,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     port: int(env.PORT, 3000),
     databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/nixflow',
+    databasePoolSize: Math.max(1, int(env.DATABASE_POOL_SIZE, 10)),
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     jwtSecret,
     jwtTtl: env.JWT_TTL || '15m',

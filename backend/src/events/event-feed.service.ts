@@ -11,6 +11,7 @@ export class EventFeedService {
   async list(q: ListEventsQueryDto): Promise<EventPageDto> {
     const where: Prisma.EventLogWhereInput = { id: { gt: BigInt(q.after ?? '0') } };
     if (q.type) where.type = q.type;
+    if (q.aggregateType) where.aggregateType = q.aggregateType;
     if (q.aggregateId) where.aggregateId = q.aggregateId;
     const rows = await this.prisma.eventLog.findMany({ where, orderBy: { id: 'asc' }, take: q.limit });
     const items = rows.map((r) => ({

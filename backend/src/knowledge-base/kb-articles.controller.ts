@@ -97,30 +97,24 @@ export class KbArticlesController {
   }
 
   // ── versions (declared before :n so that "diff" is not taken for a number) ──
+  // Staff only: the history holds drafts that were never published and the editors' change notes.
 
-  @Public()
-  @UseGuards(OptionalAuthGuard)
+  @Roles(...STAFF)
   @Get(':id/versions')
-  versions(@CurrentUser() user: AuthUser | undefined, @Param('id', new ParseUUIDPipe()) id: string) {
+  versions(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.articles.versions(user, id);
   }
 
-  @Public()
-  @UseGuards(OptionalAuthGuard)
+  @Roles(...STAFF)
   @Get(':id/versions/diff')
-  diff(
-    @CurrentUser() user: AuthUser | undefined,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() q: DiffQueryDto,
-  ) {
+  diff(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: DiffQueryDto) {
     return this.articles.diff(user, id, q.from, q.to);
   }
 
-  @Public()
-  @UseGuards(OptionalAuthGuard)
+  @Roles(...STAFF)
   @Get(':id/versions/:n')
   version(
-    @CurrentUser() user: AuthUser | undefined,
+    @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('n', ParseIntPipe) n: number,
   ) {

@@ -23,6 +23,13 @@ export class NotificationsController {
     return this.notifications.list(user.id, q);
   }
 
+  @Post('read-all')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ schema: { type: 'object', properties: { updated: { type: 'integer' } } } })
+  readAll(@CurrentUser() user: AuthUser): Promise<{ updated: number }> {
+    return this.notifications.markAllRead(user.id);
+  }
+
   @Post(':id/read')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NotificationDto })

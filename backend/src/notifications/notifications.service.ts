@@ -7,6 +7,7 @@ import type { ListNotificationsQueryDto, NotificationDto } from './dto/notificat
 
 const toDto = (n: Notification): NotificationDto => ({
   id: n.id,
+  userId: n.userId,
   ticketId: n.ticketId,
   type: n.type,
   title: n.title,
@@ -37,6 +38,14 @@ export class NotificationsService {
   async markRead(userId: string, id: string): Promise<NotificationDto> {
     await this.prisma.notification.updateMany({ where: { id, userId, readAt: null }, data: { readAt: new Date() } });
     return toDto(await this.own(userId, id));
+  }
+
+  async markAllRead(userId: string): Promise<{ updated: number }> {
+    const res = await this.prisma.notification.updateMany({
+      where: { userId, readAt: null },
+      data: { readAt: new Date() },
+    });
+    return { updated: res.count };
   }
 
   async snooze(userId: string, id: string, until: Date): Promise<NotificationDto> {

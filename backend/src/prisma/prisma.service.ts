@@ -6,7 +6,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, connectionTimeoutMillis: 5000 }) });
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.databaseUrl,
+        max: config.databasePoolSize,
+        connectionTimeoutMillis: 5000,
+      }),
+    });
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,5 +1,7 @@
 import { type PrismaClient, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { createTicketServices } from '../tickets/standalone.js';
+import { TICKET_TX_OPTIONS, lockTicketOrThrow } from '../tickets/ticket-tx.js';
 
 export interface SeedOptions {
   adminEmail: string;
@@ -28,7 +30,7 @@ async function upsertUser(
   name: string,
   role: UserRole,
   password: string,
-): Promise<{ id: string }> {
+): Promise<{ id: string; role: UserRole }> {
   const existing = await prisma.user.findUnique({ where: { email } });
   if (existing) {
     // Idempotent: keep the row, only repair a missing/different password for demo accounts.
@@ -141,10 +143,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     description: string;
     priority: TicketPriority;
     stage: string;
-    requester: { id: string };
-    assignee?: { id: string };
+    requester: { id: string; role: UserRole };
+    assignee?: { id: string; role: UserRole };
     tags: string[];
-    comments: { author: { id: string }; body: string; internal?: boolean }[];
+    comments: { author: { id: string; role: UserRole }; body: string; internal?: boolean }[];
   }[] = [
     {
       subject: 'Cannot log in to the portal',
@@ -209,31 +211,49 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       comments: [{ author: agent1, body: 'Done, the next invoice will use the new address.' }],
     },
   ];
+  // Through the ticket services, so demo tickets carry history, events and SLA metrics like real ones.
+  const { tickets, comments } = createTicketServices(prisma);
   for (const t of demo) {
     const exists = await prisma.ticket.findFirst({ where: { subject: t.subject, requesterId: t.requester.id } });
     if (exists) continue;
-    const stage = STAGES.find((s) => s.name === t.stage)!;
-    const now = new Date();
-    await prisma.ticket.create({
-      data: {
-        subject: t.subject,
-        description: t.description,
-        priority: t.priority,
-        status: stage.status,
-        requesterId: t.requester.id,
-        assigneeId: t.assignee?.id,
-        workflowId: workflow.id,
-        stageId: stageIds.get(t.stage),
-        tags: t.tags,
-        resolvedAt: stage.status === TicketStatus.RESOLVED || stage.status === TicketStatus.CLOSED ? now : null,
-        closedAt: stage.status === TicketStatus.CLOSED ? now : null,
-        firstRespondedAt: t.comments.some((c) => c.author !== t.requester && !c.internal) ? now : null,
-        comments: {
-          create: t.comments.map((c) => ({ authorId: c.author.id, body: c.body, internal: c.internal ?? false })),
+    await prisma.$transaction(async (tx) => {
+      const requester = { id: t.requester.id, role: t.requester.role };
+      const created = await tickets.createInTx(
+        tx,
+        {
+          subject: t.subject,
+          description: t.description,
+          priority: t.priority,
+          requesterId: t.requester.id,
+          assigneeId: t.assignee?.id ?? null,
+          workflowId: workflow.id,
+          tags: t.tags,
         },
-        history: { create: [{ action: 'created', actorId: t.requester.id }] },
-      },
-    });
+        requester,
+      );
+      for (const c of t.comments) {
+        await comments.addInTx(
+          tx,
+          created,
+          { body: c.body, internal: c.internal },
+          { id: c.author.id, role: c.author.role },
+        );
+      }
+      const stageId = stageIds.get(t.stage)!;
+      const current = await lockTicketOrThrow(tx, created.id);
+      if (current.stageId !== stageId) {
+        const agent = t.assignee ?? agent1;
+        await tickets.updateLockedInTx(
+          tx,
+          current,
+          { stageId },
+          { id: agent.id, role: agent.role },
+          {
+            enforceTransitions: false,
+          },
+        );
+      }
+    }, TICKET_TX_OPTIONS);
     ticketsCreated++;
   }
 

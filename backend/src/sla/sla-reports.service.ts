@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TicketAccessService } from '../tickets/ticket-access.service.js';
 import type {
   ListSlaBreachesQueryDto,
   ListSlaMetricsQueryDto,
@@ -58,7 +59,10 @@ interface DashboardSqlRow {
 
 @Injectable()
 export class SlaReportsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly access: TicketAccessService,
+  ) {}
 
   async listMetrics(q: ListSlaMetricsQueryDto): Promise<Paginated<SlaMetricDto>> {
     const where: Prisma.SLAMetricWhereInput = {};
@@ -79,13 +83,7 @@ export class SlaReportsService {
 
   /** Staff: any ticket, full metrics. Customers: only their own ticket, without policy internals (else 404). */
   async ticketMetrics(ticketId: string, user: AuthUser): Promise<SlaMetricDto[]> {
-    const ticket = await this.prisma.ticket.findFirst({
-      where: { id: ticketId, deletedAt: null },
-      select: { id: true, requesterId: true },
-    });
-    if (!ticket || (user.role === UserRole.CUSTOMER && ticket.requesterId !== user.id)) {
-      throw new NotFoundException('Ticket not found');
-    }
+    await this.access.findVisibleOrThrow(user, ticketId);
     const rows = await this.prisma.sLAMetric.findMany({
       where: { ticketId },
       orderBy: [{ startedAt: 'asc' }, { type: 'asc' }, { cycle: 'asc' }],

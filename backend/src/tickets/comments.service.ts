@@ -1,15 +1,16 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { PrismaClient, TicketChannel, UserRole, type Comment, type Prisma, type Ticket } from '@nixflow/db/client';
 import { isStaffRole, statusAfterCustomerReply } from '@nixflow/core';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
+import { EmailOutboundService } from '../email/email-outbound.service.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import type { CreateCommentDto, ListCommentsQueryDto, UpdateCommentDto } from './dto/comments.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
-import { TICKET_TX_OPTIONS, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
+import { ticketWriteTx, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
 
 export interface NewCommentInput {
@@ -27,6 +28,8 @@ const historyAction = (internal: boolean, what: 'added' | 'edited' | 'deleted') 
 
 @Injectable()
 export class CommentsService {
+  private readonly logger = new Logger(CommentsService.name);
+
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
@@ -34,6 +37,8 @@ export class CommentsService {
     private readonly notifier: TicketNotifierService,
     private readonly tickets: TicketsService,
     private readonly access: TicketAccessService,
+    /** Mails staff public replies on e-mail tickets (absent in scripts such as the seed). */
+    @Optional() private readonly emailOutbound?: EmailOutboundService,
   ) {}
 
   /**
@@ -116,12 +121,21 @@ export class CommentsService {
     if (dto.internal && user.role === UserRole.CUSTOMER) {
       throw new ForbiddenException('Customers cannot post internal notes');
     }
-    const comment = await this.prisma.$transaction(async (tx) => {
+    const { comment, mailId } = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
-      return this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, { id: user.id, role: user.role });
-    }, TICKET_TX_OPTIONS);
+      const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user);
+      // Same transaction: the outbound EmailMessage exists iff the comment does.
+      const queued = (await this.emailOutbound?.queueReplyForComment(tx, ticketId, added.id)) ?? null;
+      return { comment: added, mailId: queued };
+    });
+    if (mailId) {
+      // After the commit. If Redis is down the worker's sweep still sends the QUEUED message.
+      await this.emailOutbound!.enqueue(mailId).catch((err: unknown) =>
+        this.logger.warn(`queueing e-mail ${mailId} failed (the sweep will retry): ${String(err)}`),
+      );
+    }
     return this.prisma.comment.findUniqueOrThrow({ where: { id: comment.id }, include: { author: AUTHOR_SELECT } });
   }
 
@@ -143,7 +157,7 @@ export class CommentsService {
   }
 
   async update(user: AuthUser, ticketId: string, commentId: string, dto: UpdateCommentDto): Promise<CommentWithAuthor> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       if (comment.body === dto.body) return;
       const now = this.tickets.now();
@@ -166,12 +180,12 @@ export class CommentsService {
         actorId: user.id,
         payload: { commentId: comment.id, internal: comment.internal },
       });
-    }, TICKET_TX_OPTIONS);
+    });
     return this.prisma.comment.findUniqueOrThrow({ where: { id: commentId }, include: { author: AUTHOR_SELECT } });
   }
 
   async remove(user: AuthUser, ticketId: string, commentId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       const now = this.tickets.now();
       await tx.comment.update({ where: { id: comment.id }, data: { deletedAt: now } });
@@ -192,7 +206,7 @@ export class CommentsService {
         actorId: user.id,
         payload: { commentId: comment.id, internal: comment.internal },
       });
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   /** Locks the ticket; the comment must be visible to `user` (404) and theirs unless admin (403). */

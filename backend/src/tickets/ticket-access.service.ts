@@ -1,5 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { UserRole, type Prisma, type Ticket } from '@nixflow/db/client';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { PrismaClient, UserRole, type Prisma, type Ticket } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -12,7 +12,7 @@ type Viewer = Pick<AuthUser, 'id' | 'role'>;
  */
 @Injectable()
 export class TicketAccessService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
   /** Filter for lists: soft-deleted tickets leave every list; customers see their own. */
   visibleWhere(user: Viewer): Prisma.TicketWhereInput {

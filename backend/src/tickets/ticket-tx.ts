@@ -1,6 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { Prisma, Ticket, UserRole } from '@nixflow/db/client';
-import { ValidationFailedException } from '../common/validation.js';
+import type { Prisma, PrismaClient, Ticket, UserRole } from '@nixflow/db/client';
+import { KeyedMutex } from '../common/keyed-mutex.js';
+export { fieldError } from '../common/field-error.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -16,6 +17,17 @@ export interface Actor {
  */
 export const TICKET_TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
 
+/** Per-process queue of writes per ticket (see KeyedMutex): a hot ticket cannot drain the connection pool. */
+const ticketWrites = new KeyedMutex();
+
+/**
+ * One write transaction on an existing ticket. Writes to the same ticket queue in this process first;
+ * inside, lockTicket (SELECT … FOR UPDATE) serialises them across processes.
+ */
+export function ticketWriteTx<T>(prisma: PrismaClient, ticketId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return ticketWrites.run(ticketId, () => prisma.$transaction(fn, TICKET_TX_OPTIONS));
+}
+
 /** Locks the ticket row (SELECT … FOR UPDATE) for the rest of the transaction and returns its current state. */
 export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -27,11 +39,6 @@ export async function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
   const ticket = await lockTicket(tx, id);
   if (!ticket) throw new NotFoundException('Ticket not found');
   return ticket;
-}
-
-/** 400 with a field-level message, same shape as the ValidationPipe's. */
-export function fieldError(field: string, message: string): ValidationFailedException {
-  return new ValidationFailedException([{ field, messages: [message] }]);
 }
 
 /** HistoryLog actions that concern internal notes: hidden from customers. */

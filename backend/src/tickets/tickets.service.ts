@@ -27,6 +27,7 @@ import { TicketAccessService } from './ticket-access.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
 import {
   TICKET_TX_OPTIONS,
+  ticketWriteTx,
   assertNotDeleted,
   fieldError,
   historyValue,
@@ -102,8 +103,8 @@ export class TicketsService {
   async create(user: AuthUser, dto: CreateTicketDto): Promise<Ticket> {
     const actor: Actor = { id: user.id, role: user.role };
     if (user.role === UserRole.CUSTOMER) {
-      const forbidden = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
-      if (dto.requesterId !== undefined && dto.requesterId !== user.id) forbidden.unshift('requesterId' as never);
+      const forbidden: string[] = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
+      if (dto.requesterId !== undefined && dto.requesterId !== user.id) forbidden.unshift('requesterId');
       if (forbidden.length) throw new ForbiddenException(`Customers cannot set: ${forbidden.join(', ')}`);
     }
     const input: NewTicketInput = {
@@ -121,7 +122,7 @@ export class TicketsService {
 
   async update(user: AuthUser, id: string, dto: UpdateTicketDto): Promise<Ticket> {
     const actor: Actor = { id: user.id, role: user.role };
-    return this.prisma.$transaction(async (tx) => {
+    return ticketWriteTx(this.prisma, id, async (tx) => {
       const before = await lockTicketOrThrow(tx, id);
       this.access.assertVisible(user, before);
       assertNotDeleted(before);
@@ -139,7 +140,7 @@ export class TicketsService {
         expectedVersion: version,
         enforceTransitions: isStaffRole(user.role),
       });
-    }, TICKET_TX_OPTIONS);
+    });
   }
 
   // ─────────────────────────────── in-transaction building blocks ───────────────────────────────

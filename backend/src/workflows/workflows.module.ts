@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { WorkflowsController } from './workflows.controller.js';
+import { WorkflowsService } from './workflows.service.js';
 
-// Placeholder until the workflows feature module lands.
-@Module({})
+@Module({ controllers: [WorkflowsController], providers: [WorkflowsService], exports: [WorkflowsService] })
 export class WorkflowsModule {}

@@ -25,7 +25,10 @@ export class SlaSweeper {
     const breached = await this.drain((n) => breachBatchSql(now, n));
     const atRisk = await this.drain((n) => atRiskBatchSql(now, n));
     const result = { breached, atRisk, durationMs: Math.round(performance.now() - started) };
-    this.logger.log(`SLA sweep: ${breached} breached, ${atRisk} at risk in ${result.durationMs} ms`);
+    // An idle sweep every few seconds is not news: log it at debug, and anything it did at info.
+    const line = `SLA sweep: ${breached} breached, ${atRisk} at risk in ${result.durationMs} ms`;
+    if (breached + atRisk > 0) this.logger.log(line);
+    else this.logger.debug(line);
     return result;
   }
 

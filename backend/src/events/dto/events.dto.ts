@@ -22,6 +22,12 @@ export class ListEventsQueryDto {
   @MaxLength(100)
   type?: string;
 
+  @ApiPropertyOptional({ example: 'Ticket', description: 'Aggregate type (with aggregateId: index-backed lookup)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  aggregateType?: string;
+
   @ApiPropertyOptional({ description: 'Aggregate id, e.g. a ticket id' })
   @IsOptional()
   @IsString()

@@ -28,6 +28,7 @@ export class SnoozeNotificationDto {
 
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ticketId!: string | null;
   @ApiProperty({ example: 'SLA_BREACHED' }) type!: string;
   @ApiProperty() title!: string;

@@ -1,0 +1,88 @@
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { PrismaClient, UserRole, type Prisma } from '@nixflow/db/client';
+import type { AuthUser } from '../auth/auth-user.js';
+import { pageArgs, paginated, PaginationQueryDto, type Paginated } from '../common/pagination.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { ListTicketsQueryDto } from './dto/tickets.dto.js';
+import { TicketAccessService } from './ticket-access.service.js';
+import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
+
+const USER_SUMMARY = { select: { id: true, name: true, role: true } } as const;
+export const TICKET_INCLUDE = {
+  requester: USER_SUMMARY,
+  assignee: USER_SUMMARY,
+  stage: { select: { id: true, name: true, position: true } },
+} as const;
+export type TicketView = Prisma.TicketGetPayload<{ include: typeof TICKET_INCLUDE }>;
+export type HistoryView = Prisma.HistoryLogGetPayload<{ include: { actor: typeof USER_SUMMARY } }>;
+
+/** Reads: ticket list/detail and history, always through the shared visibility rule. */
+@Injectable()
+export class TicketQueriesService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    private readonly access: TicketAccessService,
+  ) {}
+
+  async list(user: AuthUser, q: ListTicketsQueryDto): Promise<Paginated<TicketView>> {
+    const filters: Prisma.TicketWhereInput[] = [];
+    if (q.deleted) {
+      if (user.role !== UserRole.ADMIN) throw new ForbiddenException('Only admins can list deleted tickets');
+      filters.push({ deletedAt: { not: null } });
+    } else filters.push(this.access.visibleWhere(user));
+    if (q.status?.length) filters.push({ status: { in: q.status } });
+    if (q.priority?.length) filters.push({ priority: { in: q.priority } });
+    if (q.assigneeId === 'me') filters.push({ assigneeId: user.id });
+    else if (q.assigneeId === 'none') filters.push({ assigneeId: null });
+    else if (q.assigneeId) filters.push({ assigneeId: q.assigneeId });
+    if (q.requesterId) filters.push({ requesterId: q.requesterId });
+    if (q.workflowId) filters.push({ workflowId: q.workflowId });
+    if (q.stageId) filters.push({ stageId: q.stageId });
+    if (q.tag) filters.push({ tags: { has: q.tag } });
+    if (q.createdFrom) filters.push({ createdAt: { gte: q.createdFrom } });
+    if (q.createdTo) filters.push({ createdAt: { lt: q.createdTo } });
+    if (q.q) {
+      filters.push({
+        OR: [
+          { subject: { contains: q.q, mode: 'insensitive' } },
+          { description: { contains: q.q, mode: 'insensitive' } },
+        ],
+      });
+    }
+    const where: Prisma.TicketWhereInput = { AND: filters };
+    // number is unique and follows creation order: a stable tie-breaker for every sort.
+    const orderBy: Prisma.TicketOrderByWithRelationInput[] = [{ [q.sort]: q.order }];
+    if (q.sort !== 'number') orderBy.push({ number: q.order });
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.ticket.findMany({ where, orderBy, include: TICKET_INCLUDE, ...pageArgs(q) }),
+      this.prisma.ticket.count({ where }),
+    ]);
+    return paginated(items, total, q.page, q.pageSize);
+  }
+
+  async get(user: AuthUser, id: string): Promise<TicketView> {
+    await this.access.findVisibleOrThrow(user, id);
+    return this.view(id);
+  }
+
+  view(id: string): Promise<TicketView> {
+    return this.prisma.ticket.findUniqueOrThrow({ where: { id }, include: TICKET_INCLUDE });
+  }
+
+  /** Oldest first. Customers never see entries about internal notes. */
+  async history(user: AuthUser, id: string, q: PaginationQueryDto): Promise<Paginated<HistoryView>> {
+    await this.access.findVisibleOrThrow(user, id);
+    const where: Prisma.HistoryLogWhereInput = { ticketId: id };
+    if (user.role === UserRole.CUSTOMER) where.action = { notIn: INTERNAL_HISTORY_ACTIONS };
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.historyLog.findMany({
+        where,
+        include: { actor: USER_SUMMARY },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...pageArgs(q),
+      }),
+      this.prisma.historyLog.count({ where }),
+    ]);
+    return paginated(items, total, q.page, q.pageSize);
+  }
+}
