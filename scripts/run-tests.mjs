@@ -42,7 +42,8 @@ const filter = process.argv.slice(2);
 const files = ['packages/core', 'packages/db', 'backend', 'worker']
   .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
   .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
-  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+  // Match on the path inside the repository, so the checkout directory name never matches by accident.
+  .filter((f) => filter.length === 0 || filter.some((x) => path.relative(root, f).includes(x)))
   .sort();
 if (files.length === 0) {
   console.error('No compiled test files found: run `npm run build` first.');

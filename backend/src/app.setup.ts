@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import express from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter, expressErrorHandler } from './common/all-exceptions.filter.js';
+import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadAppConfig } from './config/app-config.js';
 
@@ -32,6 +33,7 @@ export function configureApp(app: INestApplication, options: { swagger?: boolean
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
+  app.use(rejectUnsafeBodies());
   app.use(expressErrorHandler());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -43,8 +43,48 @@ const NET_ERRNOS = new Set([
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'EAI_AGAIN',
-  '57P03',
+  'EPIPE',
 ]);
+/** Driver-adapter error kinds that mean "the database is not there right now". */
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
+/** Driver-adapter error kinds that mean "this value cannot be stored": the client's fault. */
+const BAD_VALUE_KINDS = new Set(['LengthMismatch', 'ValueOutOfRange', 'InvalidInputValue']);
+
+/**
+ * PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01-57P03 (server shutting down / starting),
+ * 53300 (too many connections) are transient outages; class 22 (data exception: NUL bytes, values too
+ * long or out of range, malformed literals) is bad input.
+ */
+function classifySqlState(state: string | undefined): 'unavailable' | 'bad-value' | undefined {
+  if (!state || !/^[0-9A-Z]{5}$/.test(state)) return undefined;
+  if (state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03' || state === '53300')
+    return 'unavailable';
+  if (state.startsWith('22')) return 'bad-value';
+  return undefined;
+}
+
+/** First non-empty line (Prisma messages start with a blank line). */
+const firstLine = (message: string): string =>
+  message
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean) ?? '';
+
+function badValue(sqlState: string | undefined): MappedDbError {
+  return {
+    status: HttpStatus.BAD_REQUEST,
+    message:
+      sqlState === '22021' || sqlState === '22P05'
+        ? 'Text contains characters that cannot be stored (such as NUL bytes)'
+        : 'A value is invalid, too long or out of range for the field it is stored in',
+  };
+}
 
 function tableFromMessage(message: string): string | undefined {
   const m = /(?:table|relation) [`"']?(?:public\.)?([\w.]+?)[`"']? does not exist/i.exec(message);
@@ -94,10 +134,16 @@ export function mapPrismaError(err: unknown): MappedDbError | undefined {
   const message = typeof e.message === 'string' ? e.message : '';
   const meta = rec(e.meta);
 
-  if (name === 'PrismaClientInitializationError') return unavailable(message.split('\n')[0] || name);
+  if (name === 'PrismaClientInitializationError') return unavailable(firstLine(message) || name);
 
   if (name === 'PrismaClientKnownRequestError' || (code && /^P\d{4}$/.test(code))) {
     const cause = adapterCause(meta);
+    const sqlState = [cause?.originalCode, cause?.code, meta?.code].find((c): c is string => typeof c === 'string');
+    const kind = typeof cause?.kind === 'string' ? cause.kind : undefined;
+    const sqlClass = classifySqlState(sqlState);
+    if (sqlClass === 'unavailable' || (kind && UNAVAILABLE_KINDS.has(kind)))
+      return unavailable(`${code ?? name}/${sqlState ?? kind}: ${firstLine(message)}`);
+    if (sqlClass === 'bad-value' || (kind && BAD_VALUE_KINDS.has(kind))) return badValue(sqlState);
     switch (code) {
       case 'P2002': {
         const fields = uniqueFields(meta);
@@ -146,13 +192,18 @@ export function mapPrismaError(err: unknown): MappedDbError | undefined {
         if (pgCode === '42703') return missingColumn(columnFromMessage(String(meta?.message ?? message)));
         break;
       }
+      case 'P2000':
+      case 'P2006':
+      case 'P2007':
+      case 'P2020':
+        return badValue(sqlState);
+      case 'P2034':
+        return { status: HttpStatus.CONFLICT, message: 'The record was changed at the same time, try again' };
       default:
-        if (code && CONNECTION_CODES.has(code)) return unavailable(`${code}: ${message.split('\n')[0]}`);
+        if (code && CONNECTION_CODES.has(code)) return unavailable(`${code}: ${firstLine(message)}`);
     }
     if (cause?.kind === 'TableDoesNotExist') return missingTable(String(cause.table ?? ''));
     if (cause?.kind === 'ColumnNotFound') return missingColumn(String(cause.column ?? ''));
-    if (cause?.kind === 'DatabaseNotReachable' || cause?.kind === 'ConnectionClosed')
-      return unavailable(String(cause.kind));
     return undefined;
   }
 
@@ -160,6 +211,9 @@ export function mapPrismaError(err: unknown): MappedDbError | undefined {
   if (code === '42P01') return missingTable(tableFromMessage(message));
   if (code === '42703') return missingColumn(columnFromMessage(message));
   if (code && NET_ERRNOS.has(code)) return unavailable(`${code}: ${message}`);
+  const rawClass = classifySqlState(code);
+  if (rawClass === 'unavailable') return unavailable(`${code}: ${firstLine(message)}`);
+  if (rawClass === 'bad-value') return badValue(code);
   if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message))
     return unavailable(message);
   if (name === 'PrismaClientRustPanicError' || name === 'PrismaClientUnknownRequestError') {

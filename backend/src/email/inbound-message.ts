@@ -65,6 +65,21 @@ export function keptHeaders(values: Record<string, string>): Record<string, stri
   return Object.fromEntries(KEPT_HEADERS.filter((k) => k in values).map((k) => [k, values[k]!.slice(0, 2000)]));
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Mail is kept, not refused, for text PostgreSQL cannot store: NUL characters are dropped and lone
+ * surrogates replaced (U+FFFD) in every string of the parsed message. Attachment bytes are left alone.
+ */
+export function storableText<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map((v) => storableText(v)) as T;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T;
+  }
+  return value;
+}
+
 /** Parses and normalises; throws UnparseableMessageError when there is no usable header block or sender. */
 export async function parseInboundMessage(raw: Buffer): Promise<InboundMessage> {
   let parsed: ParsedMail;
@@ -82,7 +97,7 @@ export async function parseInboundMessage(raw: Buffer): Promise<InboundMessage> 
     ? normalizeMessageId(parsed.messageId)
     : `<sha256-${createHash('sha256').update(raw).digest('hex')}@nixflow.invalid>`;
   const html = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeHtml(parsed.html) : null;
-  return {
+  return storableText({
     messageId,
     inReplyTo: parseMessageIdList(parsed.inReplyTo)[0] ?? null,
     references: parseMessageIdList(parsed.references),
@@ -102,5 +117,5 @@ export async function parseInboundMessage(raw: Buffer): Promise<InboundMessage> 
         content: a.content,
         contentId: a.contentId ?? null,
       })),
-  };
+  });
 }

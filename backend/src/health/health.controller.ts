@@ -25,11 +25,14 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Database, Redis and schema are ready' })
-  @ApiServiceUnavailableResponse({ description: 'Something is not ready; checks say what' })
+  @ApiOkResponse({
+    description:
+      'ready: database, Redis and schema are up; degraded: Redis is down (requests are served, background jobs wait)',
+  })
+  @ApiServiceUnavailableResponse({ description: 'Database or schema not ready; checks say what' })
   async ready(@Res({ passthrough: true }) res: Res): Promise<ReadinessReport> {
     const report = await this.health.readiness();
-    res.status(report.status === 'ready' ? 200 : 503);
+    res.status(report.status === 'not_ready' ? 503 : 200);
     return report;
   }
 }

@@ -10,7 +10,8 @@ export interface CheckResult {
 }
 
 export interface ReadinessReport {
-  status: 'ready' | 'not_ready';
+  /** degraded: the API serves requests, but background jobs (Redis) are unavailable. */
+  status: 'ready' | 'degraded' | 'not_ready';
   checks: {
     database: CheckResult;
     redis: CheckResult;
@@ -103,7 +104,8 @@ export class HealthService implements OnApplicationBootstrap {
 
   async readiness(): Promise<ReadinessReport> {
     const [database, redis, schema] = await Promise.all([this.database(), this.redis(), this.schema()]);
-    const ok = database.status === 'up' && redis.status === 'up' && schema.status === 'up';
-    return { status: ok ? 'ready' : 'not_ready', checks: { database, redis, schema } };
+    const serving = database.status === 'up' && schema.status === 'up';
+    const status = !serving ? 'not_ready' : redis.status === 'up' ? 'ready' : 'degraded';
+    return { status, checks: { database, redis, schema } };
   }
 }

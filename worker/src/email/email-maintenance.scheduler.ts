@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { EMAIL_INBOUND_QUEUE, EMAIL_MAINTENANCE_JOB } from '@nixflow/core';
+import { keepScheduled } from '../queues/keep-scheduled.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
 
 export const EMAIL_MAINTENANCE_SCHEDULER_ID = 'email-maintenance';
@@ -19,11 +20,14 @@ export class EmailMaintenanceScheduler implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.maintenanceIntervalMs;
     // Runs immediately once, then every `every` ms: poll schedulers exist right after start-up.
-    await this.queue.upsertJobScheduler(
-      EMAIL_MAINTENANCE_SCHEDULER_ID,
-      { every, immediately: true },
-      { name: EMAIL_MAINTENANCE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    // After a reconnect to an empty Redis this also brings back the per-account poll schedulers it manages.
+    const register = () =>
+      this.queue.upsertJobScheduler(
+        EMAIL_MAINTENANCE_SCHEDULER_ID,
+        { every, immediately: true },
+        { name: EMAIL_MAINTENANCE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    await keepScheduled(this.queue, register, this.logger, 'e-mail maintenance');
     this.logger.log(`email maintenance scheduled every ${every} ms`);
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Queue } from 'bullmq';
 import { EVENT_CONSUMER_QUEUE } from '@nixflow/core';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+import { keepScheduled } from '../queues/keep-scheduled.js';
 
 export const EVENT_CONSUMER_SCHEDULER_ID = 'event-consumer-run';
 export const EVENT_CONSUMER_JOB = 'consume';
@@ -19,11 +20,13 @@ export class EventConsumerScheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.eventConsumerIntervalMs;
-    await this.queue.upsertJobScheduler(
-      EVENT_CONSUMER_SCHEDULER_ID,
-      { every },
-      { name: EVENT_CONSUMER_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    const register = () =>
+      this.queue.upsertJobScheduler(
+        EVENT_CONSUMER_SCHEDULER_ID,
+        { every },
+        { name: EVENT_CONSUMER_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    await keepScheduled(this.queue, register, this.logger, 'the event consumer');
     this.logger.log(`event consumer scheduled every ${every} ms`);
   }
 }
