@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -30,6 +31,28 @@ async function admin(sql) {
     return await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+// BullMQ keys the run's tests left on the shared Redis (testQueuePrefix() puts the run id in them).
+async function deleteRunQueueKeys() {
+  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `nixflow-test-${runId}-*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    console.warn(`warning: could not delete this run's Redis keys (nixflow-test-${runId}-*): ${err.message}`);
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -83,5 +106,6 @@ try {
   console.error(`Test run failed before tests ran: ${err.message}`);
 } finally {
   await dropRunDatabases();
+  await deleteRunQueueKeys();
 }
 process.exit(status);

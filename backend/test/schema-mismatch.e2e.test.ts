@@ -3,7 +3,6 @@
 // serving the rest, and /api/health/ready says what is missing.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { UserRole } from '@nixflow/db/client';
-import { createTestDatabase } from '@nixflow/db/testing';
+import { createTestDatabase, testQueuePrefix } from '@nixflow/db/testing';
 import { MIGRATIONS_MESSAGE } from '../src/common/prisma-errors.js';
 import { REQUIRED_COLUMNS, REQUIRED_TABLES, checkSchema, mismatchLines } from '../src/health/schema-check.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
@@ -139,7 +138,7 @@ describe('schema mismatch: start-up log of the real backend process', () => {
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
           NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK: '0',
-          QUEUE_PREFIX: `t-${randomBytes(4).toString('hex')}`,
+          QUEUE_PREFIX: testQueuePrefix(),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

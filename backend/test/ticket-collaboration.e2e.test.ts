@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserRole } from '@nixflow/db/client';
+import { testQueuePrefix } from '@nixflow/db/testing';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import {
   actor,
@@ -23,7 +24,7 @@ describe('comments, watchers, history, notifications', () => {
   let wf: SupportWorkflow;
 
   before(async () => {
-    t = await createTestApp({ env: { QUEUE_PREFIX: `test-tickets-${randomBytes(4).toString('hex')}` } });
+    t = await createTestApp({ env: { QUEUE_PREFIX: testQueuePrefix() } });
     [admin, agent, agent2, customer, other] = await Promise.all([
       actor(t, UserRole.ADMIN),
       actor(t, UserRole.AGENT),

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { Queue } from 'bullmq';
 import { EMAIL_OUTBOUND_QUEUE, SEND_NOTIFICATION_JOB, computeDueAt } from '@nixflow/core';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
-import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { consumeEventBatch, type LoggedEvent } from '../src/events/event-log.js';
 import { queueEnqueuer, SlaEventConsumer } from '../src/sla/sla-event-consumer.service.js';
 import { createMetrics, createTicketFixture } from './fixtures.js';
@@ -188,7 +188,7 @@ describe('event-log consumer (watermark)', () => {
 
 describe('SLA event handling', () => {
   it('SLABreached: one in-app notification per recipient, one email job on email-outbound when SMTP exists', async () => {
-    const prefix = `nixflow-test-${randomBytes(5).toString('hex')}`;
+    const prefix = testQueuePrefix();
     const queue = new Queue(EMAIL_OUTBOUND_QUEUE, { connection: { url: REDIS_URL }, prefix });
     try {
       const consumer = new SlaEventConsumer(prisma, queueEnqueuer(queue));

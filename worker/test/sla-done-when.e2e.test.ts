@@ -15,12 +15,12 @@ import {
   type SlaMetricState,
 } from '@nixflow/core';
 import { createPrismaClient, type PrismaClient, type SLAPolicy, type Ticket } from '@nixflow/db/client';
-import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { toState } from './metric-state.js';
 import { kill9, REDIS_URL, startWorker, stop, waitFor, type WorkerProcess } from './worker-process.js';
 
 const INTERVAL_MS = 500;
-const PREFIX = `nixflow-test-${randomBytes(5).toString('hex')}`;
+const PREFIX = testQueuePrefix();
 const uid = () => randomBytes(5).toString('hex');
 const workers: WorkerProcess[] = [];
 let db: TestDatabase;

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
-import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { EVENT_CONSUMER_QUEUE, SLA_MONITOR_QUEUE } from '@nixflow/core';
 import { createMetrics, createTicketFixture } from './fixtures.js';
 import { REDIS_URL, startWorker as startProcess, stop, waitFor, type WorkerProcess } from './worker-process.js';
 
-const PREFIX = `nixflow-test-${randomBytes(5).toString('hex')}`;
+const PREFIX = testQueuePrefix();
 // A second prefix = a second, independent scheduler: sweeps and consumer runs of the two workers then
 // really overlap, instead of BullMQ handing each scheduled job to just one of them.
 const PREFIX_B = `${PREFIX}-b`;

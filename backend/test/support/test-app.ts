@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import supertest from 'supertest';
 import { UserRole, createPrismaClient, type PrismaClient } from '@nixflow/db/client';
-import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { hashPassword } from '../../src/auth/password.js';
@@ -40,7 +40,7 @@ export async function createTestApp(
   process.env.BCRYPT_COST ??= '4';
   process.env.NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK ??= '1';
   // Parallel test files share one Redis: each process gets its own BullMQ key prefix.
-  process.env.QUEUE_PREFIX ??= `nixflow-test-${randomBytes(5).toString('hex')}`;
+  process.env.QUEUE_PREFIX ??= testQueuePrefix();
   Object.assign(process.env, options.env ?? {});
   const db = await createTestDatabase({ migrated: options.migrated });
   process.env.DATABASE_URL = db.url;

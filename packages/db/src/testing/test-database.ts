@@ -46,3 +46,11 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     },
   };
 }
+
+/**
+ * A BullMQ key prefix for one test on the shared Redis. It carries the run id, so that
+ * scripts/run-tests.mjs deletes every key the run left behind (`nixflow-test-<runId>-*`).
+ */
+export function testQueuePrefix(): string {
+  return `nixflow-test-${process.env.NIXFLOW_TEST_RUN_ID ?? 'adhoc'}-${randomBytes(5).toString('hex')}`;
+}
