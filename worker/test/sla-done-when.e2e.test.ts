@@ -16,7 +16,6 @@ import {
 } from '@nixflow/core';
 import { createPrismaClient, type PrismaClient, type SLAPolicy, type Ticket } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
-import { toState } from './metric-state.js';
 import { kill9, REDIS_URL, startWorker, stop, waitFor, type WorkerProcess } from './worker-process.js';
 
 const INTERVAL_MS = 500;
@@ -66,7 +65,8 @@ async function applyEvent(ticket: Ticket, event: SlaEvent, now: Date): Promise<v
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid FOR UPDATE`;
     const rows = await tx.sLAMetric.findMany({ where: { ticketId: ticket.id } });
-    const metrics: SlaMetricState[] = rows.map(toState);
+    // A SLAMetric row is a SlaMetricState (plus bookkeeping columns the planner ignores).
+    const metrics: SlaMetricState[] = rows;
     for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
       if (op.op === 'create') {
         const { op: _op, ...data } = op;
