@@ -6,3 +6,4 @@ export * from './schema-compare/index.js';
 export * from './email/index.js';
 export * from './queues.js';
 export * from './forms/index.js';
+export * from './events/index.js';

@@ -9,3 +9,4 @@ export function createPrismaClient(url: string = databaseUrl(), poolSize?: numbe
   const adapter = new PrismaPg({ connectionString: url, max: poolSize });
   return new PrismaClient({ adapter });
 }
+export { commitHorizon } from './commit-horizon.js';

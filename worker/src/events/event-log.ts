@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@nixflow/db/client';
+import { Prisma, commitHorizon, type PrismaClient } from '@nixflow/db/client';
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,7 +34,7 @@ export interface ConsumeResult {
  * a crash rolls both back). Seed 000's analytics_watermarks, made safe against late commits:
  *
  * - Order is (txId, id), txId being the inserting transaction's id, and only events of transactions
- *   below the oldest still-running one (pg_snapshot_xmin) are read. Ids are handed out at INSERT but
+ *   below the oldest still-running one of this database (commitHorizon) are read. Ids are handed out at INSERT but
  *   become visible at COMMIT, so "id > watermark" alone would skip an event whose transaction commits
  *   after a later one; behind xmin every transaction has finished, so nothing can still appear there.
  * - The EventConsumer row is locked FOR UPDATE SKIP LOCKED: several workers may call this at once,
@@ -54,8 +54,7 @@ export async function consumeEventBatch(
       if (!position) return { locked: false, read: 0, handled: 0 };
       // Separate statement on purpose: everything below this xmin had finished before the next statement's
       // snapshot is taken, so all of it is visible there.
-      const [{ xmin }] = await tx.$queryRaw<Array<{ xmin: string }>>`
-        SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS "xmin"`;
+      const xmin = await commitHorizon(tx);
       const events = await tx.$queryRaw<LoggedEvent[]>`
         SELECT "id", "txId", "type", "aggregateType", "aggregateId", "actorId", "payload", "createdAt"
         FROM "EventLog"

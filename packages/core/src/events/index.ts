@@ -1,0 +1,2 @@
+export * from './stream-cursor.js';
+export * from './stream-visibility.js';
