@@ -61,12 +61,19 @@ async function dropRunDatabases() {
   for (const { datname } of rows) await admin(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
 }
 
-const filter = process.argv.slice(2);
+// Tiers: `npm test` runs every test but the long ones (soak, outages, killed processes: *.long.test.*);
+// `--long` runs only those (CI runs both); `reliability` (npm run test:reliability) runs that folder, long
+// ones included. Other arguments select files by a substring of their path.
+const args = process.argv.slice(2);
+const longOnly = args.includes('--long');
+const filter = args.filter((a) => a !== '--long');
+const isLong = (f) => /\.long\.test\.(js|mjs)$/.test(f);
 const files = ['packages/core', 'packages/db', 'backend', 'worker']
   .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
   .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
   // Match on the path inside the repository, so the checkout directory name never matches by accident.
   .filter((f) => filter.length === 0 || filter.some((x) => path.relative(root, f).includes(x)))
+  .filter((f) => (longOnly ? isLong(f) : filter.length > 0 || !isLong(f)))
   .sort();
 if (files.length === 0) {
   console.error('No compiled test files found: run `npm run build` first.');

@@ -87,6 +87,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/email/messages/{id}': STAFF,
   // event log
   'GET /api/events': ADMIN,
+  'GET /api/events/stream': 'any',
   // knowledge base
   'GET /api/kb/categories': 'public',
   'POST /api/kb/categories': STAFF,
@@ -129,3 +130,6 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/sla/dashboard': STAFF,
   'GET /api/tickets/{id}/sla': 'any',
 };
+
+/** Routes that answer with a never-ending stream: the matrix reads their status, then hangs up. */
+export const STREAM_ROUTES: ReadonlySet<string> = new Set(['GET /api/events/stream']);
