@@ -20,8 +20,13 @@ export class EmailAttachmentsController {
   @Get(':id')
   @Header('Content-Security-Policy', "default-src 'none'; sandbox")
   @ApiOperation({ summary: 'Download an attachment or inline image of a stored e-mail' })
-  @ApiOkResponse({ description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiNotFoundResponse({ description: 'Unknown, or not visible to the caller (customers: their own tickets, public mail only)' })
+  @ApiOkResponse({
+    description: 'The file',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiNotFoundResponse({
+    description: 'Unknown, or not visible to the caller (customers: their own tickets, public mail only)',
+  })
   async download(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<StreamableFile> {
     const { attachment, stream } = await this.attachments.open(user, id);
     const inline = INLINE_TYPES.has(attachment.contentType);
