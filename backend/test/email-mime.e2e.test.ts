@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { UserRole } from '@nixflow/db/client';
+import { EmailInboundConsumer } from '../src/email/email-inbound.consumer.js';
 import { normaliseLegacyCharsets } from '../src/email/legacy-charset.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -19,6 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let t: TestApp;
 let admin: string;
 let inboundToken: string;
+let accountId: string;
 let uploadDir: string;
 let anna: TestUser;
 let annaToken: string;
@@ -73,6 +75,7 @@ before(async () => {
     .set('Authorization', `Bearer ${admin}`)
     .send({ address: `support-${randomBytes(4).toString('hex')}@nixflow.test` });
   assert.equal(account.status, 201, JSON.stringify(account.body));
+  accountId = account.body.id;
   const token = await t.http
     .post(`/api/email/accounts/${account.body.id}/inbound-token`)
     .set('Authorization', `Bearer ${admin}`);
@@ -290,6 +293,18 @@ describe('legacy 8-bit headers', () => {
     assert.equal(ticket!.description, 'Bonjour, je ne peux plus me connecter depuis hier. Merci de vérifier.');
     for (const [k, v] of Object.entries({ s: ticket!.subject, n: message.fromName, d: ticket!.description }))
       noReplacementChar(k, v);
+  });
+
+  it('the IMAP staging path (EmailInboundRaw bytes) keeps raw 8-bit headers decodable', async () => {
+    const raw = fixture('gbk-raw-headers.eml').toString('latin1').replace('<gbk-0001@', '<gbk-imap-0001@');
+    const staged = await t.prisma.emailInboundRaw.create({
+      data: { accountId, source: new Uint8Array(Buffer.from(raw, 'latin1')) },
+    });
+    const done = await t.app.get(EmailInboundConsumer).processRaw(staged.id);
+    assert.ok(done.emailMessageId, JSON.stringify(done));
+    const message = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id: done.emailMessageId } });
+    assert.equal(message.subject, '关于发票的问题，请尽快回复');
+    assert.equal(message.fromName, '张伟');
   });
 
   it('windows-1251 headers in a multipart message are detected; valid UTF-8 and 7-bit input is left alone', () => {
