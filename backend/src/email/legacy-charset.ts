@@ -71,7 +71,11 @@ export function normaliseLegacyCharsets(raw: Buffer): Buffer {
   const headersAre8bit = has8bit(headerBytes) && !isUtf8(headerBytes);
   if (!headersAre8bit && !bodyIs8bit) return raw;
 
-  const sampleParts = [headersAre8bit ? headerBytes : Buffer.alloc(0), bodyIs8bit ? body : Buffer.alloc(0)];
+  // Detection needs a sample, not the whole (up to 25 MB) body.
+  const sampleParts = [
+    headersAre8bit ? headerBytes : Buffer.alloc(0),
+    bodyIs8bit ? body.subarray(0, 64 * 1024) : Buffer.alloc(0),
+  ];
   const charset = usableCharset(declared) ?? detectLegacyCharset(Buffer.concat(sampleParts));
   let headers = headersAre8bit ? iconv.decode(headerBytes, charset) : headerBytes.toString('utf8');
   if (bodyIs8bit) {

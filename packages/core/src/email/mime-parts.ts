@@ -1,5 +1,6 @@
 // Pure helpers for MIME intake: attachment display names, uuencode, text/enriched and cid: references.
 
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const MAX_NAME_CHARS = 255;
 
@@ -84,10 +85,13 @@ export function extractUuencodedFiles(text: string): { text: string; files: Uuen
   const lines = text.split('\n');
   const kept: string[] = [];
   const files: UuencodedFile[] = [];
+  // Index of the next `end` line at or after each line: one pass, so hostile input stays linear.
+  const nextEnd = new Array<number>(lines.length + 1).fill(-1);
+  for (let i = lines.length - 1; i >= 0; i--) nextEnd[i] = lines[i]!.trim() === 'end' ? i : nextEnd[i + 1]!;
   for (let i = 0; i < lines.length; i++) {
     const begin = UU_BEGIN.exec(lines[i]!.replace(/\r$/, ''));
     if (begin && !lines[i]!.startsWith('begin-base64')) {
-      const end = lines.findIndex((l, j) => j > i && l.replace(/\r$/, '').trim() === 'end');
+      const end = nextEnd[i + 1]!;
       if (end > i) {
         files.push({ fileName: begin[1]!, content: uudecodeLines(lines.slice(i + 1, end)) });
         i = end;

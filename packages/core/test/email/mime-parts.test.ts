@@ -106,6 +106,11 @@ describe('uuencode', () => {
     assert.equal(part?.content.toString(), '[main]\nretries=3\n');
     assert.deepEqual(uudecodeLines(['#0V%T', '`']), Buffer.from('Cat'));
   });
+
+  it('handles hostile input (many begin lines without end)', () => {
+    const hostile = 'begin 644 x\n'.repeat(50_000);
+    assert.deepEqual(extractUuencodedFiles(hostile).files, []);
+  });
 });
 
 describe('enrichedToText', () => {
