@@ -246,7 +246,7 @@ describe('inbound mail', () => {
     assert.ok(!msg.htmlBody?.includes('script'));
     assert.equal(msg.attachments.length, 1);
     const att = msg.attachments[0]!;
-    assert.equal(att.fileName, 'photo_evidence.pdf');
+    assert.equal(att.fileName, 'photo evidence.pdf');
     assert.equal(att.contentType, 'application/pdf');
     assert.equal(att.sizeBytes, pdf.length);
     assert.deepEqual(fs.readFileSync(path.join(uploadDir, att.storagePath)), pdf);

@@ -401,7 +401,7 @@ describe('custom forms', () => {
       assert.deepEqual(
         atts.map((a) => [a.fieldKey, a.fileName, a.contentType, a.sizeBytes]),
         [
-          ['receipt', 'evil_receipt.pdf', 'application/pdf', pdf.length],
+          ['receipt', 'evil receipt.pdf', 'application/pdf', pdf.length],
           ['receipt', 'photo.png', 'image/png', 3],
         ],
       );
@@ -411,10 +411,10 @@ describe('custom forms', () => {
       const detail = await t.http.get(`/api/forms/${formId}/submissions/${res.body.id}`).set(auth(agent));
       assert.equal(detail.body.attachments.length, 2);
       assert.deepEqual(detail.body.answers.receipt.map((f: { fileName: string }) => f.fileName).sort(), [
-        'evil_receipt.pdf',
+        'evil receipt.pdf',
         'photo.png',
       ]);
-      const pdfAtt = detail.body.attachments.find((a: { fileName: string }) => a.fileName === 'evil_receipt.pdf');
+      const pdfAtt = detail.body.attachments.find((a: { fileName: string }) => a.fileName === 'evil receipt.pdf');
       const download = await t.http
         .get(`/api/forms/${formId}/submissions/${res.body.id}/attachments/${pdfAtt.id}`)
         .set(auth(customer))
@@ -426,7 +426,7 @@ describe('custom forms', () => {
         });
       assert.equal(download.status, 200);
       assert.deepEqual(download.body, pdf);
-      assert.match(String(download.headers['content-disposition']), /attachment; filename="evil_receipt.pdf"/);
+      assert.match(String(download.headers['content-disposition']), /attachment; filename="evil receipt.pdf"/);
       const foreign = `/api/forms/${formId}/submissions/${res.body.id}/attachments/${pdfAtt.id}`;
       assert.equal((await t.http.get(foreign).set(auth(otherCustomer))).status, 404);
 

@@ -1,7 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { create as createContentDisposition } from 'content-disposition';
+import { cleanDisplayName } from '@nixflow/core';
 
 // Attachments of every feature (knowledge base, email, forms) live on disk under UPLOAD_DIR;
 // the database keeps the path relative to it, always with forward slashes.
@@ -32,6 +34,14 @@ export function uploadRoot(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.UPLOAD_DIR || './uploads');
 }
 
+/**
+ * The original name for display and download (NFC, no directories, control characters or leading dots);
+ * `file` when nothing is left. Never used on disk: storeFile names files by a random UUID.
+ */
+export function displayFileName(name: string | null | undefined): string {
+  return cleanDisplayName(name) || 'file';
+}
+
 /** A file name safe to put on disk: no directories, no leading dots, a limited character set. */
 export function safeFileName(name: string): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
@@ -53,16 +63,18 @@ export function insideRoot(root: string, rel: string): string {
 export interface StoredFile {
   /** Relative to uploadRoot(), forward slashes: what the *Attachment.storagePath columns hold. */
   storagePath: string;
+  /** The original name (displayFileName) for display and the download's Content-Disposition. */
   fileName: string;
 }
 
 /**
- * Writes `data` to <root>/<folder...>/<random>-<safe name> (never overwriting) and returns its path.
- * Call removeStoredFile when the database row that should reference it could not be written.
+ * Writes `data` to <root>/<folder...>/<random UUID> (never overwriting) and returns its path with the display
+ * name; the name on disk never derives from the sender's. Call removeStoredFile when the database row that
+ * should reference it could not be written.
  */
 export async function storeFile(folder: string[], originalName: string, data: Buffer): Promise<StoredFile> {
-  const fileName = safeFileName(originalName);
-  const rel = path.join(...folder.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
+  const fileName = displayFileName(originalName);
+  const rel = path.join(...folder.map(safeFileName), randomUUID());
   const full = insideRoot(uploadRoot(), rel);
   await fs.promises.mkdir(path.dirname(full), { recursive: true });
   await fs.promises.writeFile(full, data, { flag: 'wx' });
@@ -134,8 +146,16 @@ export async function openStored(storagePath: string): Promise<fs.ReadStream> {
   return fs.createReadStream(full);
 }
 
-/** RFC 6266 Content-Disposition with an ASCII fallback and a UTF-8 filename*. */
+/**
+ * RFC 6266 Content-Disposition (the `content-disposition` package): an ASCII `filename` fallback (accents
+ * dropped, anything else `_`) and the original name as UTF-8 `filename*` whenever they differ.
+ */
 export function contentDisposition(type: 'inline' | 'attachment', name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const original = displayFileName(name);
+  const ascii =
+    original
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'file';
+  return createContentDisposition(original, { type, fallback: ascii });
 }

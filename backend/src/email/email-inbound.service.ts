@@ -29,6 +29,13 @@ import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { keptHeaders, parseInboundMessage, type InboundMessage } from './inbound-message.js';
 
 type Tx = Prisma.TransactionClient;
+type StoredEmailFile = StoredFile & {
+  id: string;
+  contentType: string;
+  sizeBytes: number;
+  contentId: string | null;
+  inline: boolean;
+};
 
 const HOUR_MS = 3_600_000;
 
@@ -60,11 +67,18 @@ export class EmailInboundService {
     if (existing) return existing;
 
     const id = randomUUID();
-    const files: (StoredFile & { contentType: string; sizeBytes: number; contentId: string | null })[] = [];
+    const files: StoredEmailFile[] = [];
     try {
       for (const a of msg.attachments) {
         const stored = await storeFile(['email', account.id, id], a.fileName, a.content);
-        files.push({ ...stored, contentType: a.contentType, sizeBytes: a.content.length, contentId: a.contentId });
+        files.push({
+          ...stored,
+          id: a.id,
+          contentType: a.contentType,
+          sizeBytes: a.content.length,
+          contentId: a.contentId,
+          inline: a.inline,
+        });
       }
       for (let attempt = 1; ; attempt++) {
         try {
@@ -109,13 +123,7 @@ export class EmailInboundService {
     account: EmailAccount,
     msg: InboundMessage,
     id: string,
-    files: {
-      storagePath: string;
-      fileName: string;
-      contentType: string;
-      sizeBytes: number;
-      contentId: string | null;
-    }[],
+    files: StoredEmailFile[],
   ): Promise<InboundResultDto> {
     const now = new Date();
     let flag: LoopSafetyFlag | { type: 'NEW_TICKET'; reason: string } | null = classifyLoopSafety({
@@ -146,6 +154,7 @@ export class EmailInboundService {
           { body: stripQuotedReply(msg.textBody) || '(empty message)', internal: false, channel: TicketChannel.EMAIL },
           { id: sender.id, role: sender.role },
         );
+        if (msg.htmlBody) await tx.comment.update({ where: { id: comment.id }, data: { bodyHtml: msg.htmlBody } });
         type = EmailMessageType.REPLY;
         ticketId = ticket.id;
         ticketNumber = ticket.number;
@@ -166,6 +175,7 @@ export class EmailInboundService {
           },
           { id: sender.id, role: sender.role },
         );
+        if (msg.htmlBody) await tx.ticket.update({ where: { id: ticket.id }, data: { descriptionHtml: msg.htmlBody } });
         ticketId = ticket.id;
         ticketNumber = ticket.number;
         const thread = await tx.emailThread.create({
@@ -201,12 +211,14 @@ export class EmailInboundService {
         flagReason: flag?.reason ?? null,
         receivedAt: now,
         attachments: {
-          create: files.map(({ storagePath, fileName, contentType, sizeBytes, contentId }) => ({
+          create: files.map(({ id, storagePath, fileName, contentType, sizeBytes, contentId, inline }) => ({
+            id,
             storagePath,
             fileName,
             contentType,
             sizeBytes,
             contentId,
+            inline,
           })),
         },
       },

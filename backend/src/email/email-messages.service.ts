@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Prisma } from '@nixflow/db/client';
 import { paginated, pageArgs } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { emailAttachmentUrl } from './email-html.js';
 import type { EmailMessageDto, EmailMessagePageDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
 
 const MESSAGE_SELECT = {
@@ -30,10 +32,16 @@ const MESSAGE_SELECT = {
   createdAt: true,
   updatedAt: true,
   attachments: {
-    select: { id: true, fileName: true, contentType: true, sizeBytes: true, contentId: true },
+    select: { id: true, fileName: true, contentType: true, sizeBytes: true, contentId: true, inline: true },
     orderBy: { createdAt: 'asc' },
   },
 } as const;
+
+type MessageRow = Prisma.EmailMessageGetPayload<{ select: typeof MESSAGE_SELECT }>;
+
+function withUrls(row: MessageRow): EmailMessageDto {
+  return { ...row, attachments: row.attachments.map((a) => ({ ...a, url: emailAttachmentUrl(a.id) })) };
+}
 
 /** Read side for agents: what came in and went out for a ticket, with send status and errors. */
 @Injectable()
@@ -51,12 +59,12 @@ export class EmailMessagesService {
       }),
       this.prisma.emailMessage.count({ where }),
     ]);
-    return paginated(items, total, q.page, q.pageSize);
+    return paginated(items.map(withUrls), total, q.page, q.pageSize);
   }
 
   async get(id: string): Promise<EmailMessageDto> {
     const row = await this.prisma.emailMessage.findUnique({ where: { id }, select: MESSAGE_SELECT });
     if (!row) throw new NotFoundException('Email message not found');
-    return row;
+    return withUrls(row);
   }
 }

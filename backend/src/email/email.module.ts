@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
+import { EmailAttachmentsController } from './email-attachments.controller.js';
+import { EmailAttachmentsService } from './email-attachments.service.js';
 import { EmailAccountsController } from './email-accounts.controller.js';
 import { EmailAccountsService } from './email-accounts.service.js';
 import { EmailConnectionTester } from './email-connection-tester.js';
@@ -12,8 +15,8 @@ import { EmailOutboundModule } from './email-outbound.module.js';
 import { EmailSecretsService } from './email-secrets.service.js';
 
 @Module({
-  imports: [TicketsModule, EmailOutboundModule],
-  controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController],
+  imports: [TicketsModule, TicketAccessModule, EmailOutboundModule],
+  controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController, EmailAttachmentsController],
   providers: [
     EmailSecretsService,
     EmailConnectionTester,
@@ -21,6 +24,7 @@ import { EmailSecretsService } from './email-secrets.service.js';
     EmailInboundService,
     EmailInboundConsumer,
     EmailMessagesService,
+    EmailAttachmentsService,
   ],
   exports: [EmailOutboundModule, EmailInboundService],
 })

@@ -25,7 +25,7 @@ import {
   openStored,
   removeFolderIfEmpty,
   removeStoredFolder,
-  safeFileName,
+  displayFileName,
   storeUpload,
   type StoredUpload,
   type UploadedFileLike,
@@ -89,9 +89,9 @@ export class FormSubmissionsService {
     const uploadsByKey = new Map<string, UploadedFileLike[]>();
     for (const file of uploads) {
       const key = file.fieldname ?? 'file';
-      // The safe name (as stored on disk) is what answers and the ticket show.
+      // The original name (never used on disk) is what answers and the ticket show.
       const meta = {
-        fileName: safeFileName(file.originalname),
+        fileName: displayFileName(file.originalname),
         contentType: contentTypeOf(file),
         sizeBytes: file.size,
       };

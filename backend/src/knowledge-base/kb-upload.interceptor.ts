@@ -15,7 +15,9 @@ export class KbUploadInterceptor implements NestInterceptor {
     const Mixin = FileInterceptor('file', {
       // No storage/dest: multer keeps the file in memory (file.buffer).
       limits: { fileSize: maxAttachmentBytes(), files: 1, fields: 5 },
-    }) as Type<NestInterceptor>;
+      // Browsers send file names as raw UTF-8 (busboy would read them as Latin-1: Erklärung -> ErklÃ¤rung).
+      defParamCharset: 'utf8',
+    } as Parameters<typeof FileInterceptor>[1]) as Type<NestInterceptor>;
     this.inner = new Mixin();
   }
 

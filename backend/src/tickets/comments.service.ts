@@ -179,7 +179,7 @@ export class CommentsService {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       if (comment.body === dto.body) return;
       const now = this.tickets.now();
-      await tx.comment.update({ where: { id: comment.id }, data: { body: dto.body, updatedAt: now } });
+      await tx.comment.update({ where: { id: comment.id }, data: { body: dto.body, bodyHtml: null, updatedAt: now } });
       await tx.historyLog.create({
         data: {
           ticketId: ticket.id,

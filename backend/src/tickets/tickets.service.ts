@@ -279,6 +279,8 @@ export class TicketsService {
 
     set('subject', before.subject, patch.subject);
     set('description', before.description, patch.description);
+    // The e-mail's HTML no longer shows what the description says once it is edited.
+    if ('description' in data) data.descriptionHtml = null;
     set('priority', before.priority, patch.priority);
     if (patch.tags !== undefined) set('tags', before.tags, normalizeTags(patch.tags));
     if (patch.requesterId !== undefined && patch.requesterId !== before.requesterId) {

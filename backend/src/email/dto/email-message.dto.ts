@@ -13,8 +13,11 @@ export class EmailAttachmentDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() fileName!: string;
   @ApiProperty() contentType!: string;
-  @ApiProperty() sizeBytes!: number;
-  @ApiProperty({ nullable: true, type: String }) contentId!: string | null;
+  @ApiProperty({ type: 'integer' }) sizeBytes!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Without angle brackets' }) contentId!: string | null;
+  @ApiProperty({ description: 'An image the HTML body shows (its cid: reference points at the download URL)' })
+  inline!: boolean;
+  @ApiProperty({ description: 'Download: GET /api/email/attachments/{id}' }) url!: string;
 }
 
 export class EmailMessageDto {

@@ -57,6 +57,15 @@ export class CommentDto {
   @ApiProperty()
   body!: string;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Sanitised HTML of the e-mail this comment came from; inline images point at /api/email/attachments/{id}. ' +
+      'null for comments not from e-mail, and after an edit of body',
+  })
+  bodyHtml!: string | null;
+
   @ApiProperty()
   internal!: boolean;
 

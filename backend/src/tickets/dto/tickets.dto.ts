@@ -265,6 +265,15 @@ export class TicketDto {
   @ApiProperty()
   description!: string;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Sanitised HTML of the e-mail that opened the ticket; inline images point at /api/email/attachments/{id}. ' +
+      'null for other channels, and after an edit of description',
+  })
+  descriptionHtml!: string | null;
+
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus' })
   status!: TicketStatus;
 

@@ -6,3 +6,4 @@ export * from './subject.js';
 export * from './threading.js';
 export * from './jobs.js';
 export * from './quoted-reply.js';
+export * from './mime-parts.js';
