@@ -275,7 +275,7 @@ describe('inbound mail', () => {
     );
   });
 
-  it('a reply (In-Reply-To) lands on the same ticket as a public comment', async () => {
+  it('a reply by In-Reply-To alone, without proof of the sender, is FLAGGED on the ticket and posts nothing', async () => {
     const raw = await buildMessage({
       from: customer,
       to: ACCOUNT,
@@ -285,23 +285,17 @@ describe('inbound mail', () => {
       references: [firstMessageId],
       text: 'It is getting worse.\n\nOn Mon, 1 Jan 2024, Support <s@x> wrote:\n> earlier',
     });
+    const comments = await t.prisma.comment.count({ where: { ticketId } });
     const res = await post(raw);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(res.body.type, 'REPLY');
-    assert.equal(res.body.ticketId, ticketId);
-    const comment = await t.prisma.comment.findUniqueOrThrow({
-      where: { id: res.body.commentId },
-      include: { author: true },
-    });
-    assert.equal(comment.ticketId, ticketId);
-    assert.equal(comment.internal, false);
-    assert.equal(comment.channel, 'EMAIL');
-    assert.equal(comment.author.email, customer);
-    assert.equal(comment.body, 'It is getting worse.');
+    assert.deepEqual([res.body.status, res.body.type, res.body.ticketId], ['FLAGGED', 'REPLY', ticketId]);
+    assert.equal(res.body.commentId, null);
+    assert.match(res.body.flagReason, /unverified sender/);
+    assert.equal(await t.prisma.comment.count({ where: { ticketId } }), comments);
     assert.equal(await t.prisma.ticket.count({ where: { requester: { email: customer } } }), 1);
   });
 
-  it('a [#N] subject token threads mail from the requester without any reply headers', async () => {
+  it('a bare [#N] subject token from the requester, without proof, is FLAGGED on the ticket', async () => {
     const raw = await buildMessage({
       from: customer,
       to: ACCOUNT,
@@ -309,8 +303,8 @@ describe('inbound mail', () => {
       text: 'Still broken.',
     });
     const res = await post(raw);
-    assert.equal(res.body.type, 'REPLY');
-    assert.equal(res.body.ticketId, ticketId);
+    assert.deepEqual([res.body.status, res.body.type, res.body.ticketId], ['FLAGGED', 'REPLY', ticketId]);
+    assert.equal(res.body.commentId, null);
   });
 
   it("a stranger's [#N] subject token opens a ticket of their own, not a comment on someone else's", async () => {
@@ -458,6 +452,9 @@ describe('outbound replies (worker + SMTP)', () => {
       }),
     );
     assert.equal(answer.body.ticketId, opened.ticketId);
+    // Our Message-ID is signed for (ticket, customer): the reply proves its sender and posts.
+    assert.equal(answer.body.status, 'PROCESSED', JSON.stringify(answer.body));
+    assert.ok(answer.body.commentId);
   });
 
   it('a customer reply by mail restarts NEXT_RESPONSE (SLA hooks)', async () => {

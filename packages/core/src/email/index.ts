@@ -6,3 +6,6 @@ export * from './subject.js';
 export * from './threading.js';
 export * from './jobs.js';
 export * from './quoted-reply.js';
+export * from './reply-proof.js';
+export * from './authentication-results.js';
+export * from './delivery-report.js';
