@@ -1,8 +1,8 @@
-import { Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
+  ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -32,10 +32,10 @@ export class EmailMessagesController {
   @Get()
   @ApiOperation({ summary: "A ticket's messages, or (admins, without ticketId) the intake queue by status and type" })
   @ApiOkResponse({ type: EmailMessagePageDto })
-  @ApiForbiddenResponse({ description: 'Listing without ticketId is for admins' })
+  @ApiBadRequestResponse({ description: 'ticketId missing (agents), or an invalid filter' })
   list(@CurrentUser() user: AuthUser, @Query() q: ListEmailMessagesQueryDto): Promise<EmailMessagePageDto> {
     if (!q.ticketId && user.role !== UserRole.ADMIN)
-      throw new ForbiddenException('ticketId is required (listing all messages is for admins)');
+      throw new BadRequestException('ticketId is required (listing all messages is for admins)');
     return this.messages.list(q);
   }
 

@@ -85,6 +85,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/email/inbound': 'inbound-token',
   'GET /api/email/messages': STAFF,
   'GET /api/email/messages/{id}': STAFF,
+  'POST /api/email/messages/{id}/release': ADMIN,
   // event log
   'GET /api/events': ADMIN,
   // knowledge base
