@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { decryptSecret, EMAIL_INBOUND_QUEUE, EMAIL_OUTBOUND_QUEUE, resolveEmailSecretKey } from '@nixflow/core';
+import {
+  decryptSecret,
+  EMAIL_INBOUND_QUEUE,
+  EMAIL_OUTBOUND_QUEUE,
+  resolveEmailSecretKey,
+  sendReplyJobId,
+} from '@nixflow/core';
 import { UserRole } from '@nixflow/db/client';
 import { EmailOutboundService } from '../src/email/email-outbound.service.js';
 import { EmailQueuesService } from '../src/email/email-queues.service.js';
@@ -552,5 +558,44 @@ describe('outbound replies (worker + SMTP)', () => {
       20_000,
       `sweep to send the message (worker output: ${worker!.output()})`,
     );
+  });
+
+  it('a reply whose comment was deleted before sending is CANCELLED and never sent, even when its job runs', async () => {
+    const opened = await openTicket(`fay-${uid()}@customer.example`);
+    const id = await t.prisma.$transaction(async (tx) => {
+      const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: opened.ticketId } });
+      const comment = await t.app.get(CommentsService).addInTx(tx, ticket, { body: 'Oops, wrong ticket.' }, agent);
+      return t.app.get(EmailOutboundService).queueReplyForComment(tx, ticket.id, comment.id);
+    });
+    assert.ok(id);
+    const row = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
+    const del = await t.http
+      .delete(`/api/tickets/${opened.ticketId}/comments/${row.commentId}`)
+      .set('Authorization', `Bearer ${agentToken}`);
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    assert.equal((await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } })).status, 'CANCELLED');
+    // The job still runs (it was enqueued before the delete, or the sweep re-enqueues): the worker skips it.
+    await t.app.get(EmailOutboundService).enqueue(id);
+    const q = new Queue(EMAIL_OUTBOUND_QUEUE, {
+      connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+      prefix: process.env.QUEUE_PREFIX,
+    });
+    try {
+      const job = await waitFor(
+        async () => {
+          // finishedOn and returnvalue are read together with the job, so they are consistent.
+          const j = await q.getJob(sendReplyJobId(id));
+          return j && j.finishedOn ? j : null;
+        },
+        20_000,
+        `the send job to complete (worker output: ${worker!.output()})`,
+      );
+      assert.equal(job.returnvalue, 'cancelled');
+    } finally {
+      await q.close();
+    }
+    const after = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
+    assert.deepEqual([after.status, after.sentAt, after.attempts], ['CANCELLED', null, 0]);
+    assert.ok(!smtp.received.some((m) => m.parsed.messageId === row.messageId), 'never reached the SMTP server');
   });
 });
