@@ -68,6 +68,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
       imapPassword: dovecot.password,
       imapFolder: FOLDER,
       pollIntervalSeconds: 2,
+      trustedAuthservId: 'mx.nixflow.test',
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     accountId = res.body.id;
@@ -150,6 +151,9 @@ describe('IMAP polling (dovecot)', { skip }, () => {
         subject: 'Re: Disk full',
         inReplyTo: first,
         references: [first],
+        // The account's receiving server vouches for the sender (a reply to the customer's own message
+        // proves nothing by itself); a forged header below it from the same id would not count.
+        headers: { 'Authentication-Results': 'mx.nixflow.test; dmarc=pass header.from=customer.example' },
         text: 'Now it is at 99%',
       }),
     );

@@ -167,9 +167,17 @@ describe('HTML-only mail and inline images', () => {
         '',
       ].join('\r\n'),
     );
-    const { result } = await deliver(reply);
+    // A reply quoting the customer's own Message-ID proves nothing (the trust rule): it waits, FLAGGED and
+    // linked, until staff release it through the normal pipeline, HTML and all.
+    const { result: flagged } = await deliver(reply);
+    assert.equal(flagged.status, 'FLAGGED', JSON.stringify(flagged));
+    assert.equal(flagged.ticketId, ticketId);
+    const released = await t.http
+      .post(`/api/email/messages/${flagged.emailMessageId}/release`)
+      .set('Authorization', `Bearer ${admin}`);
+    assert.equal(released.status, 200, JSON.stringify(released.body));
+    const result = released.body as { type: string; commentId: string };
     assert.equal(result.type, 'REPLY');
-    assert.equal(result.ticketId, ticketId);
     const comments = await t.http.get(`/api/tickets/${ticketId}/comments`).set('Authorization', `Bearer ${annaToken}`);
     assert.equal(comments.status, 200);
     const comment = comments.body.items.find((c: { id: string }) => c.id === result.commentId);

@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { decryptSecret, EMAIL_INBOUND_QUEUE, EMAIL_OUTBOUND_QUEUE, resolveEmailSecretKey } from '@nixflow/core';
+import {
+  decryptSecret,
+  EMAIL_INBOUND_QUEUE,
+  EMAIL_OUTBOUND_QUEUE,
+  resolveEmailSecretKey,
+  sendReplyJobId,
+} from '@nixflow/core';
 import { UserRole } from '@nixflow/db/client';
 import { EmailOutboundService } from '../src/email/email-outbound.service.js';
 import { EmailQueuesService } from '../src/email/email-queues.service.js';
@@ -275,7 +281,7 @@ describe('inbound mail', () => {
     );
   });
 
-  it('a reply (In-Reply-To) lands on the same ticket as a public comment', async () => {
+  it('a reply by In-Reply-To alone, without proof of the sender, is FLAGGED on the ticket and posts nothing', async () => {
     const raw = await buildMessage({
       from: customer,
       to: ACCOUNT,
@@ -285,23 +291,17 @@ describe('inbound mail', () => {
       references: [firstMessageId],
       text: 'It is getting worse.\n\nOn Mon, 1 Jan 2024, Support <s@x> wrote:\n> earlier',
     });
+    const comments = await t.prisma.comment.count({ where: { ticketId } });
     const res = await post(raw);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(res.body.type, 'REPLY');
-    assert.equal(res.body.ticketId, ticketId);
-    const comment = await t.prisma.comment.findUniqueOrThrow({
-      where: { id: res.body.commentId },
-      include: { author: true },
-    });
-    assert.equal(comment.ticketId, ticketId);
-    assert.equal(comment.internal, false);
-    assert.equal(comment.channel, 'EMAIL');
-    assert.equal(comment.author.email, customer);
-    assert.equal(comment.body, 'It is getting worse.');
+    assert.deepEqual([res.body.status, res.body.type, res.body.ticketId], ['FLAGGED', 'REPLY', ticketId]);
+    assert.equal(res.body.commentId, null);
+    assert.match(res.body.flagReason, /unverified sender/);
+    assert.equal(await t.prisma.comment.count({ where: { ticketId } }), comments);
     assert.equal(await t.prisma.ticket.count({ where: { requester: { email: customer } } }), 1);
   });
 
-  it('a [#N] subject token threads mail from the requester without any reply headers', async () => {
+  it('a bare [#N] subject token from the requester, without proof, is FLAGGED on the ticket', async () => {
     const raw = await buildMessage({
       from: customer,
       to: ACCOUNT,
@@ -309,8 +309,8 @@ describe('inbound mail', () => {
       text: 'Still broken.',
     });
     const res = await post(raw);
-    assert.equal(res.body.type, 'REPLY');
-    assert.equal(res.body.ticketId, ticketId);
+    assert.deepEqual([res.body.status, res.body.type, res.body.ticketId], ['FLAGGED', 'REPLY', ticketId]);
+    assert.equal(res.body.commentId, null);
   });
 
   it("a stranger's [#N] subject token opens a ticket of their own, not a comment on someone else's", async () => {
@@ -458,6 +458,9 @@ describe('outbound replies (worker + SMTP)', () => {
       }),
     );
     assert.equal(answer.body.ticketId, opened.ticketId);
+    // Our Message-ID is signed for (ticket, customer): the reply proves its sender and posts.
+    assert.equal(answer.body.status, 'PROCESSED', JSON.stringify(answer.body));
+    assert.ok(answer.body.commentId);
   });
 
   it('a customer reply by mail restarts NEXT_RESPONSE (SLA hooks)', async () => {
@@ -555,5 +558,44 @@ describe('outbound replies (worker + SMTP)', () => {
       20_000,
       `sweep to send the message (worker output: ${worker!.output()})`,
     );
+  });
+
+  it('a reply whose comment was deleted before sending is CANCELLED and never sent, even when its job runs', async () => {
+    const opened = await openTicket(`fay-${uid()}@customer.example`);
+    const id = await t.prisma.$transaction(async (tx) => {
+      const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: opened.ticketId } });
+      const comment = await t.app.get(CommentsService).addInTx(tx, ticket, { body: 'Oops, wrong ticket.' }, agent);
+      return t.app.get(EmailOutboundService).queueReplyForComment(tx, ticket.id, comment.id);
+    });
+    assert.ok(id);
+    const row = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
+    const del = await t.http
+      .delete(`/api/tickets/${opened.ticketId}/comments/${row.commentId}`)
+      .set('Authorization', `Bearer ${agentToken}`);
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    assert.equal((await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } })).status, 'CANCELLED');
+    // The job still runs (it was enqueued before the delete, or the sweep re-enqueues): the worker skips it.
+    await t.app.get(EmailOutboundService).enqueue(id);
+    const q = new Queue(EMAIL_OUTBOUND_QUEUE, {
+      connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+      prefix: process.env.QUEUE_PREFIX,
+    });
+    try {
+      const job = await waitFor(
+        async () => {
+          // finishedOn and returnvalue are read together with the job, so they are consistent.
+          const j = await q.getJob(sendReplyJobId(id));
+          return j && j.finishedOn ? j : null;
+        },
+        20_000,
+        `the send job to complete (worker output: ${worker!.output()})`,
+      );
+      assert.equal(job.returnvalue, 'cancelled');
+    } finally {
+      await q.close();
+    }
+    const after = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
+    assert.deepEqual([after.status, after.sentAt, after.attempts], ['CANCELLED', null, 0]);
+    assert.ok(!smtp.received.some((m) => m.parsed.messageId === row.messageId), 'never reached the SMTP server');
   });
 });

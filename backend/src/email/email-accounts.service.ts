@@ -14,10 +14,11 @@ import { EmailSecretsService } from './email-secrets.service.js';
 export const hashInboundToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** The API view of an account: secrets reduced to "is one set". */
-export function toAccountDto(a: EmailAccount): EmailAccountDto {
+export function toAccountDto(a: EmailAccount, clearedPasswords: ('imap' | 'smtp')[] = []): EmailAccountDto {
   const { imapPasswordEnc, smtpPasswordEnc, inboundTokenHash, imapUidValidity, imapLastUid, ...rest } = a;
   return {
     ...rest,
+    clearedPasswords,
     hasImapPassword: Boolean(imapPasswordEnc),
     hasSmtpPassword: Boolean(smtpPasswordEnc),
     hasInboundToken: Boolean(inboundTokenHash),
@@ -36,7 +37,7 @@ export class EmailAccountsService {
 
   async list(): Promise<EmailAccountDto[]> {
     const rows = await this.prisma.emailAccount.findMany({ orderBy: { createdAt: 'asc' } });
-    return rows.map(toAccountDto);
+    return rows.map((r) => toAccountDto(r));
   }
 
   async get(id: string): Promise<EmailAccountDto> {
@@ -59,7 +60,28 @@ export class EmailAccountsService {
       (dto.imapFolder !== undefined && dto.imapFolder !== before.imapFolder) ||
       (dto.imapUser !== undefined && dto.imapUser !== before.imapUser);
     if (imapMoved) Object.assign(data, { imapUidValidity: null, imapLastUid: null });
-    return toAccountDto(await this.prisma.emailAccount.update({ where: { id }, data }));
+    // A stored password only ever goes to the server it was given for: another host, port, user or TLS
+    // setting without a new password in the same request clears it (else PATCH host + test leaks it).
+    const changed = <K extends keyof UpdateEmailAccountDto & keyof EmailAccount>(keys: K[]) =>
+      keys.some((k) => dto[k] !== undefined && dto[k] !== before[k]);
+    const cleared: ('imap' | 'smtp')[] = [];
+    if (
+      dto.imapPassword === undefined &&
+      before.imapPasswordEnc &&
+      changed(['imapHost', 'imapPort', 'imapUser', 'imapTls'])
+    ) {
+      data.imapPasswordEnc = null;
+      cleared.push('imap');
+    }
+    if (
+      dto.smtpPassword === undefined &&
+      before.smtpPasswordEnc &&
+      changed(['smtpHost', 'smtpPort', 'smtpUser', 'smtpTls'])
+    ) {
+      data.smtpPasswordEnc = null;
+      cleared.push('smtp');
+    }
+    return toAccountDto(await this.prisma.emailAccount.update({ where: { id }, data }), cleared);
   }
 
   /** 409 (central FK mapping) while messages reference the account: deactivate it instead. */

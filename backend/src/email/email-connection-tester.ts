@@ -6,10 +6,31 @@ import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { EmailSecretsService } from './email-secrets.service.js';
 import type { ConnectionCheckDto, ConnectionTestDto } from './dto/email-account.dto.js';
 
+/** The one answer for every failure before a server spoke: refused, unreachable, unknown host, timeout, TLS. */
+export const COULD_NOT_CONNECT = 'could not connect';
+
+/**
+ * What the admin is told. Only an answer the mail server itself gave (e.g. authentication failed) is
+ * passed on; anything before that is COULD_NOT_CONNECT, so the test cannot tell a closed port from a
+ * filtered one (it is not a port scanner).
+ */
 function message(err: unknown): string {
-  const e = err as { message?: string; responseText?: string; response?: string; code?: string };
-  const text = e?.responseText || e?.response || e?.message || String(err);
-  return e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
+  const e = err as {
+    responseText?: string;
+    response?: string;
+    responseCode?: number;
+    serverResponseCode?: string;
+    authenticationFailed?: boolean;
+    code?: string;
+  };
+  if (e?.authenticationFailed)
+    return `authentication failed${e.serverResponseCode ? ` (${e.serverResponseCode})` : ''}`;
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 400) {
+    const text = (e.response || e.responseText || '').slice(0, 300);
+    return e.code === 'EAUTH' ? `authentication failed: ${text}` : text || `server answered ${e.responseCode}`;
+  }
+  if (e?.code === 'NoConnection' || !e) return COULD_NOT_CONNECT;
+  return (e as { mailboxMissing?: boolean }).mailboxMissing ? 'folder cannot be opened' : COULD_NOT_CONNECT;
 }
 
 /** Bounds a promise: the check reports "timed out" rather than hanging the request. */
@@ -35,8 +56,14 @@ export class EmailConnectionTester {
     private readonly secrets: EmailSecretsService,
   ) {}
 
+  /**
+   * Answers after at least the connect timeout (EMAIL_CONNECT_TIMEOUT_MS), whatever happened, and reports
+   * that same duration: how long a failure took says nothing about the target.
+   */
   async test(account: EmailAccount): Promise<ConnectionTestDto> {
-    const [imap, smtp] = await Promise.all([this.checkImap(account), this.checkSmtp(account)]);
+    const minimum = new Promise((resolve) => setTimeout(resolve, this.config.connectTimeoutMs));
+    const [imap, smtp] = await Promise.all([this.checkImap(account), this.checkSmtp(account), minimum]);
+    for (const side of [imap, smtp]) if (side.configured) side.durationMs = this.config.connectTimeoutMs;
     return {
       ok: (imap.ok || !imap.configured) && (smtp.ok || !smtp.configured) && (imap.configured || smtp.configured),
       imap,
@@ -75,8 +102,8 @@ export class EmailConnectionTester {
           'IMAP',
           (async () => {
             await client.connect();
-            const box = await client.mailboxOpen(a.imapFolder, { readOnly: true });
-            if (!box) throw new Error(`folder ${a.imapFolder} cannot be opened`);
+            const box = await client.mailboxOpen(a.imapFolder, { readOnly: true }).catch(() => null);
+            if (!box) throw Object.assign(new Error('folder cannot be opened'), { mailboxMissing: true });
           })(),
         );
       } finally {

@@ -29,6 +29,7 @@ const MESSAGE_SELECT = {
   lastError: true,
   receivedAt: true,
   sentAt: true,
+  releasedAt: true,
   createdAt: true,
   updatedAt: true,
   attachments: {
@@ -43,18 +44,19 @@ function withUrls(row: MessageRow): EmailMessageDto {
   return { ...row, attachments: row.attachments.map((a) => ({ ...a, url: emailAttachmentUrl(a.id) })) };
 }
 
-/** Read side for agents: what came in and went out for a ticket, with send status and errors. */
+/** Read side: what came in and went out for a ticket (agents), or the intake queue across accounts (admins). */
 @Injectable()
 export class EmailMessagesService {
   constructor(private readonly prisma: PrismaService) {}
 
   async list(q: ListEmailMessagesQueryDto): Promise<EmailMessagePageDto> {
-    const where = { ticketId: q.ticketId };
+    const where = { ticketId: q.ticketId, status: q.status, type: q.type };
     const [items, total] = await Promise.all([
       this.prisma.emailMessage.findMany({
         where,
         select: MESSAGE_SELECT,
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        // A ticket's conversation reads oldest first; the intake queue shows the newest first.
+        orderBy: q.ticketId ? [{ createdAt: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
         ...pageArgs(q),
       }),
       this.prisma.emailMessage.count({ where }),

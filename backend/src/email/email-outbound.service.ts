@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   EmailDirection,
   EmailMessageStatus,
@@ -10,7 +10,8 @@ import {
   type Prisma,
   type Ticket,
 } from '@nixflow/db/client';
-import { composeReferences, composeReplySubject } from '@nixflow/core';
+import { composeReferences, composeReplySubject, deriveReplyTokenKey, signedMessageId } from '@nixflow/core';
+import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EmailQueuesService } from './email-queues.service.js';
 
@@ -30,16 +31,29 @@ export function newMessageId(accountAddress: string): string {
 }
 
 /**
+ * A Message-ID signed for (ticket, recipient): a reply quoting it in In-Reply-To/References from that
+ * recipient proves the sender (see reply-proof in @nixflow/core); a From header alone does not.
+ */
+export function newSignedMessageId(key: Buffer, accountAddress: string, ticketId: string, recipient: string): string {
+  return signedMessageId(key, ticketId, recipient, randomUUID(), accountAddress.split('@')[1] || 'nixflow.local');
+}
+
+/**
  * Turns an agent's public comment on an email ticket into an OUTBOUND EmailMessage (QUEUED), written in the
  * comment's transaction; the worker sends it. Call enqueue() after the commit (the worker's sweep also
  * picks up QUEUED messages, so a Redis outage at commit time loses nothing).
  */
 @Injectable()
 export class EmailOutboundService {
+  private readonly replyTokenKey: Buffer;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly queues: EmailQueuesService,
-  ) {}
+    @Inject(EMAIL_CONFIG) config: EmailConfig,
+  ) {
+    this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
+  }
 
   /**
    * The queued message's id, or null when the comment is not to be mailed (internal, customer's own, no account).
@@ -122,7 +136,7 @@ export class EmailOutboundService {
         threadId,
         ticketId,
         commentId,
-        messageId: newMessageId(account.address),
+        messageId: newSignedMessageId(this.replyTokenKey, account.address, ticketId, requester.email),
         inReplyTo: parent?.messageId ?? null,
         references: parent ? composeReferences(parent.references, parent.messageId) : [],
         direction: EmailDirection.OUTBOUND,

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import mimeTypes from 'mime-types';
 import {
   attachmentDisplayName,
   bareContentId,
+  canonicalMessageDigest,
   decodeUuencodedPart,
   enrichedToText,
   extractUuencodedFiles,
@@ -19,6 +20,7 @@ export interface InboundMessage {
   messageId: string;
   inReplyTo: string | null;
   references: string[];
+  /** '' when the message has no usable sender (bounces: `From: MAILER-DAEMON <>`); the pipeline flags it. */
   fromAddress: string;
   fromName: string | null;
   to: string[];
@@ -30,6 +32,8 @@ export interface InboundMessage {
   htmlBody: string | null;
   /** Raw header values by lower-case name (first occurrence), unfolded. */
   headerValues: Record<string, string>;
+  /** Every Authentication-Results value, topmost first (headerValues keeps only the first). */
+  authenticationResults: string[];
   attachments: InboundAttachment[];
 }
 
@@ -48,6 +52,8 @@ export interface InboundAttachment {
 
 export class UnparseableMessageError extends Error {}
 
+const MESSAGE_HEADERS = new Set(['from', 'sender', 'to', 'subject', 'date', 'message-id', 'received', 'return-path']);
+
 // Headers kept on EmailMessage.headers: what threading and loop safety looked at, for audit.
 const KEPT_HEADERS = [
   'message-id',
@@ -63,6 +69,8 @@ const KEPT_HEADERS = [
   'x-auto-response-suppress',
   'x-failed-recipients',
   'list-id',
+  'x-loop',
+  'authentication-results',
 ];
 
 function addresses(a: AddressObject | AddressObject[] | undefined): { address: string; name: string | null }[] {
@@ -185,14 +193,15 @@ export async function parseInboundMessage(raw: Buffer): Promise<InboundMessage> 
   } catch (err) {
     throw new UnparseableMessageError(`Not an RFC 822 message: ${(err as Error).message}`);
   }
-  if (parsed.headerLines.length === 0) throw new UnparseableMessageError('Not an RFC 822 message: no headers');
-  const from = addresses(parsed.from)[0];
-  if (!from) throw new UnparseableMessageError('The message has no From address');
+  // A message without any of these is not mail (a sender-less one still is: it is stored and flagged).
+  if (!parsed.headerLines.some((h) => MESSAGE_HEADERS.has(h.key)))
+    throw new UnparseableMessageError('Not an RFC 822 message: no headers');
+  const from = addresses(parsed.from)[0] ?? { address: '', name: null };
   const values = headerValues(parsed);
-  // No Message-ID: derive one from the content so a redelivery is still recognised as a duplicate.
+  // No Message-ID: derive one from the canonical content, so a redelivery (webhook or IMAP alike) is recognised.
   const messageId = parsed.messageId
     ? normalizeMessageId(parsed.messageId)
-    : `<sha256-${createHash('sha256').update(raw).digest('hex')}@nixflow.invalid>`;
+    : `<sha256-${canonicalMessageDigest(raw)}@nixflow.invalid>`;
 
   const rawHtml = typeof parsed.html === 'string' && parsed.html.trim() ? parsed.html : null;
   const enriched = enrichedBody(parsed);
@@ -239,5 +248,13 @@ export async function parseInboundMessage(raw: Buffer): Promise<InboundMessage> 
     htmlBody: html,
     headerValues: values,
     attachments,
+    authenticationResults: parsed.headerLines
+      .filter((h) => h.key === 'authentication-results')
+      .map((h) =>
+        h.line
+          .slice(h.line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      ),
   });
 }

@@ -1,5 +1,14 @@
 import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
-import { PrismaClient, TicketChannel, UserRole, type Comment, type Prisma, type Ticket } from '@nixflow/db/client';
+import {
+  EmailDirection,
+  EmailMessageStatus,
+  PrismaClient,
+  TicketChannel,
+  UserRole,
+  type Comment,
+  type Prisma,
+  type Ticket,
+} from '@nixflow/db/client';
 import { isStaffRole, statusAfterCustomerReply } from '@nixflow/core';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
@@ -207,6 +216,12 @@ export class CommentsService {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       const now = this.tickets.now();
       await tx.comment.update({ where: { id: comment.id }, data: { deletedAt: now } });
+      // A deleted reply must not be mailed: its not-yet-sent outbound message is cancelled (the worker skips
+      // CANCELLED; a message already being sent cannot be called back).
+      await tx.emailMessage.updateMany({
+        where: { commentId: comment.id, direction: EmailDirection.OUTBOUND, status: EmailMessageStatus.QUEUED },
+        data: { status: EmailMessageStatus.CANCELLED, lastError: 'comment deleted before sending' },
+      });
       await tx.historyLog.create({
         data: {
           ticketId: ticket.id,

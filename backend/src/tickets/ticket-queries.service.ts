@@ -72,7 +72,10 @@ export class TicketQueriesService {
     return this.prisma.ticket.findUniqueOrThrow({ where: { id }, include: TICKET_INCLUDE });
   }
 
-  /** Oldest first. Customers never see entries about internal notes. */
+  /**
+   * Oldest first. Customers never see entries about internal notes, nor the earlier text of an edited
+   * comment (oldValue of comment_edited is null for them: an edit is meant to replace what was said).
+   */
   async history(user: AuthUser, id: string, q: PaginationQueryDto): Promise<Paginated<HistoryView>> {
     await this.access.findVisibleOrThrow(user, id);
     const where: Prisma.HistoryLogWhereInput = { ticketId: id };
@@ -86,6 +89,10 @@ export class TicketQueriesService {
       }),
       this.prisma.historyLog.count({ where }),
     ]);
-    return paginated(items, total, q.page, q.pageSize);
+    const visible =
+      user.role === UserRole.CUSTOMER
+        ? items.map((h) => (h.action === 'comment_edited' ? { ...h, oldValue: null } : h))
+        : items;
+    return paginated(visible, total, q.page, q.pageSize);
   }
 }

@@ -5,7 +5,7 @@ import { decryptSecret, type SendNotificationJobData } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
 
-export type SendOutcome = 'sent' | 'already-sent' | 'missing' | 'retrying' | 'failed';
+export type SendOutcome = 'sent' | 'already-sent' | 'cancelled' | 'missing' | 'retrying' | 'failed';
 
 function errorText(err: unknown): string {
   const e = err as { response?: string; message?: string; responseCode?: number };
@@ -49,10 +49,13 @@ export class EmailSenderService {
     });
     if (!msg || msg.direction !== 'OUTBOUND') return 'missing';
     if (msg.status === 'SENT') return 'already-sent';
-    await db.emailMessage.update({
-      where: { id: msg.id },
+    if (msg.status === 'CANCELLED') return 'cancelled';
+    // Claimed only if still sendable: the comment may have been deleted (CANCELLED) since it was read.
+    const claimed = await db.emailMessage.updateMany({
+      where: { id: msg.id, status: { notIn: ['SENT', 'CANCELLED'] } },
       data: { status: 'SENDING', attempts: { increment: 1 } },
     });
+    if (claimed.count === 0) return 'cancelled';
     const transport = (() => {
       try {
         return this.transport(msg.account);

@@ -140,6 +140,21 @@ export class CreateEmailAccountDto {
   @IsEnum(TicketPriority)
   defaultPriority?: TicketPriority;
 
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'mx.example.com',
+    description:
+      "authserv-id of the account's own receiving server. Only the topmost Authentication-Results header with " +
+      'this id is believed: a DMARC (or aligned DKIM) pass there proves the sender. null: none is believed.',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Transform(lower)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(253)
+  trustedAuthservId?: string | null;
+
   @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()
@@ -169,6 +184,15 @@ export class EmailAccountDto {
   @ApiProperty() smtpTls!: boolean;
   @ApiProperty({ nullable: true, type: String }) smtpUser!: string | null;
   @ApiProperty() hasSmtpPassword!: boolean;
+  @ApiProperty({ nullable: true, type: String }) trustedAuthservId!: string | null;
+  @ApiProperty({
+    type: [String],
+    enum: ['imap', 'smtp'],
+    description:
+      'PATCH only: stored passwords this update cleared because the host, port, user or TLS setting changed ' +
+      'without a new password (a stored password is never sent to a server it was not given for)',
+  })
+  clearedPasswords!: ('imap' | 'smtp')[];
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultWorkflowId!: string | null;
   @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority' }) defaultPriority!: TicketPriority;
   @ApiProperty({ description: 'An inbound webhook token has been issued' }) hasInboundToken!: boolean;

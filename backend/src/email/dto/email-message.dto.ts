@@ -1,12 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { EmailDirection, EmailMessageStatus, EmailMessageType } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
 export class ListEmailMessagesQueryDto extends PaginationQueryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The ticket's messages (agents and admins). Without it: all accounts' messages, admins only.",
+  })
+  @IsOptional()
   @IsUUID()
-  ticketId!: string;
+  ticketId?: string;
+
+  @ApiPropertyOptional({
+    enum: EmailMessageStatus,
+    enumName: 'EmailMessageStatus',
+    description: 'e.g. FLAGGED, FAILED',
+  })
+  @IsOptional()
+  @IsEnum(EmailMessageStatus)
+  status?: EmailMessageStatus;
+
+  @ApiPropertyOptional({ enum: EmailMessageType, enumName: 'EmailMessageType', description: 'e.g. BOUNCE, AUTO_REPLY' })
+  @IsOptional()
+  @IsEnum(EmailMessageType)
+  type?: EmailMessageType;
 }
 
 export class EmailAttachmentDto {
@@ -44,6 +62,13 @@ export class EmailMessageDto {
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) receivedAt!: Date | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: Date | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When staff released it (was FLAGGED)',
+  })
+  releasedAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
   @ApiProperty({ type: [EmailAttachmentDto] }) attachments!: EmailAttachmentDto[];

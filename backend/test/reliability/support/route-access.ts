@@ -86,6 +86,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/email/messages': STAFF,
   'GET /api/email/messages/{id}': STAFF,
   'GET /api/email/attachments/{id}': 'any',
+  'POST /api/email/messages/{id}/release': ADMIN,
   // event log
   'GET /api/events': ADMIN,
   'GET /api/events/stream': 'any',

@@ -7,3 +7,6 @@ export * from './threading.js';
 export * from './jobs.js';
 export * from './quoted-reply.js';
 export * from './mime-parts.js';
+export * from './reply-proof.js';
+export * from './authentication-results.js';
+export * from './delivery-report.js';

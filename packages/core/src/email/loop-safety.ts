@@ -1,6 +1,6 @@
 /** Why a message must not open a ticket nor be answered (mail-loop protection). */
 export interface LoopSafetyFlag {
-  type: 'AUTO_REPLY' | 'BOUNCE';
+  type: 'AUTO_REPLY' | 'BOUNCE' | 'COMPLAINT';
   reason: string;
 }
 
@@ -9,6 +9,8 @@ export interface LoopSafetyInput {
   headers: Record<string, string | string[] | undefined | null>;
   fromAddress?: string | null;
   subject?: string | null;
+  /** Plain-text body: provider notifications (SES/SNS JSON) are recognised by it. */
+  textBody?: string | null;
 }
 
 const AUTO_REPLY_SUBJECT_RE =
@@ -16,6 +18,11 @@ const AUTO_REPLY_SUBJECT_RE =
 const BOUNCE_SUBJECT_RE =
   /^\s*(?:undeliver(?:able|ed)(?: mail)?|delivery status notification|mail delivery (?:failed|failure|subsystem)|returned mail|failure notice|delivery failure)\b/i;
 const BOUNCE_SENDER_RE = /^(?:mailer-daemon|postmaster)@/i;
+// Mailing-list managers (Mailman, Majordomo, LISTSERV, Sympa) answering with errors or digests.
+const LIST_MANAGER_SENDER_RE =
+  /^(?:owner-[^@]+|[^@]+-(?:owner|request|bounces?|admin)|mailman|majordomo|listserv|sympa)(?:\+[^@]*)?@/i;
+const AUTO_GENERATED_SUBJECT_RE = /\[\s*auto(?:matically)?[\s-]*generated\s*\]|\[\s*automated\s*\]/i;
+const PROVIDER_NOTIFICATION_RE = /\\?"notificationType\\?"\s*:\s*\\?"(Bounce|Complaint)\\?"/;
 
 function header(h: LoopSafetyInput['headers'], name: string): string | null {
   const wanted = name.toLowerCase();
@@ -34,12 +41,23 @@ export function classifyLoopSafety(input: LoopSafetyInput): LoopSafetyFlag | nul
   const contentType = (header(h, 'content-type') ?? '').toLowerCase();
   const returnPath = header(h, 'return-path');
 
-  // Bounces first: a bounce is often also Auto-Submitted, and BOUNCE is the more useful label.
+  // Spam complaints (ARF, RFC 5965) and bounces first: both are often also Auto-Submitted.
+  if (contentType.startsWith('multipart/report') && /report-type\s*=\s*"?feedback-report/.test(contentType))
+    return { type: 'COMPLAINT', reason: 'ARF feedback report (multipart/report; report-type=feedback-report)' };
+  const provider = PROVIDER_NOTIFICATION_RE.exec((input.textBody ?? '').slice(0, 64 * 1024));
+  if (provider)
+    return provider[1] === 'Complaint'
+      ? { type: 'COMPLAINT', reason: 'provider complaint notification (notificationType Complaint)' }
+      : { type: 'BOUNCE', reason: 'provider bounce notification (notificationType Bounce)' };
   if (BOUNCE_SENDER_RE.test(from)) return { type: 'BOUNCE', reason: `sender ${from.toLowerCase()}` };
   if (contentType.startsWith('multipart/report')) return { type: 'BOUNCE', reason: 'Content-Type multipart/report' };
   if (returnPath !== null && /^<\s*>$/.test(returnPath)) return { type: 'BOUNCE', reason: 'empty Return-Path <>' };
   if (header(h, 'x-failed-recipients')) return { type: 'BOUNCE', reason: 'X-Failed-Recipients' };
 
+  const xLoop = header(h, 'x-loop');
+  if (xLoop !== null) return { type: 'AUTO_REPLY', reason: `X-Loop: ${xLoop.slice(0, 200)}` };
+  if (LIST_MANAGER_SENDER_RE.test(from))
+    return { type: 'AUTO_REPLY', reason: `mailing-list manager sender ${from.toLowerCase()}` };
   const autoSubmitted = header(h, 'auto-submitted');
   if (autoSubmitted && autoSubmitted.toLowerCase().split(';')[0]!.trim() !== 'no')
     return { type: 'AUTO_REPLY', reason: `Auto-Submitted: ${autoSubmitted}` };
@@ -57,6 +75,8 @@ export function classifyLoopSafety(input: LoopSafetyInput): LoopSafetyFlag | nul
     return { type: 'AUTO_REPLY', reason: 'mailing-list message (List-Id/List-Unsubscribe)' };
   const subject = input.subject ?? '';
   if (BOUNCE_SUBJECT_RE.test(subject)) return { type: 'BOUNCE', reason: `bounce subject "${subject.slice(0, 80)}"` };
+  if (AUTO_GENERATED_SUBJECT_RE.test(subject))
+    return { type: 'AUTO_REPLY', reason: `automated notice subject "${subject.slice(0, 80)}"` };
   if (AUTO_REPLY_SUBJECT_RE.test(subject))
     return { type: 'AUTO_REPLY', reason: `auto-reply subject "${subject.slice(0, 80)}"` };
   return null;
