@@ -97,11 +97,13 @@ function poolConfig(url, database) {
  * The native engine sends a migration script to PostgreSQL as one multi-statement query; the stock
  * adapter splits it on `;`, which breaks `DO $$ … $$` blocks and function bodies. Send it whole.
  */
+let lastScriptError = null;
 function wholeScripts(adapter) {
   adapter.executeScript = async (script) => {
     try {
       await adapter.underlyingDriver().query(script);
     } catch (err) {
+      lastScriptError = err;
       adapter.onError(err);
     }
   };
@@ -204,7 +206,36 @@ function askToPrint(content) {
 // CLI method name → wasm method name, where they differ.
 const METHODS = { getDatabaseVersion: 'version' };
 
-function rpcError(err) {
+/**
+ * The wasm build reports a failing migration script as a bare "external connector error" (after
+ * recording the failed row, as the native engine does); the native engine reports it as the
+ * user-facing P3018. Give the CLI the native error, with PostgreSQL's code and message.
+ */
+function applyMigrationError(method, err) {
+  const migration = /migration_name="([^"]+)"/.exec(err?.message ?? '')?.[1];
+  if (method !== 'applyMigrations' || !migration || !/^external connector error/.test(err?.message ?? '')) return null;
+  const db = lastScriptError;
+  const message = [
+    'A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve',
+    '',
+    `Migration name: ${migration}`,
+    '',
+    `Database error code: ${db?.code ?? 'unknown'}`,
+    '',
+    'Database error:',
+    `${db?.severity ?? 'ERROR'}: ${db?.message ?? err.message.split('\n')[1] ?? err.message}`,
+    '',
+  ].join('\n');
+  return {
+    code: 4466,
+    message: 'An error happened. Check the data field for details.',
+    data: { is_panic: false, message, error_code: 'P3018', meta: { migration_name: migration } },
+  };
+}
+
+function rpcError(err, method) {
+  const known = applyMigrationError(method, err);
+  if (known) return known;
   const registered = err && typeof err === 'object' ? adapter.errorRegistry.consumeError?.(err.id) : undefined;
   const e = registered?.error ?? err;
   if (globalThis.PRISMA_WASM_PANIC_REGISTRY.message) {
@@ -244,7 +275,7 @@ rl.on('line', (line) => {
       }
       send({ id: msg.id, result: result ?? null });
     } catch (err) {
-      send({ id: msg.id, error: rpcError(err) });
+      send({ id: msg.id, error: rpcError(err, method) });
     }
   });
 });
