@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global WebAssembly */
 // A stand-in for Prisma's native `schema-engine` binary, for tests and contributors only (never
 // shipped, never a runtime dependency): it speaks the binary's JSON-RPC over stdio and runs the
 // same engine build compiled to WebAssembly (node_modules/prisma/build/schema_engine_bg.wasm, with
@@ -173,9 +174,12 @@ if (positionals[0] === 'cli') {
     else if (positionals[1] === 'drop-database') await run('postgres', `DROP DATABASE ${quoted}`);
     else fail('P1000', `unknown cli command ${positionals[1]}`);
   } catch (err) {
-    if (err.code === '3D000') fail('P1003', `Database \`${c.database}\` does not exist on the database server at \`${where}\`.`);
-    if (err.code === '28P01' || err.code === '28000') fail('P1000', `Authentication failed against database server at \`${where}\`.`);
-    if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND') fail('P1001', `Can't reach database server at \`${where}\``);
+    if (err.code === '3D000')
+      fail('P1003', `Database \`${c.database}\` does not exist on the database server at \`${where}\`.`);
+    if (err.code === '28P01' || err.code === '28000')
+      fail('P1000', `Authentication failed against database server at \`${where}\`.`);
+    if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND')
+      fail('P1001', `Can't reach database server at \`${where}\``);
     fail('P1000', err.message);
   }
   process.stdout.write('{}\n');
@@ -185,11 +189,18 @@ const factory = new ShimAdapterFactory(url);
 factory.shadowUrl = datasource.shadowDatabaseUrl ?? undefined;
 const adapter = bindMigrationAwareSqlAdapterFactory(factory);
 const datamodels = (args.datamodels ?? []).map((p) => [p, fs.readFileSync(p, 'utf8')]);
-const engine = await glue.SchemaEngine.new(
-  { datamodels: datamodels.length ? datamodels : undefined },
-  (log) => process.stderr.write(`${typeof log === 'string' ? log : JSON.stringify(log)}\n`),
-  adapter,
-);
+let engine;
+try {
+  engine = await glue.SchemaEngine.new(
+    { datamodels: datamodels.length ? datamodels : undefined },
+    (log) => process.stderr.write(`${typeof log === 'string' ? log : JSON.stringify(log)}\n`),
+    adapter,
+  );
+} catch (err) {
+  // The CLI prints the last ERROR log line ("Error in Schema engine: …").
+  logLine('ERROR', err?.message ?? String(err));
+  process.exit(1);
+}
 
 // JSON-RPC 2.0, one message per line; the engine may also ask the CLI to print (diff output).
 let nextOwnId = 1_000_000;

@@ -77,7 +77,7 @@ before(async () => {
         const log = fs.existsSync(path.join(dir, 'pgbouncer.log'))
           ? fs.readFileSync(path.join(dir, 'pgbouncer.log'), 'utf8')
           : '';
-        throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${log}`);
+        throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${log}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -157,4 +157,3 @@ describe('migrating with a transaction pooler in front of PostgreSQL', { skip },
     assert.doesNotMatch(res.stderr, /\n\s+at /);
   });
 });
-

@@ -97,7 +97,10 @@ describe('the real Prisma CLI and our runner agree', () => {
 
     const status = await runCli('status', [], { url: theirs.url });
     assert.equal(status.code, 0, status.out);
-    assert.match(status.stdout, new RegExp(`${ourMigrations.length} applied, 0 pending, 0 failed, 0 modified, 0 unknown`));
+    assert.match(
+      status.stdout,
+      new RegExp(`${ourMigrations.length} applied, 0 pending, 0 failed, 0 modified, 0 unknown`),
+    );
     const verify = await runCli('verify', [], { url: theirs.url });
     assert.equal(verify.code, 0, verify.out);
     assert.match(verify.stdout, /All \d+ expected objects present/);

@@ -51,7 +51,8 @@ await runCli(async () => {
   }
   log(`Migrating ${redactUrl(url)}${args.repair ? ' (with --repair)' : ''} …`);
   const started = Date.now();
-  if (args.repair && args.baseline) throw new MigrationSetupError(`--repair and --baseline do not go together.\n${USAGE}`);
+  if (args.repair && args.baseline)
+    throw new MigrationSetupError(`--repair and --baseline do not go together.\n${USAGE}`);
   const result = await migrate({ url, repair: args.repair, baseline: args.baseline, log });
   if (args.repair) {
     log(

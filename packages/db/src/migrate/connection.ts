@@ -5,7 +5,7 @@ import { DatabaseUnreachableError, isUnreachable, MigrationSetupError } from './
 export const MIGRATE_APPLICATION_NAME = 'nixflow-migrate';
 
 const DIRECT_URL_ADVICE =
-  'Migrations need a direct connection to PostgreSQL: set DATABASE_DIRECT_URL (or DIRECT_URL, as Prisma\'s directUrl) to the server itself, bypassing the pooler; the API and worker keep using DATABASE_URL.';
+  "Migrations need a direct connection to PostgreSQL: set DATABASE_DIRECT_URL (or DIRECT_URL, as Prisma's directUrl) to the server itself, bypassing the pooler; the API and worker keep using DATABASE_URL.";
 
 /** Hides the password of a connection URL for messages. */
 export function redactUrl(url: string): string {
@@ -173,7 +173,8 @@ export async function acquireMigrationLock(
       told = true;
       options.onWait?.(await migrationLockHolders(client).catch(() => []));
     }
-    if (options.shouldStop?.()) throw new MigrationInterruptedError('Interrupted while waiting for the migration lock.');
+    if (options.shouldStop?.())
+      throw new MigrationInterruptedError('Interrupted while waiting for the migration lock.');
     if (Date.now() >= deadline) {
       const holders = await migrationLockHolders(client).catch(() => []);
       throw new MigrationLockTimeoutError(

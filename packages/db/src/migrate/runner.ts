@@ -215,7 +215,9 @@ async function baselineMigrations(
     throw err;
   }
   for (const m of migrations) log(`  baselined ${m.name}`);
-  log(`Baseline: the schema matches; recorded ${migrations.length} migration(s) as applied (as prisma migrate resolve --applied does).`);
+  log(
+    `Baseline: the schema matches; recorded ${migrations.length} migration(s) as applied (as prisma migrate resolve --applied does).`,
+  );
   return migrations.map((m) => m.name);
 }
 
@@ -224,7 +226,10 @@ async function baselineMigrations(
  * finishes or rolls back as a whole, the lock is released, the connection closed); a second signal
  * exits at once, which closes the session and so releases the lock and rolls back on the server.
  */
-function stopOnSignals(log: (line: string) => void, hardStop: () => void): { stopping: () => boolean; off: () => void } {
+function stopOnSignals(
+  log: (line: string) => void,
+  hardStop: () => void,
+): { stopping: () => boolean; off: () => void } {
   let requested = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (requested) {
@@ -232,7 +237,9 @@ function stopOnSignals(log: (line: string) => void, hardStop: () => void): { sto
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     requested = true;
-    log(`${signal}: stopping after the migration in flight; the migration lock is released on exit (again to stop at once).`);
+    log(
+      `${signal}: stopping after the migration in flight; the migration lock is released on exit (again to stop at once).`,
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -262,7 +269,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const { client, created } = await connectCreatingDatabase(url);
   if (created) log(`Created database "${databaseName(url)}".`);
   const signals = stopOnSignals(log, () => client.end().catch(() => undefined));
-  const result: MigrateResult = { databaseCreated: created, baselined: [], applied: [], repaired: [], modified: [], unknown: [] };
+  const result: MigrateResult = {
+    databaseCreated: created,
+    baselined: [],
+    applied: [],
+    repaired: [],
+    modified: [],
+    unknown: [],
+  };
   try {
     await refusePooler(url, client, urlSetting);
     const timeoutMs = options.lockTimeoutMs ?? migrateLockTimeoutMs();
