@@ -27,7 +27,8 @@ echo Usage: apply_sla_migration.bat [--check] [--no-backup] [--no-stop] [--help]
 echo   --check      dry run: report what is missing and stop (exit 0 when nothing is, 4 otherwise)
 echo   --no-backup  skip the pg_dump backup (not recommended)
 echo   --no-stop    do not stop/restart backend and worker under docker compose
-echo Database: DATABASE_URL if set, else the docker compose service 'db' if it is running.
+echo Database: DATABASE_DIRECT_URL (or DIRECT_URL) if set, else DATABASE_URL, else the docker compose
+echo service 'db' if it is running. Behind PgBouncer, set DATABASE_DIRECT_URL to PostgreSQL itself.
 echo Exit codes: 0 ok, 1 usage or missing tool, 2 database unreachable, 3 migration failed,
 echo             4 verification failed (or --check found something missing), 5 backup failed
 exit /b 0
@@ -44,6 +45,8 @@ set "STOPPED="
 
 REM Step 1: find the database.
 set "MODE="
+if defined DATABASE_DIRECT_URL goto use_url
+if defined DIRECT_URL goto use_url
 if defined DATABASE_URL goto use_url
 call :running_services
 set "HAS_DB="

@@ -7,7 +7,8 @@
 #   --check      dry run: report what is missing and stop (exit 0 when nothing is, 4 otherwise)
 #   --no-backup  skip the pg_dump backup (not recommended)
 #   --no-stop    do not stop/restart backend and worker under docker compose
-# Database: DATABASE_URL if set, else the docker compose service 'db' if it is running.
+# Database: DATABASE_DIRECT_URL (or DIRECT_URL) if set, else DATABASE_URL, else the docker compose
+# service 'db' if it is running. Behind PgBouncer, set DATABASE_DIRECT_URL to PostgreSQL itself.
 # Exit codes: 0 ok, 1 usage or missing tool, 2 database unreachable, 3 migration failed,
 #             4 verification failed (or --check found something missing), 5 backup failed
 set -uo pipefail
@@ -52,7 +53,7 @@ trap restart_services EXIT
 
 # Step 1: find the database.
 MODE=""
-if [ -n "${DATABASE_URL:-}" ]; then
+if [ -n "${DATABASE_DIRECT_URL:-}${DIRECT_URL:-}${DATABASE_URL:-}" ]; then
   MODE=local
   if ! command -v node >/dev/null 2>&1; then
     say 1/9 "Node.js not found: install Node.js 20 or later, or run the stack under docker compose."

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Helper of apply_sla_migration.sh and .bat: one implementation, so both print and do the same thing,
 // and the database URL (with its password) never passes through shell or cmd quoting.
-//   show-url        prints "[1/9] Using DATABASE_URL: <DATABASE_URL with the password hidden>"
+//   show-url        prints "[1/9] Using DATABASE_URL: <URL with the password hidden>" (or DATABASE_DIRECT_URL / DIRECT_URL when set)
 //   pg-dump <file>  pg_dump of DATABASE_URL into <file>; exit 127 when pg_dump is not installed
 //   client-stale    exit 0 when the generated Prisma client is missing or older than schema.prisma
 import { spawnSync } from 'node:child_process';
@@ -36,10 +36,12 @@ function libpqUrl(value) {
 
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : undefined);
 const [command, arg] = process.argv.slice(2);
-const databaseUrl = process.env.DATABASE_URL ?? '';
+// Migrations and their checks use the direct URL when there is one (DATABASE_URL may be a pooler).
+const urlSetting = ['DATABASE_DIRECT_URL', 'DIRECT_URL', 'DATABASE_URL'].find((k) => process.env[k]) ?? 'DATABASE_URL';
+const databaseUrl = process.env[urlSetting] ?? '';
 
 if (command === 'show-url') {
-  console.log(`[1/9] Using DATABASE_URL: ${redacted(databaseUrl)}`);
+  console.log(`[1/9] Using ${urlSetting}: ${redacted(databaseUrl)}`);
 } else if (command === 'pg-dump' && arg) {
   const out = fs.openSync(arg, 'w');
   const res = spawnSync('pg_dump', ['--no-owner', '--no-privileges', libpqUrl(databaseUrl)], {

@@ -50,6 +50,12 @@ function rewrite(stmt) {
     const name = m[2];
     return `-- AddForeignKey\nDO $$ BEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name}' AND connamespace = current_schema()::regnamespace) THEN\n        ${stmt};\n    END IF;\nEND $$;`;
   }
+  if ((m = stmt.match(/^ALTER TABLE "([^"]+)" (ADD COLUMN [\s\S]*)$/)) && !/ (BIG)?SERIAL\b/.test(stmt)) {
+    // Prisma adds several columns in one statement: `ADD COLUMN "a" …,\nADD COLUMN "b" …`.
+    const [, table, adds] = m;
+    const columns = adds.split(/,\s*\n\s*(?=ADD COLUMN )/).map((c) => c.replace(/^ADD COLUMN\s+/, '').trim());
+    return `-- AlterTable\n${columns.map((c) => `ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS ${c};`).join('\n')}`;
+  }
   throw new Error(`make-idempotent: no idempotent form known for:\n${stmt}`);
 }
 

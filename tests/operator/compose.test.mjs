@@ -67,11 +67,24 @@ describe('docker-compose.yml', { skip: cli ? false : 'no docker compose / docker
       assert.match(svc, /redis:\n\s+condition: service_healthy/);
     }
     const backend = serviceBlock(yaml, 'backend');
-    assert.match(backend, /node packages\/db\/dist\/src\/cli\/migrate\.js && node backend\/dist\/src\/main\.js/);
+    assert.doesNotMatch(backend, /migrate\.js/, 'the migrate service migrates, not every backend start');
+    assert.match(backend, /node\n?\s*-?\s*backend\/dist\/src\/main\.js|node backend\/dist\/src\/main\.js/);
     assert.match(backend, /healthcheck:/);
     assert.match(backend, /JWT_SECRET/);
     assert.match(backend, /EMAIL_SECRET_KEY/);
-    assert.match(serviceBlock(yaml, 'worker'), /backend:\n\s+condition: service_healthy/);
+  });
+
+  test('a one-shot migrate service runs before backend and worker (#20)', () => {
+    const yaml = resolvedConfig();
+    const migrate = serviceBlock(yaml, 'migrate');
+    assert.match(migrate, /target: backend/, 'same image as the backend');
+    assert.match(migrate, /packages\/db\/dist\/src\/cli\/migrate\.js/);
+    assert.match(migrate, /DATABASE_URL: postgresql:\/\/nixflow:nixflow@db:5432\/nixflow/, 'direct to PostgreSQL');
+    assert.match(migrate, /db:\n\s+condition: service_healthy/);
+    assert.match(migrate, /restart: ['"]?no/);
+    for (const name of ['backend', 'worker']) {
+      assert.match(serviceBlock(yaml, name), /migrate:\n\s+condition: service_completed_successfully/, name);
+    }
   });
 
   test('secrets come from the environment', () => {

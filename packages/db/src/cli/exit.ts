@@ -13,7 +13,9 @@ export async function runCli(main: () => Promise<number>): Promise<void> {
     process.exitCode = await main();
   } catch (err) {
     const code = exitCodeFor(err);
-    const expected = code !== 1 || (err as Error)?.name === 'MigrationSetupError';
+    const expected =
+      code !== 1 ||
+      ['MigrationSetupError', 'MigrationLockTimeoutError', 'MigrationInterruptedError'].includes((err as Error)?.name);
     console.error(expected ? `✖ ${(err as Error).message}` : err);
     process.exitCode = code;
   }

@@ -3,18 +3,20 @@
 // Prisma-compatible `migrate deploy` (see packages/db/src/migrate/runner.ts). Exit codes:
 // 0 ok · 2 database unreachable · 3 a migration failed or a failed one blocks (P3009) · 1 other.
 import { parseArgs } from 'node:util';
-import { databaseUrl } from '../config.js';
+import { migrationDatabaseUrl } from '../config.js';
 import { redactUrl } from '../migrate/connection.js';
 import { MigrationSetupError } from '../migrate/errors.js';
 import { migrate, resolveApplied, resolveRolledBack } from '../migrate/runner.js';
 import { quiet, runCli } from './exit.js';
 
-const USAGE = `Usage: migrate [--repair] [--resolve-rolled-back <name>] [--resolve-applied <name>]
+const USAGE = `Usage: migrate [--repair | --baseline] [--resolve-rolled-back <name>] [--resolve-applied <name>]
   (no option)                  apply pending migrations, creating the database if missing
   --repair                     also re-run applied migrations (idempotent) to restore dropped objects
+  --baseline                   a schema without migration history (P3005): check that it matches the
+                               migrations, then record them all as applied
   --resolve-rolled-back <name> mark a failed migration rolled back (it is applied again next run)
   --resolve-applied <name>     record a migration you applied by hand as applied
-Env: DATABASE_URL, MIGRATIONS_DIR, NIXFLOW_QUIET=1`;
+Env: DATABASE_DIRECT_URL (or DIRECT_URL, else DATABASE_URL), MIGRATE_LOCK_TIMEOUT_MS, MIGRATIONS_DIR, NIXFLOW_QUIET=1`;
 
 await runCli(async () => {
   let args;
@@ -22,6 +24,7 @@ await runCli(async () => {
     args = parseArgs({
       options: {
         repair: { type: 'boolean' },
+        baseline: { type: 'boolean' },
         'resolve-rolled-back': { type: 'string' },
         'resolve-applied': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -34,7 +37,7 @@ await runCli(async () => {
     console.log(USAGE);
     return 0;
   }
-  const url = databaseUrl();
+  const url = migrationDatabaseUrl();
   const log = quiet() ? () => undefined : (l: string) => console.log(l);
   if (args['resolve-rolled-back']) {
     await resolveRolledBack(args['resolve-rolled-back'], { url });
@@ -48,7 +51,9 @@ await runCli(async () => {
   }
   log(`Migrating ${redactUrl(url)}${args.repair ? ' (with --repair)' : ''} …`);
   const started = Date.now();
-  const result = await migrate({ url, repair: args.repair, log });
+  if (args.repair && args.baseline)
+    throw new MigrationSetupError(`--repair and --baseline do not go together.\n${USAGE}`);
+  const result = await migrate({ url, repair: args.repair, baseline: args.baseline, log });
   if (args.repair) {
     log(
       `Repair: re-ran ${result.repaired.length} applied migration(s); _prisma_migrations was not changed by the re-runs.`,

@@ -2,7 +2,7 @@
 // npm run db:status [-- --json]: like `prisma migrate status`. Exit 0 up to date · 1 pending, failed
 // or unknown migrations (a modified one is a warning) · 2 database unreachable.
 import { parseArgs } from 'node:util';
-import { databaseUrl } from '../config.js';
+import { migrationDatabaseUrl } from '../config.js';
 import { redactUrl } from '../migrate/connection.js';
 import { MigrationSetupError } from '../migrate/errors.js';
 import { resolveHint } from '../migrate/runner.js';
@@ -16,7 +16,7 @@ await runCli(async () => {
   } catch (err) {
     throw new MigrationSetupError(`${(err as Error).message}\nUsage: status [--json]`);
   }
-  const url = databaseUrl();
+  const url = migrationDatabaseUrl();
   const s = await migrationStatus({ url });
   if (json) {
     console.log(JSON.stringify({ database: redactUrl(url), ...s }, null, 2));

@@ -3,7 +3,7 @@
 // Exit 0 nothing expected missing or different · 1 something is · 2 database unreachable.
 import { parseArgs } from 'node:util';
 import { formatComparison } from '@nixflow/core/schema-compare';
-import { databaseUrl } from '../config.js';
+import { migrationDatabaseUrl } from '../config.js';
 import { redactUrl } from '../migrate/connection.js';
 import { MigrationSetupError } from '../migrate/errors.js';
 import { verifySchema } from '../verify/verify.js';
@@ -16,7 +16,7 @@ await runCli(async () => {
   } catch (err) {
     throw new MigrationSetupError(`${(err as Error).message}\nUsage: verify [--json]`);
   }
-  const url = databaseUrl();
+  const url = migrationDatabaseUrl();
   if (!json && !quiet()) console.log(`Verifying ${redactUrl(url)} against the schema its migrations declare …`);
   const result = await verifySchema({ url });
   if (json) {

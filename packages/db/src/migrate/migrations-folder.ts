@@ -20,6 +20,13 @@ export function defaultMigrationsDir(): string {
 }
 
 /**
+ * The order Prisma applies migrations in: its CLI lists the folder and sorts the names with
+ * `localeCompare`, so `20990101000000_a` comes before `20990101000000_B` (a plain `.sort()`, by
+ * code unit, would put `_B` first and disagree with Prisma on the same folder).
+ */
+export const prismaMigrationOrder = (a: string, b: string): number => a.localeCompare(b);
+
+/**
  * The migrations of a Prisma migrations folder, in the order Prisma applies them (folder names
  * sorted), each with its script and checksum. Like Prisma, refuses a lock file for another provider.
  */
@@ -48,7 +55,7 @@ export function readMigrations(dir: string = defaultMigrationsDir()): {
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
-    .sort()
+    .sort(prismaMigrationOrder)
     .flatMap((name) => {
       const file = path.join(dir, name, 'migration.sql');
       if (!fs.existsSync(file)) {

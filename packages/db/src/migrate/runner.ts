@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { databaseUrl } from '../config.js';
-import { acquireMigrationLock, connectCreatingDatabase, databaseName, releaseMigrationLock } from './connection.js';
+import { migrateLockTimeoutMs, migrationDatabaseUrl, migrationUrlSetting } from '../config.js';
+import {
+  acquireMigrationLock,
+  connectCreatingDatabase,
+  databaseName,
+  describeLockHolder,
+  MigrationInterruptedError,
+  refusePooler,
+  releaseMigrationLock,
+} from './connection.js';
 import { describePgError, MigrationBlockedError, MigrationSetupError } from './errors.js';
 import { CREATE_MIGRATIONS_TABLE, isFailed, migrationsTableExists, readHistory } from './history.js';
 import { defaultMigrationsDir, lineOf, type LocalMigration, readMigrations } from './migrations-folder.js';
 import { classifyMigrations } from './status.js';
-import { compareSchemas, type SchemaSnapshot } from '@nixflow/core/schema-compare';
+import { compareSchemas, formatComparison, type SchemaSnapshot } from '@nixflow/core/schema-compare';
 import { readCatalog } from '../verify/catalog.js';
+import { buildShadowSchema } from '../verify/shadow.js';
 
 export interface MigrateOptions {
   url?: string;
@@ -18,14 +27,23 @@ export interface MigrateOptions {
   log?: (line: string) => void;
   /** Warnings (default: console.warn). */
   warn?: (line: string) => void;
-  /** How long to wait for another runner's lock (default 10 minutes). */
+  /** How long to wait for another runner's lock (default MIGRATE_LOCK_TIMEOUT_MS, else 10 s as Prisma). */
   lockTimeoutMs?: number;
+  /**
+   * For a database whose schema exists but has no `_prisma_migrations` (Prisma's P3005 case):
+   * check that the schema matches what the migrations declare, then record them all as applied.
+   */
+  baseline?: boolean;
+  /** The setting the URL came from, for messages (default: the one migrationDatabaseUrl() used). */
+  urlSetting?: string;
   /** Called after the lock is taken, before anything runs (tests use it to observe the lock). */
   onLocked?: () => Promise<void> | void;
 }
 
 export interface MigrateResult {
   databaseCreated: boolean;
+  /** Migrations recorded as applied by --baseline (not run). */
+  baselined: string[];
   applied: { name: string; ms: number }[];
   /** Re-run applied migrations, with the objects each one restored (`table "SLAPolicy"` …). */
   repaired: { name: string; ms: number; restored: string[] }[];
@@ -126,29 +144,172 @@ function blockedError(failed: { name: string; startedAt: Date; logs: string | nu
   return new MigrationBlockedError(lines.join('\n'));
 }
 
+/** Tables, views, sequences and types in the current schema, not counting extensions' own objects. */
+async function schemaObjects(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT format('%s "%s"', CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                   WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' ELSE 'relation' END, c.relname) AS name
+       FROM pg_class c
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+        AND c.relname <> '_prisma_migrations'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+     UNION ALL
+     SELECT format('type "%s"', t.typname)
+       FROM pg_type t
+      WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('e', 'd')
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+      ORDER BY 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+function p3005(objects: string[]): MigrationSetupError {
+  const shown = objects.slice(0, 5).join(', ') + (objects.length > 5 ? `, … (${objects.length} in all)` : '');
+  return new MigrationSetupError(
+    [
+      `Error P3005: the database schema is not empty (${shown}), but it has no migration history (_prisma_migrations), so which migrations it already contains is unknown. Nothing was applied.`,
+      'If this schema was made from these migrations (or with prisma db push) and you want to keep its data, baseline it: the runner checks that the schema matches what the migrations declare and only then records them all as applied:',
+      '  npm run db:migrate -- --baseline',
+      'Otherwise point the URL at an empty database. (Prisma: https://pris.ly/d/migrate-baseline)',
+    ].join('\n'),
+  );
+}
+
+/** `--baseline`: records every migration as applied after checking that the schema matches them. */
+async function baselineMigrations(
+  client: pg.ClientBase,
+  url: string,
+  migrations: LocalMigration[],
+  log: (line: string) => void,
+): Promise<string[]> {
+  if ((await readHistory(client)).length > 0) {
+    throw new MigrationSetupError(
+      '--baseline is for a database without migration history, but _prisma_migrations has rows: run npm run db:migrate (or db:status to see the history).',
+    );
+  }
+  log(`Baseline: comparing "${databaseName(url)}" with the schema the ${migrations.length} migrations declare …`);
+  const { snapshot: expected } = await buildShadowSchema(url, migrations);
+  const comparison = compareSchemas(expected, await readCatalog(client));
+  if (comparison.missing.length > 0 || comparison.different.length > 0) {
+    throw new MigrationSetupError(
+      [
+        'Refusing to baseline: the schema does not match what the migrations declare, so recording them as applied would hide the difference. Nothing was recorded.',
+        ...formatComparison(comparison),
+        'Bring the schema in line first (or migrate an empty database and move the data).',
+      ].join('\n'),
+    );
+  }
+  await client.query('BEGIN');
+  try {
+    await ensureMigrationsTable(client);
+    for (const m of migrations) {
+      await client.query(
+        `INSERT INTO _prisma_migrations (id, checksum, started_at, finished_at, migration_name, applied_steps_count)
+         VALUES ($1, $2, now(), now(), $3, 0)`,
+        [randomUUID(), m.checksum, m.name],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  for (const m of migrations) log(`  baselined ${m.name}`);
+  log(
+    `Baseline: the schema matches; recorded ${migrations.length} migration(s) as applied (as prisma migrate resolve --applied does).`,
+  );
+  return migrations.map((m) => m.name);
+}
+
+/**
+ * While a run holds the lock, SIGINT/SIGTERM stop it between migrations (the one in flight
+ * finishes or rolls back as a whole, the lock is released, the connection closed); a second signal
+ * exits at once, which closes the session and so releases the lock and rolls back on the server.
+ */
+function stopOnSignals(
+  log: (line: string) => void,
+  hardStop: () => void,
+): { stopping: () => boolean; off: () => void } {
+  let requested = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (requested) {
+      hardStop();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    requested = true;
+    log(
+      `${signal}: stopping after the migration in flight; the migration lock is released on exit (again to stop at once).`,
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopping: () => requested,
+    off: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /**
  * `prisma migrate deploy` without the engine: creates the database if missing, takes Prisma's
  * advisory lock, refuses to run past a failed migration (P3009), and applies each pending
  * migration in its own transaction, recording it in `_prisma_migrations` as Prisma does.
  */
 export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
-  const url = options.url ?? databaseUrl();
+  const url = options.url ?? migrationDatabaseUrl();
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const log = options.log ?? (quietByDefault() ? () => undefined : (l: string) => console.log(l));
   const warn = options.warn ?? ((l: string) => console.warn(l));
   const { migrations, warnings } = readMigrations(migrationsDir);
   warnings.forEach((w) => warn(`warning: ${w}`));
 
+  const urlSetting = options.urlSetting ?? (options.url ? 'the database URL' : migrationUrlSetting());
   const { client, created } = await connectCreatingDatabase(url);
   if (created) log(`Created database "${databaseName(url)}".`);
-  const result: MigrateResult = { databaseCreated: created, applied: [], repaired: [], modified: [], unknown: [] };
+  const signals = stopOnSignals(log, () => client.end().catch(() => undefined));
+  const result: MigrateResult = {
+    databaseCreated: created,
+    baselined: [],
+    applied: [],
+    repaired: [],
+    modified: [],
+    unknown: [],
+  };
   try {
+    await refusePooler(url, client, urlSetting);
+    const timeoutMs = options.lockTimeoutMs ?? migrateLockTimeoutMs();
     await acquireMigrationLock(client, {
-      timeoutMs: options.lockTimeoutMs,
-      onWait: () => log('Another migration run holds the lock (pg_advisory_lock 72707369); waiting for it …'),
+      timeoutMs,
+      shouldStop: signals.stopping,
+      onWait: (holders) =>
+        log(
+          [
+            `Another migration run holds the lock (pg_advisory_lock 72707369); waiting up to ${timeoutMs / 1000} s (MIGRATE_LOCK_TIMEOUT_MS) for it …`,
+            ...holders.map((h) => `  held by ${describeLockHolder(h)}`),
+          ].join('\n'),
+        ),
     });
     try {
       await options.onLocked?.();
+      if (!(await migrationsTableExists(client))) {
+        const objects = await schemaObjects(client);
+        if (options.baseline) {
+          if (objects.length === 0) {
+            throw new MigrationSetupError(
+              '--baseline is for a database whose schema already exists, but this one is empty: run npm run db:migrate without --baseline.',
+            );
+          }
+          result.baselined = await baselineMigrations(client, url, migrations, log);
+          return result;
+        }
+        if (objects.length > 0) throw p3005(objects);
+      } else if (options.baseline && (await readHistory(client)).length > 0) {
+        throw new MigrationSetupError(
+          '--baseline is for a database without migration history, but _prisma_migrations has rows: run npm run db:migrate (or db:status to see the history).',
+        );
+      }
       await ensureMigrationsTable(client);
       const status = classifyMigrations(migrations, await readHistory(client));
       if (status.failed.length > 0) throw blockedError(status.failed);
@@ -170,6 +331,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       }
       let catalog: SchemaSnapshot | undefined;
       for (const m of todo) {
+        if (signals.stopping()) {
+          throw new MigrationInterruptedError(
+            `Stopped by a signal before ${m.name}; ${result.applied.length} migration(s) were applied. Run npm run db:migrate again to continue.`,
+          );
+        }
         const started = Date.now();
         if (status.pending.includes(m.name)) {
           await applyMigration(client, m);
@@ -201,6 +367,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       await releaseMigrationLock(client).catch(() => undefined);
     }
   } finally {
+    signals.off();
     await client.end().catch(() => undefined);
   }
   return result;
@@ -211,9 +378,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
  * rolled back so that the next run applies it again. Like Prisma, only a failed migration qualifies.
  */
 export async function resolveRolledBack(name: string, options: { url?: string } = {}): Promise<void> {
-  const { client } = await connectCreatingDatabase(options.url ?? databaseUrl());
+  const url = options.url ?? migrationDatabaseUrl();
+  const { client } = await connectCreatingDatabase(url);
   try {
-    await acquireMigrationLock(client);
+    await refusePooler(url, client, options.url ? 'the database URL' : migrationUrlSetting());
+    await acquireMigrationLock(client, { timeoutMs: migrateLockTimeoutMs() });
     try {
       const rows = (await readHistory(client)).filter((r) => r.migration_name === name);
       if (!rows.some(isFailed)) {
@@ -245,9 +414,11 @@ export async function resolveApplied(
 ): Promise<void> {
   const m = readMigrations(options.migrationsDir ?? defaultMigrationsDir()).migrations.find((x) => x.name === name);
   if (!m) throw new MigrationSetupError(`Migration ${name} is not in the migrations folder (Prisma P3017).`);
-  const { client } = await connectCreatingDatabase(options.url ?? databaseUrl());
+  const url = options.url ?? migrationDatabaseUrl();
+  const { client } = await connectCreatingDatabase(url);
   try {
-    await acquireMigrationLock(client);
+    await refusePooler(url, client, options.url ? 'the database URL' : migrationUrlSetting());
+    await acquireMigrationLock(client, { timeoutMs: migrateLockTimeoutMs() });
     try {
       await ensureMigrationsTable(client);
       const rows = (await readHistory(client)).filter((r) => r.migration_name === name);

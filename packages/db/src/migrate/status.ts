@@ -1,4 +1,4 @@
-import { databaseUrl } from '../config.js';
+import { migrationDatabaseUrl } from '../config.js';
 import { scriptMatchesChecksum } from './checksum.js';
 import { connect } from './connection.js';
 import { type HistoryRow, isApplied, isFailed, readHistory } from './history.js';
@@ -66,7 +66,7 @@ export function classifyMigrations(
 export async function migrationStatus(
   options: { url?: string; migrationsDir?: string } = {},
 ): Promise<MigrationStatus> {
-  const url = options.url ?? databaseUrl();
+  const url = options.url ?? migrationDatabaseUrl();
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const { migrations, warnings } = readMigrations(migrationsDir);
   let history: HistoryRow[] = [];

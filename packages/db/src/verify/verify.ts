@@ -1,5 +1,5 @@
 import { compareSchemas, type SchemaComparison, type SchemaDifference } from '@nixflow/core/schema-compare';
-import { databaseUrl } from '../config.js';
+import { migrationDatabaseUrl } from '../config.js';
 import { connect, databaseName } from '../migrate/connection.js';
 import { MigrationSetupError } from '../migrate/errors.js';
 import { defaultMigrationsDir, readMigrations } from '../migrate/migrations-folder.js';
@@ -34,7 +34,7 @@ function sourceMigration(d: SchemaDifference, introducedBy: Map<string, string>)
  * Throws DatabaseUnreachableError when the server cannot be reached.
  */
 export async function verifySchema(options: { url?: string; migrationsDir?: string } = {}): Promise<VerifyResult> {
-  const url = options.url ?? databaseUrl();
+  const url = options.url ?? migrationDatabaseUrl();
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const { migrations } = readMigrations(migrationsDir);
   let live;

@@ -26,6 +26,8 @@ export function runCli(
     env: {
       ...process.env,
       DATABASE_URL: env.url,
+      DATABASE_DIRECT_URL: '',
+      DIRECT_URL: '',
       MIGRATIONS_DIR: env.migrationsDir ?? REPO_MIGRATIONS,
       NIXFLOW_QUIET: env.quiet ? '1' : '',
       ...env.env,

@@ -1,0 +1,159 @@
+// Migrations behind a transaction pooler (#20): a real PgBouncer from Debian (`apt-get install -y
+// pgbouncer`), started by this test on a free loopback port with its own config in a temp dir, in
+// transaction pool mode, in front of a throw-away database. Skipped only when pgbouncer is absent.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.js';
+import { history, migrationsFolder, runCli, tableExists } from './support/cli.js';
+
+const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => fs.existsSync(p));
+const skip = PGBOUNCER ? false : 'pgbouncer is not installed (apt-get install -y pgbouncer): pooler tests skipped';
+
+let db: TestDatabase;
+let bouncer: ChildProcess | undefined;
+let dir: string;
+let port: number;
+const folders: { remove(): void }[] = [];
+
+const poolerUrl = (database: string): string => `postgresql://postgres@127.0.0.1:${port}/${database}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  db = await createTestDatabase({ migrated: false });
+  port = await freePort();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixflow-pgbouncer-'));
+  fs.chmodSync(dir, 0o777); // pgbouncer refuses to run as root: under root it switches to postgres
+  fs.writeFileSync(path.join(dir, 'users.txt'), '"postgres" ""\n', { mode: 0o644 });
+  fs.writeFileSync(
+    path.join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      // Only this database: any other name gets PgBouncer's "no such database" (SQLSTATE 08P01).
+      `${db.name} = host=127.0.0.1 port=5432 dbname=${db.name}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${path.join(dir, 'users.txt')}`,
+      'pool_mode = transaction',
+      'default_pool_size = 5',
+      'ignore_startup_parameters = extra_float_digits,options',
+      `logfile = ${path.join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+    { mode: 0o644 },
+  );
+  const asRoot = process.getuid?.() === 0 ? ['-u', 'postgres'] : [];
+  bouncer = spawn(PGBOUNCER!, [...asRoot, path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const c = new pg.Client({ connectionString: poolerUrl(db.name) });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      await c.end();
+      break;
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      if (Date.now() > deadline || bouncer.exitCode !== null) {
+        const log = fs.existsSync(path.join(dir, 'pgbouncer.log'))
+          ? fs.readFileSync(path.join(dir, 'pgbouncer.log'), 'utf8')
+          : '';
+        throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${log}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+});
+
+after(async () => {
+  if (bouncer && bouncer.exitCode === null) {
+    const exited = new Promise((r) => bouncer!.on('exit', r));
+    bouncer.kill('SIGINT');
+    await exited;
+  }
+  if (db) await db.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  folders.forEach((f) => f.remove());
+});
+
+function folder(migrations: Record<string, string>) {
+  const f = migrationsFolder(migrations);
+  folders.push(f);
+  return f;
+}
+
+const migrations = {
+  '20240101000000_a': 'CREATE TABLE "A" (id int);\n',
+  '20240102000000_slow': 'SELECT pg_sleep(0.5);\nCREATE TABLE "B" (id int);\n',
+  '20240103000000_c': 'CREATE TABLE "C" (id int);\n',
+};
+
+describe('migrating with a transaction pooler in front of PostgreSQL', { skip }, () => {
+  test('given only the pooler URL, the runner refuses and names DATABASE_DIRECT_URL; nothing is written', async () => {
+    const f = folder(migrations);
+    const res = await runCli('migrate', [], { url: poolerUrl(db.name), migrationsDir: f.dir });
+    assert.equal(res.code, 1, res.out);
+    assert.match(res.stderr, /Refusing to migrate through a connection pooler/);
+    assert.match(res.stderr, /transaction pooler/);
+    assert.match(res.stderr, /DATABASE_DIRECT_URL/);
+    assert.equal(await tableExists(db.url, '_prisma_migrations'), false);
+    assert.equal(await tableExists(db.url, 'A'), false);
+  });
+
+  test('three runners started at once with DATABASE_DIRECT_URL apply each migration exactly once', async () => {
+    const f = folder(migrations);
+    const runs = await Promise.all(
+      [1, 2, 3].map(() =>
+        runCli('migrate', [], {
+          url: poolerUrl(db.name), // DATABASE_URL: the pooler, as the API and worker use it
+          migrationsDir: f.dir,
+          env: { DATABASE_DIRECT_URL: db.url, MIGRATE_LOCK_TIMEOUT_MS: '120000' },
+        }),
+      ),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.out);
+    const rows = await history(db.url);
+    assert.deepEqual(
+      rows.map((r) => [r.migration_name, r.finished_at !== null, r.rolled_back_at]),
+      Object.keys(migrations).map((name) => [name, true, null]),
+    );
+    const applied = runs.reduce((n, r) => n + (r.stdout.match(/ applied /g) ?? []).length, 0);
+    assert.equal(applied, 3);
+    // db:status reads the direct URL too.
+    const status = await runCli('status', [], {
+      url: poolerUrl(db.name),
+      migrationsDir: f.dir,
+      env: { DATABASE_DIRECT_URL: db.url },
+    });
+    assert.equal(status.code, 0, status.out);
+  });
+
+  test('a database the pooler does not know (08P01) is explained, not a stack trace', async () => {
+    const f = folder(migrations);
+    const res = await runCli('migrate', [], { url: poolerUrl(`${db.name}_missing`), migrationsDir: f.dir });
+    assert.equal(res.code, 1, res.out);
+    assert.match(res.stderr, /08P01/);
+    assert.match(res.stderr, /PgBouncer/);
+    assert.match(res.stderr, /DATABASE_DIRECT_URL/);
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+  });
+});
