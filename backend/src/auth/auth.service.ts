@@ -3,7 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AuthUser, JwtPayload } from './auth-user.js';
-import { DUMMY_HASH, verifyPassword } from './password.js';
+import { ConcurrencyLimiter, PASSWORD_HASHING_LIMITER } from './concurrency-limiter.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -20,15 +21,21 @@ export class AuthService {
     private readonly prisma: PrismaService,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PASSWORD_HASHING_LIMITER) private readonly hashing: ConcurrencyLimiter,
   ) {}
 
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    // Unknown e-mail (or no password): the same argon2id verify, with the same parameters, on a dummy hash.
+    const stored = user?.passwordHash ?? (await dummyPasswordHash());
+    const ok = await this.hashing.run(() => verifyPassword(password, stored));
     if (!user || !ok || !user.passwordHash || user.deletedAt || !user.isActive) {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    const data: { lastLoginAt: Date; passwordHash?: string } = { lastLoginAt: new Date() };
+    // bcrypt (or older argon2 parameters) → argon2id now that we hold the plain password.
+    if (needsRehash(user.passwordHash)) data.passwordHash = await this.hashing.run(() => hashPassword(password));
+    await this.prisma.user.update({ where: { id: user.id }, data });
     return this.issue(user, user.tokenVersion);
   }
 
