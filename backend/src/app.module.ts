@@ -17,7 +17,8 @@ import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { loginThrottlers } from './auth/login-throttler.guard.js';
-import { RedisThrottlerStorage } from './common/redis-throttler-storage.js';
+import { RateLimitModule } from './common/rate-limit.module.js';
+import { RedisThrottlerStorage, THROTTLER_REDIS_STORAGE } from './common/redis-throttler-storage.js';
 import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 
 @Module({
@@ -27,8 +28,9 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     // Named throttlers, each used by its own guard: login (per IP + e-mail, and per IP across e-mails)
     // and formSubmit (per IP). Counts live in Redis, shared by every API instance.
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      imports: [RateLimitModule],
+      inject: [APP_CONFIG, THROTTLER_REDIS_STORAGE],
+      useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({
         throttlers: [
           ...loginThrottlers(
             { limit: config.loginThrottleLimit, ttl: config.loginThrottleTtlMs },
@@ -36,7 +38,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
           ),
           formSubmitThrottler(config.formSubmitThrottleLimit, config.formSubmitThrottleTtlMs),
         ],
-        storage: new RedisThrottlerStorage(config.redisUrl, config.queuePrefix),
+        storage,
       }),
     }),
     PrismaModule,

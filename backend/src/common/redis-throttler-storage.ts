@@ -58,3 +58,5 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.redis.disconnect();
   }
 }
+
+export const THROTTLER_REDIS_STORAGE = Symbol('THROTTLER_REDIS_STORAGE');
