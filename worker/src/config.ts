@@ -1,10 +1,10 @@
-import { baseEnvShape, intVar, parseEnv, resolveSecrets } from '@nixflow/db';
+import { baseEnvShape, intVar, optionalIntVar, parseEnv, resolveSecrets } from '@nixflow/db';
 import { z } from 'zod';
 
 /** Every variable the worker reads. README's table documents these together with the API's (test: readme-env). */
 export const workerEnvSchema = z.object({
   ...baseEnvShape,
-  WORKER_DATABASE_POOL_SIZE: intVar(10, { max: 1000 }).optional(),
+  WORKER_DATABASE_POOL_SIZE: optionalIntVar({ max: 1000 }),
   SLA_MONITOR_INTERVAL_MS: intVar(10_000),
   EVENT_CONSUMER_INTERVAL_MS: intVar(1_000),
   EVENT_CONSUMER_BATCH_SIZE: intVar(500, { max: 100_000 }),

@@ -15,15 +15,21 @@ export class ConfigError extends Error {
 }
 
 /** A positive (or ≥ min) decimal integer given as a string; the default when unset or empty. */
-export function intVar(fallback: number, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
+function int({ min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
   const message = `must be a whole number between ${min} and ${max}`;
   return z
     .string()
     .regex(/^\s*\d+\s*$/, message)
     .transform((s) => Number(s.trim()))
-    .pipe(z.number().int().min(min, message).max(max, message))
-    .default(fallback);
+    .pipe(z.number().int().min(min, message).max(max, message));
 }
+
+export function intVar(fallback: number, bounds: { min?: number; max?: number } = {}) {
+  return int(bounds).default(fallback);
+}
+
+/** Like intVar, undefined when unset (the caller falls back to another variable). */
+export const optionalIntVar = (bounds: { min?: number; max?: number } = {}) => int(bounds).optional();
 
 const bool = () =>
   z
