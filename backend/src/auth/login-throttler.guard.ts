@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 
 export const LOGIN_THROTTLER = 'login';
 export const LOGIN_IP_THROTTLER = 'loginIp';
@@ -37,5 +37,11 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
 
   protected override async getErrorMessage(): Promise<string> {
     return 'Too many login attempts, try again later';
+  }
+
+  /** The standard Retry-After too (the library only sets Retry-After-<throttler name>). */
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail) {
+    context.switchToHttp().getResponse().header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
+    return super.throwThrottlingException(context, detail);
   }
 }
