@@ -58,7 +58,8 @@ export class ConcurrencyLimiter {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.running--;
   }
 }

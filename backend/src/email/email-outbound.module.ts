@@ -10,7 +10,11 @@ import { EmailQueuesService } from './email-queues.service.js';
  * EmailQueuesService.enqueueNotification.
  */
 @Module({
-  providers: [{ provide: EMAIL_CONFIG, inject: [APP_CONFIG], useFactory: (c: AppConfig) => emailConfigFrom(c) }, EmailQueuesService, EmailOutboundService],
+  providers: [
+    { provide: EMAIL_CONFIG, inject: [APP_CONFIG], useFactory: (c: AppConfig) => emailConfigFrom(c) },
+    EmailQueuesService,
+    EmailOutboundService,
+  ],
   exports: [EMAIL_CONFIG, EmailQueuesService, EmailOutboundService],
 })
 export class EmailOutboundModule {}

@@ -31,7 +31,10 @@ export class FormSubmitThrottlerGuard extends ThrottlerGuard {
 
   /** The standard Retry-After too (the library only sets Retry-After-<throttler name>). */
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail) {
-    context.switchToHttp().getResponse().header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
+    context
+      .switchToHttp()
+      .getResponse()
+      .header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
     return super.throwThrottlingException(context, detail);
   }
 }

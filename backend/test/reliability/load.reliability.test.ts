@@ -197,9 +197,7 @@ describe('load on the real API process', { timeout: (SOAK_SECONDS + 120) * 1000 
 
   it('SIGTERM during a burst: in-flight requests finish, nothing half-written, clean exit', async () => {
     // A slow password hash keeps every create request busy for a while: SIGTERM lands mid-request.
-    const api = procs.track(
-      await startBackend({ DATABASE_URL: db.url, LOGIN_THROTTLE_LIMIT: '1000000' }),
-    );
+    const api = procs.track(await startBackend({ DATABASE_URL: db.url, LOGIN_THROTTLE_LIMIT: '1000000' }));
     const s = await sessions(api);
     const emails = Array.from({ length: 40 }, () => `sigterm-${uid()}@test.nixflow.local`);
     const inflight = emails.map(async (email) => {

@@ -24,7 +24,11 @@ import { ImapPollerService } from './imap-poller.service.js';
     ),
   ],
   providers: [
-    { provide: EMAIL_WORKER_CONFIG, inject: [WORKER_CONFIG], useFactory: (c: WorkerConfig) => emailWorkerConfigFrom(c) },
+    {
+      provide: EMAIL_WORKER_CONFIG,
+      inject: [WORKER_CONFIG],
+      useFactory: (c: WorkerConfig) => emailWorkerConfigFrom(c),
+    },
     EmailSenderService,
     EmailOutboundProcessor,
     ImapPollerService,
