@@ -101,6 +101,8 @@ export class AuthService {
     await this.prisma.refreshToken.create({
       data: { id: jti, familyId, userId: user.id, expiresAt: new Date(exp * 1000) },
     });
+    // Rows of expired tokens are useless for reuse detection (the JWT itself is refused): drop the user's.
+    await this.prisma.refreshToken.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date() } } });
     return { accessToken, refreshToken, expiresIn: this.config.jwtTtl, user: authUser };
   }
 }
