@@ -75,6 +75,7 @@ export async function runApiBench(url, opts) {
   const common = {
     DATABASE_URL: url,
     JWT_SECRET: secret,
+    EMAIL_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',

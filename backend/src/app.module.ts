@@ -16,21 +16,29 @@ import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
+import { loginThrottlers } from './auth/login-throttler.guard.js';
+import { RateLimitModule } from './common/rate-limit.module.js';
+import { RedisThrottlerStorage, THROTTLER_REDIS_STORAGE } from './common/redis-throttler-storage.js';
 import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 
 @Module({
   imports: [
     ConfigModule,
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
-    // Named throttlers, each used by its own guard: login (N attempts per minute per IP + e-mail) and
-    // formSubmit (form submissions per IP). In-memory storage.
+    // Named throttlers, each used by its own guard: login (per IP + e-mail, and per IP across e-mails)
+    // and formSubmit (per IP). Counts live in Redis, shared by every API instance.
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      imports: [RateLimitModule],
+      inject: [APP_CONFIG, THROTTLER_REDIS_STORAGE],
+      useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({
         throttlers: [
-          { name: 'login', ttl: config.loginThrottleTtlMs, limit: config.loginThrottleLimit },
+          ...loginThrottlers(
+            { limit: config.loginThrottleLimit, ttl: config.loginThrottleTtlMs },
+            { limit: config.loginIpThrottleLimit, ttl: config.loginIpThrottleTtlMs },
+          ),
           formSubmitThrottler(config.formSubmitThrottleLimit, config.formSubmitThrottleTtlMs),
         ],
+        storage,
       }),
     }),
     PrismaModule,

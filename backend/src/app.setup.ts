@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { AllExceptionsFilter, expressErrorHandler } from './common/all-exceptions.filter.js';
 import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
-import { loadAppConfig } from './config/app-config.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 
 export const API_PREFIX = 'api';
 
@@ -27,17 +27,22 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
  * body parsing (1 MB limit) is registered here so that its errors use the common error shape.
  */
 export function configureApp(app: INestApplication, options: { swagger?: boolean } = {}): INestApplication {
-  const config = loadAppConfig();
+  const config = app.get<AppConfig>(APP_CONFIG);
   app.setGlobalPrefix(API_PREFIX);
+  // Client IP (rate limits, logs): X-Forwarded-For counts only from the proxies TRUST_PROXY names.
+  (app.getHttpAdapter().getInstance() as express.Express).set('trust proxy', config.trustProxy);
   app.use(helmet());
-  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
+  // CORS is opt-in outside development (CORS_ORIGINS); `*` never goes with credentials.
+  if (config.corsOrigins === '*') app.enableCors({ origin: '*', credentials: false, exposedHeaders: ['x-request-id'] });
+  else if (config.corsOrigins)
+    app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(rejectUnsafeBodies());
   app.use(expressErrorHandler());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  if (options.swagger !== false) {
+  if (options.swagger ?? config.apiDocs) {
     const document = createOpenApiDocument(app);
     SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
   }

@@ -106,6 +106,26 @@ describe('auth', () => {
     assert.equal((await t.http.post('/api/auth/refresh').send({ refreshToken: login.body.refreshToken })).status, 401);
   });
 
+  it('rotates refresh tokens on use; a used one coming back revokes the whole family', async () => {
+    const u = await t.createUser();
+    const login = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
+    const first = login.body.refreshToken as string;
+    const r1 = await t.http.post('/api/auth/refresh').send({ refreshToken: first });
+    assert.equal(r1.status, 200);
+    assert.notEqual(r1.body.refreshToken, first, 'a new refresh token each time');
+    const r2 = await t.http.post('/api/auth/refresh').send({ refreshToken: r1.body.refreshToken });
+    assert.equal(r2.status, 200);
+    // The first token again (a replay): refused, and every token of its family with it.
+    assert.equal((await t.http.post('/api/auth/refresh').send({ refreshToken: first })).status, 401);
+    assert.equal((await t.http.post('/api/auth/refresh').send({ refreshToken: r2.body.refreshToken })).status, 401);
+    const rows = await t.prisma.refreshToken.findMany({ where: { userId: u.id } });
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => r.revokedAt !== null));
+    // Another login starts a new family that works.
+    const again = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
+    assert.equal((await t.http.post('/api/auth/refresh').send({ refreshToken: again.body.refreshToken })).status, 200);
+  });
+
   it('throttles repeated login attempts (429)', async () => {
     const email = uniqueEmail('throttle');
     const statuses: number[] = [];

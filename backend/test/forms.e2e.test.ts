@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserRole } from '@nixflow/db/client';
+import { testQueuePrefix } from '@nixflow/db/testing';
 import { createTestApp, uniqueEmail, type TestApp, type TestUser } from './support/test-app.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -686,7 +687,10 @@ describe('form submission rate limit', () => {
   let t: TestApp;
   after(async () => t?.close());
   it('limits submissions per client IP with the named formSubmit throttler', async () => {
-    t = await createTestApp({ env: { UPLOAD_DIR: uploadDir, FORM_SUBMIT_THROTTLE_LIMIT: '3' } });
+    // Limits are counted in Redis per key prefix: a fresh prefix, so the other suite's submissions do not count.
+    t = await createTestApp({
+      env: { UPLOAD_DIR: uploadDir, FORM_SUBMIT_THROTTLE_LIMIT: '3', QUEUE_PREFIX: testQueuePrefix() },
+    });
     const agent = await t.tokenFor(UserRole.AGENT);
     const form = await t.http
       .post('/api/forms')

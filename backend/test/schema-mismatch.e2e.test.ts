@@ -2,6 +2,7 @@
 // line per missing table and column, answers the affected routes with the migrations 503, keeps
 // serving the rest, and /api/health/ready says what is missing.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -137,6 +138,8 @@ describe('schema mismatch: start-up log of the real backend process', () => {
           PORT: String(port),
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          EMAIL_SECRET_KEY: randomBytes(32).toString('hex'),
           NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK: '0',
           QUEUE_PREFIX: testQueuePrefix(),
         },

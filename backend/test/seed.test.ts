@@ -9,7 +9,6 @@ describe('seed', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
   before(async () => {
-    process.env.BCRYPT_COST ??= '4';
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url, 2);
   });

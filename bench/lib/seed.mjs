@@ -36,7 +36,7 @@ export async function seedDemo(url) {
   await runNode(
     path.join(ROOT, 'backend/dist/src/seed/seed-cli.js'),
     [],
-    { DATABASE_URL: url, ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password, BCRYPT_COST: '4' },
+    { DATABASE_URL: url, ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password },
     'seed',
   );
 }

@@ -20,13 +20,20 @@ function composeCli() {
 }
 const cli = composeCli();
 
-/** The resolved configuration as docker-compose prints it (YAML), with defaults filled in. */
-function resolvedConfig(env = {}) {
-  const res = spawnSync(cli[0], [...cli.slice(1), '-f', composeFile, 'config'], {
+/** Throwaway secrets: compose refuses to resolve without them. */
+const SECRETS = { JWT_SECRET: 'a'.repeat(64), EMAIL_SECRET_KEY: 'b'.repeat(64) };
+
+function runConfig(env, ...args) {
+  return spawnSync(cli[0], [...cli.slice(1), '-f', composeFile, 'config', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', ...env },
   });
+}
+
+/** The resolved configuration as docker-compose prints it (YAML), with defaults filled in. */
+function resolvedConfig(env = {}) {
+  const res = runConfig({ ...SECRETS, ...env });
   assert.equal(res.status, 0, res.stderr);
   return res.stdout;
 }
@@ -39,12 +46,19 @@ function serviceBlock(yaml, name) {
 }
 
 describe('docker-compose.yml', { skip: cli ? false : 'no docker compose / docker-compose client here' }, () => {
-  test('is valid (docker compose config -q)', () => {
-    const res = spawnSync(cli[0], [...cli.slice(1), '-f', composeFile, 'config', '-q'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+  test('is valid (docker compose config -q) when the secrets are set', () => {
+    const res = runConfig(SECRETS, '-q');
     assert.equal(res.status, 0, res.stderr);
+  });
+
+  test('refuses to resolve without JWT_SECRET or EMAIL_SECRET_KEY, saying how to make one', () => {
+    for (const missing of ['JWT_SECRET', 'EMAIL_SECRET_KEY']) {
+      const env = { ...SECRETS };
+      delete env[missing];
+      const res = runConfig(env, '-q');
+      assert.notEqual(res.status, 0, `${missing} unset must fail`);
+      assert.match(res.stderr, new RegExp(`${missing}.*openssl rand -hex 32`));
+    }
   });
 
   test('db, redis, backend and worker with healthchecks, volumes and healthy dependencies', () => {

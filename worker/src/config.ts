@@ -1,9 +1,27 @@
-import { DEFAULT_QUEUE_PREFIX } from '@nixflow/core';
+import { baseEnvShape, intVar, optionalIntVar, parseEnv, resolveSecrets } from '@nixflow/db';
+import { z } from 'zod';
 
-/** Worker settings, read once from the environment at start-up. */
+/** Every variable the worker reads. README's table documents these together with the API's (test: readme-env). */
+export const workerEnvSchema = z.object({
+  ...baseEnvShape,
+  WORKER_DATABASE_POOL_SIZE: optionalIntVar({ max: 1000 }),
+  SLA_MONITOR_INTERVAL_MS: intVar(10_000),
+  EVENT_CONSUMER_INTERVAL_MS: intVar(1_000),
+  EVENT_CONSUMER_BATCH_SIZE: intVar(500, { max: 100_000 }),
+  WORKER_CONCURRENCY: intVar(1, { max: 100 }),
+  EMAIL_MAINTENANCE_INTERVAL_MS: intVar(15_000),
+  EMAIL_QUEUED_GRACE_MS: intVar(5_000),
+  EMAIL_IMAP_BATCH: intVar(20, { max: 1000 }),
+});
+
+/** Worker settings, read and validated once at start-up. */
 export interface WorkerConfig {
+  nodeEnv: string;
   databaseUrl: string;
+  /** WORKER_DATABASE_POOL_SIZE, else DATABASE_POOL_SIZE. */
+  databasePoolSize: number;
   redisUrl: string;
+  logLevel: string;
   slaMonitorIntervalMs: number;
   /** How often the event-log consumer runs (notifications, policy recomputes). */
   eventConsumerIntervalMs: number;
@@ -11,25 +29,47 @@ export interface WorkerConfig {
   concurrency: number;
   /** BullMQ key prefix: lets several deployments (or parallel test runs) share one Redis. */
   queuePrefix: string;
+  emailSecretKey: Buffer;
+  email: {
+    sendAttempts: number;
+    sendBackoffMs: number;
+    maintenanceIntervalMs: number;
+    queuedGraceMs: number;
+    connectTimeoutMs: number;
+    imapBatchSize: number;
+  };
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return n;
+/** Throws ConfigError naming the variable when a value is invalid or EMAIL_SECRET_KEY is missing outside development/test. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const e = parseEnv(workerEnvSchema, env);
+  const secrets = resolveSecrets(env, { needJwt: false });
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.WORKER_DATABASE_POOL_SIZE ?? e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,
+    eventConsumerIntervalMs: e.EVENT_CONSUMER_INTERVAL_MS,
+    eventConsumerBatchSize: e.EVENT_CONSUMER_BATCH_SIZE,
+    concurrency: e.WORKER_CONCURRENCY,
+    queuePrefix: e.QUEUE_PREFIX,
+    emailSecretKey: secrets.emailSecretKey,
+    email: {
+      sendAttempts: e.EMAIL_SEND_ATTEMPTS,
+      sendBackoffMs: e.EMAIL_SEND_BACKOFF_MS,
+      maintenanceIntervalMs: e.EMAIL_MAINTENANCE_INTERVAL_MS,
+      queuedGraceMs: e.EMAIL_QUEUED_GRACE_MS,
+      connectTimeoutMs: e.EMAIL_CONNECT_TIMEOUT_MS,
+      imapBatchSize: e.EMAIL_IMAP_BATCH,
+    },
+  };
 }
 
-export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return {
-    databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/nixflow',
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    slaMonitorIntervalMs: positiveInt(env.SLA_MONITOR_INTERVAL_MS, 10_000, 'SLA_MONITOR_INTERVAL_MS'),
-    eventConsumerIntervalMs: positiveInt(env.EVENT_CONSUMER_INTERVAL_MS, 1_000, 'EVENT_CONSUMER_INTERVAL_MS'),
-    eventConsumerBatchSize: positiveInt(env.EVENT_CONSUMER_BATCH_SIZE, 500, 'EVENT_CONSUMER_BATCH_SIZE'),
-    concurrency: positiveInt(env.WORKER_CONCURRENCY, 1, 'WORKER_CONCURRENCY'),
-    queuePrefix: env.QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
-  };
+/** WORKER_CONCURRENCY alone, for the @Processor decorators (evaluated when their modules load). */
+export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnv(z.object({ WORKER_CONCURRENCY: workerEnvSchema.shape.WORKER_CONCURRENCY }), env).WORKER_CONCURRENCY;
 }

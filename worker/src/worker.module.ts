@@ -14,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL || 'info' } }),
+        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
         SlaModule,

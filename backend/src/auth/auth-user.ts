@@ -14,6 +14,8 @@ export interface JwtPayload {
   /** The user's tokenVersion when the token was issued. */
   ver: number;
   typ: 'access' | 'refresh';
+  /** Refresh tokens: the RefreshToken row (rotation, reuse detection). */
+  jti?: string;
   iat?: number;
   exp?: number;
 }

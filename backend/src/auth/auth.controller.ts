@@ -1,14 +1,17 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import { BusyException } from './concurrency-limiter.js';
 import { CurrentUser, Public } from './decorators.js';
 import { AuthUserDto, LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
@@ -25,8 +28,14 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
   @ApiTooManyRequestsResponse({ description: 'Too many login attempts' })
-  login(@Body() dto: LoginDto): Promise<TokenPairDto> {
-    return this.auth.login(dto.email, dto.password);
+  @ApiServiceUnavailableResponse({ description: 'Too many logins in progress (Retry-After)' })
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<TokenPairDto> {
+    try {
+      return await this.auth.login(dto.email, dto.password);
+    } catch (err) {
+      if (err instanceof BusyException) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 
   @Public()

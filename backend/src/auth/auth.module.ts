@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { ConcurrencyLimiter, PASSWORD_HASHING_LIMITER } from './concurrency-limiter.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 import { RolesGuard } from './roles.guard.js';
@@ -24,6 +25,11 @@ import { RolesGuard } from './roles.guard.js';
     AuthService,
     JwtAuthGuard,
     LoginThrottlerGuard,
+    {
+      provide: PASSWORD_HASHING_LIMITER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ConcurrencyLimiter(config.loginMaxConcurrentHashes),
+    },
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -1,17 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { hash, verify, type Options } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 
-export function bcryptCost(): number {
-  const n = Number.parseInt(process.env.BCRYPT_COST ?? '', 10);
-  return Number.isFinite(n) && n >= 4 && n <= 15 ? n : 10;
+/** argon2id with OWASP's baseline (19 MiB, 2 passes, 1 lane). Every new or upgraded hash uses these. */
+export const ARGON2_OPTIONS: Options = {
+  algorithm: 2, // Algorithm.Argon2id (a const enum the isolated build cannot inline)
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
 }
 
-export function hashPassword(password: string, cost: number = bcryptCost()): Promise<string> {
-  return bcrypt.hash(password, cost);
+const isBcrypt = (stored: string): boolean => /^\$2[aby]\$/.test(stored);
+
+/** Checks a password against an argon2id hash, or a bcrypt hash from before the move to argon2id. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isBcrypt(stored)) return bcrypt.compare(password, stored);
+  try {
+    return await verify(stored, password, ARGON2_OPTIONS);
+  } catch {
+    return false; // malformed hash
+  }
 }
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+/** True when the stored hash is not argon2id with the current parameters (upgrade it after a successful login). */
+export function needsRehash(stored: string): boolean {
+  const o = ARGON2_OPTIONS;
+  return !stored.startsWith(`$argon2id$v=19$m=${o.memoryCost},t=${o.timeCost},p=${o.parallelism}$`);
 }
 
-/** A valid hash to compare against when the user does not exist (keeps timing similar). */
-export const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8.P5/1J6Jv0N8sBiUd6UFJm6QMgSg2';
+/**
+ * An argon2id hash made with ARGON2_OPTIONS, verified when the e-mail is unknown so that the work
+ * (and so the timing) is that of a real account. Made once per process from a random password.
+ */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('hex'));
+  return dummyHash;
+}

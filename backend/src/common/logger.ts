@@ -20,6 +20,8 @@ export function loggerParams(config: AppConfig): Params {
       redact: {
         paths: [
           'req.headers.authorization',
+          'req.headers["proxy-authorization"]',
+          'req.headers["x-nixflow-inbound-token"]',
           'req.headers.cookie',
           'res.headers["set-cookie"]',
           '*.password',
@@ -27,6 +29,9 @@ export function loggerParams(config: AppConfig): Params {
           '*.refreshToken',
           '*.accessToken',
           'req.body.password',
+          'req.body.refreshToken',
+          '*.jwtSecret',
+          '*.emailSecretKey',
         ],
         censor: '[REDACTED]',
       },

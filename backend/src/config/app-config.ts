@@ -1,4 +1,77 @@
-import { Logger } from '@nestjs/common';
+import {
+  baseEnvShape,
+  boolVar,
+  ConfigError,
+  optionalBoolVar,
+  DEV_JWT_SECRET,
+  intVar,
+  parseEnv,
+  resolveSecrets,
+} from '@nixflow/db';
+import { z } from 'zod';
+
+export { ConfigError, DEV_JWT_SECRET };
+export const DEFAULT_ADMIN_EMAIL = 'admin@nixflow.local';
+export const DEFAULT_ADMIN_PASSWORD = 'ChangeMe-Admin-123';
+
+const ttl = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+\s*(ms|s|m|h|d)$/, 'must be a duration like 15m, 12h or 7d')
+    .default(fallback);
+
+/** TRUST_PROXY: unset/false (never trust X-Forwarded-For), a hop count, or a comma-separated list of CIDRs/addresses. */
+const trustProxy = z
+  .string()
+  .regex(
+    /^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*|loopback|linklocal|uniquelocal)$/,
+    'must be false, a hop count, or a comma-separated list of addresses/CIDRs',
+  )
+  .transform((v): boolean | number | string[] => {
+    if (v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((s) => s.trim());
+  })
+  .default(false);
+
+/** Every variable the API reads. README's table documents exactly these (test: readme-env). */
+export const apiEnvSchema = z.object({
+  ...baseEnvShape,
+  PORT: intVar(3000, { min: 0, max: 65535 }),
+  JWT_SECRET: z.string().optional(),
+  JWT_TTL: ttl('15m'),
+  JWT_REFRESH_TTL: ttl('7d'),
+  ADMIN_EMAIL: z.email().default(DEFAULT_ADMIN_EMAIL),
+  ADMIN_PASSWORD: z.string().min(8).default(DEFAULT_ADMIN_PASSWORD),
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*)$/, 'must be * or a comma-separated list of origins')
+    .optional(),
+  API_DOCS: optionalBoolVar(),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 1mb')
+    .default('1mb'),
+  TRUST_PROXY: trustProxy,
+  LOGIN_THROTTLE_LIMIT: intVar(10),
+  LOGIN_THROTTLE_TTL_MS: intVar(60_000),
+  LOGIN_IP_THROTTLE_LIMIT: intVar(50),
+  LOGIN_IP_THROTTLE_TTL_MS: intVar(60_000),
+  LOGIN_MAX_CONCURRENT_HASHES: intVar(4, { max: 256 }),
+  FORM_SUBMIT_THROTTLE_LIMIT: intVar(20),
+  FORM_SUBMIT_THROTTLE_TTL_MS: intVar(60_000),
+  FORM_MAX_ATTACHMENT_BYTES: intVar(10 * 1024 * 1024),
+  KB_MAX_ATTACHMENT_BYTES: intVar(10 * 1024 * 1024),
+  EMAIL_INBOUND_MAX_BYTES: intVar(25 * 1024 * 1024),
+  EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR: intVar(20),
+  EMAIL_INBOUND_CONSUMER: boolVar(true),
+  EVENT_STREAM_POLL_MS: intVar(250),
+  EVENT_STREAM_HEARTBEAT_MS: intVar(15_000),
+  EVENT_STREAM_MAX_CLIENTS: intVar(1000),
+  EVENT_STREAM_MAX_PER_USER: intVar(5),
+  EVENT_STREAM_USER_CHECK_MS: intVar(5000),
+});
 
 export interface AppConfig {
   nodeEnv: string;
@@ -7,70 +80,93 @@ export interface AppConfig {
   /** Connections in the API's PostgreSQL pool (PrismaPg `max`). */
   databasePoolSize: number;
   redisUrl: string;
+  queuePrefix: string;
   jwtSecret: string;
+  emailSecretKey: Buffer;
   jwtTtl: string;
   jwtRefreshTtl: string;
   adminEmail: string;
   adminPassword: string;
   logLevel: string;
-  corsOrigins: string[] | true;
-  bcryptCost: number;
+  /** Allowed origins; false = no CORS headers. `*` allows any origin but never with credentials. */
+  corsOrigins: string[] | '*' | false;
+  apiDocs: boolean;
   bodyLimit: string;
+  /** Express `trust proxy`: false, hop count or address list. */
+  trustProxy: boolean | number | string[];
   loginThrottleLimit: number;
   loginThrottleTtlMs: number;
+  loginIpThrottleLimit: number;
+  loginIpThrottleTtlMs: number;
+  loginMaxConcurrentHashes: number;
   formSubmitThrottleLimit: number;
   formSubmitThrottleTtlMs: number;
+  formMaxAttachmentBytes: number;
+  kbMaxAttachmentBytes: number;
+  uploadDir: string;
+  email: {
+    maxInboundBytes: number;
+    newTicketsPerSenderPerHour: number;
+    connectTimeoutMs: number;
+    sendAttempts: number;
+    sendBackoffMs: number;
+    inboundConsumer: boolean;
+  };
 }
 
-/** Development defaults. Override every secret in production. */
-export const DEV_JWT_SECRET = 'nixflow-dev-jwt-secret-change-me';
-export const DEFAULT_ADMIN_EMAIL = 'admin@nixflow.local';
-export const DEFAULT_ADMIN_PASSWORD = 'ChangeMe-Admin-123';
-
-function int(value: string | undefined, fallback: number): number {
-  const n = value === undefined || value === '' ? NaN : Number.parseInt(value, 10);
-  return Number.isFinite(n) ? n : fallback;
-}
-
-let warnedSecret = false;
-
-/** Reads the configuration from the environment (call it when needed, not at import time). */
+/**
+ * Reads and validates the API's configuration. Throws ConfigError naming the variable when a value is
+ * invalid or a secret is missing outside development/test. Called once per app (the APP_CONFIG provider).
+ */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const nodeEnv = env.NODE_ENV || 'development';
-  let jwtSecret = env.JWT_SECRET;
-  if (!jwtSecret) {
-    jwtSecret = DEV_JWT_SECRET;
-    if (nodeEnv === 'production' && !warnedSecret) {
-      warnedSecret = true;
-      new Logger('Config').warn('JWT_SECRET is not set: using the development default. Set JWT_SECRET in production!');
-    }
-  }
-  const cors = (env.CORS_ORIGINS || '').trim();
+  const e = parseEnv(apiEnvSchema, env);
+  const secrets = resolveSecrets(env);
+  const nodeEnv = e.NODE_ENV;
+  const cors = e.CORS_ORIGINS?.trim();
   return {
     nodeEnv,
-    port: int(env.PORT, 3000),
-    databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/nixflow',
-    databasePoolSize: Math.max(1, int(env.DATABASE_POOL_SIZE, 10)),
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    jwtSecret,
-    jwtTtl: env.JWT_TTL || '15m',
-    jwtRefreshTtl: env.JWT_REFRESH_TTL || '7d',
-    adminEmail: (env.ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL).toLowerCase(),
-    adminPassword: env.ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD,
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    jwtSecret: secrets.jwtSecret,
+    emailSecretKey: secrets.emailSecretKey,
+    jwtTtl: e.JWT_TTL,
+    jwtRefreshTtl: e.JWT_REFRESH_TTL,
+    adminEmail: e.ADMIN_EMAIL.toLowerCase(),
+    adminPassword: e.ADMIN_PASSWORD,
+    logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    // Development reflects any origin (a local front end on any port); elsewhere CORS is opt-in.
     corsOrigins:
-      cors === '' || cors === '*'
-        ? true
+      cors === '*'
+        ? '*'
         : cors
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-    bcryptCost: int(env.BCRYPT_COST, 10),
-    bodyLimit: env.BODY_LIMIT || '1mb',
-    loginThrottleLimit: int(env.LOGIN_THROTTLE_LIMIT, 10),
-    loginThrottleTtlMs: int(env.LOGIN_THROTTLE_TTL_MS, 60_000),
-    formSubmitThrottleLimit: int(env.FORM_SUBMIT_THROTTLE_LIMIT, 20),
-    formSubmitThrottleTtlMs: int(env.FORM_SUBMIT_THROTTLE_TTL_MS, 60_000),
+          ? cors.split(',').map((s) => s.trim())
+          : nodeEnv === 'development' || nodeEnv === 'test'
+            ? '*'
+            : false,
+    apiDocs: e.API_DOCS ?? (nodeEnv === 'development' || nodeEnv === 'test'),
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    loginThrottleLimit: e.LOGIN_THROTTLE_LIMIT,
+    loginThrottleTtlMs: e.LOGIN_THROTTLE_TTL_MS,
+    loginIpThrottleLimit: e.LOGIN_IP_THROTTLE_LIMIT,
+    loginIpThrottleTtlMs: e.LOGIN_IP_THROTTLE_TTL_MS,
+    loginMaxConcurrentHashes: e.LOGIN_MAX_CONCURRENT_HASHES,
+    formSubmitThrottleLimit: e.FORM_SUBMIT_THROTTLE_LIMIT,
+    formSubmitThrottleTtlMs: e.FORM_SUBMIT_THROTTLE_TTL_MS,
+    formMaxAttachmentBytes: e.FORM_MAX_ATTACHMENT_BYTES,
+    kbMaxAttachmentBytes: e.KB_MAX_ATTACHMENT_BYTES,
+    uploadDir: e.UPLOAD_DIR,
+    email: {
+      maxInboundBytes: e.EMAIL_INBOUND_MAX_BYTES,
+      newTicketsPerSenderPerHour: e.EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR,
+      connectTimeoutMs: e.EMAIL_CONNECT_TIMEOUT_MS,
+      sendAttempts: e.EMAIL_SEND_ATTEMPTS,
+      sendBackoffMs: e.EMAIL_SEND_BACKOFF_MS,
+      inboundConsumer: e.EMAIL_INBOUND_CONSUMER,
+    },
   };
 }
 

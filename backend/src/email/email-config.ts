@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
-import { emailSendRetryPolicy, resolveEmailSecretKey, type RetryPolicy } from '@nixflow/core';
+import { emailSendRetryPolicy, type RetryPolicy } from '@nixflow/core';
+import type { AppConfig } from '../config/app-config.js';
 
 export interface EmailConfig {
   /** AES-256-GCM key for the IMAP/SMTP passwords at rest. */
@@ -19,29 +19,16 @@ export interface EmailConfig {
 
 export const EMAIL_CONFIG = Symbol('EMAIL_CONFIG');
 
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-let warnedKey = false;
-
-export function loadEmailConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
-  const { key, isDevelopmentDefault } = resolveEmailSecretKey(env.EMAIL_SECRET_KEY);
-  if (isDevelopmentDefault && env.NODE_ENV === 'production' && !warnedKey) {
-    warnedKey = true;
-    new Logger('EmailConfig').warn(
-      'EMAIL_SECRET_KEY is not set: mail passwords are encrypted with the development key. Set EMAIL_SECRET_KEY (32 bytes, hex or base64) in production!',
-    );
-  }
+/** The mail part of the API's validated configuration (APP_CONFIG). */
+export function emailConfigFrom(config: AppConfig): EmailConfig {
   return {
-    secretKey: key,
-    maxInboundBytes: positive(env.EMAIL_INBOUND_MAX_BYTES, 25 * 1024 * 1024),
-    newTicketsPerSenderPerHour: positive(env.EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR, 20),
-    connectTimeoutMs: positive(env.EMAIL_CONNECT_TIMEOUT_MS, 10_000),
-    sendRetry: emailSendRetryPolicy(env),
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    queuePrefix: env.QUEUE_PREFIX || 'nixflow',
-    inboundConsumer: (env.EMAIL_INBOUND_CONSUMER ?? 'on').toLowerCase() !== 'off',
+    secretKey: config.emailSecretKey,
+    maxInboundBytes: config.email.maxInboundBytes,
+    newTicketsPerSenderPerHour: config.email.newTicketsPerSenderPerHour,
+    connectTimeoutMs: config.email.connectTimeoutMs,
+    sendRetry: emailSendRetryPolicy(config.email.sendAttempts, config.email.sendBackoffMs),
+    redisUrl: config.redisUrl,
+    queuePrefix: config.queuePrefix,
+    inboundConsumer: config.email.inboundConsumer,
   };
 }

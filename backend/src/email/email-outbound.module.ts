@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EMAIL_CONFIG, loadEmailConfig } from './email-config.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EMAIL_CONFIG, emailConfigFrom } from './email-config.js';
 import { EmailOutboundService } from './email-outbound.service.js';
 import { EmailQueuesService } from './email-queues.service.js';
 
@@ -9,7 +10,11 @@ import { EmailQueuesService } from './email-queues.service.js';
  * EmailQueuesService.enqueueNotification.
  */
 @Module({
-  providers: [{ provide: EMAIL_CONFIG, useFactory: () => loadEmailConfig() }, EmailQueuesService, EmailOutboundService],
+  providers: [
+    { provide: EMAIL_CONFIG, inject: [APP_CONFIG], useFactory: (c: AppConfig) => emailConfigFrom(c) },
+    EmailQueuesService,
+    EmailOutboundService,
+  ],
   exports: [EMAIL_CONFIG, EmailQueuesService, EmailOutboundService],
 })
 export class EmailOutboundModule {}

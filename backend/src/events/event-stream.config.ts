@@ -1,3 +1,6 @@
+import { apiEnvSchema } from '../config/app-config.js';
+import { parseEnv } from '@nixflow/db';
+
 /** Live-update stream settings (GET /api/events/stream). */
 export interface EventStreamConfig {
   /** How often the instance reads new events while a stream is open. */
@@ -15,22 +18,25 @@ export interface EventStreamConfig {
 
 export const EVENT_STREAM_CONFIG = Symbol('EVENT_STREAM_CONFIG');
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return n;
-}
-
+/** From the API's schema (validated at start-up with the rest of the configuration). */
 export function loadEventStreamConfig(env: NodeJS.ProcessEnv = process.env): EventStreamConfig {
+  const e = parseEnv(
+    apiEnvSchema.pick({
+      EVENT_STREAM_POLL_MS: true,
+      EVENT_STREAM_HEARTBEAT_MS: true,
+      EVENT_STREAM_MAX_CLIENTS: true,
+      EVENT_STREAM_MAX_PER_USER: true,
+      EVENT_STREAM_USER_CHECK_MS: true,
+    }),
+    env,
+  );
   return {
-    pollMs: positiveInt(env, 'EVENT_STREAM_POLL_MS', 250),
-    heartbeatMs: positiveInt(env, 'EVENT_STREAM_HEARTBEAT_MS', 15_000),
-    maxClients: positiveInt(env, 'EVENT_STREAM_MAX_CLIENTS', 1000),
-    maxPerUser: positiveInt(env, 'EVENT_STREAM_MAX_PER_USER', 5),
+    pollMs: e.EVENT_STREAM_POLL_MS,
+    heartbeatMs: e.EVENT_STREAM_HEARTBEAT_MS,
+    maxClients: e.EVENT_STREAM_MAX_CLIENTS,
+    maxPerUser: e.EVENT_STREAM_MAX_PER_USER,
     batchSize: 500,
     maxBacklog: 5000,
-    userCheckMs: positiveInt(env, 'EVENT_STREAM_USER_CHECK_MS', 5000),
+    userCheckMs: e.EVENT_STREAM_USER_CHECK_MS,
   };
 }

@@ -1,5 +1,5 @@
 import { Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 
 export const FORM_SUBMIT_THROTTLER = 'formSubmit';
 const THROTTLED_KEY = 'nixflow:formSubmitThrottled';
@@ -27,5 +27,14 @@ export class FormSubmitThrottlerGuard extends ThrottlerGuard {
 
   protected override async getErrorMessage(): Promise<string> {
     return 'Too many form submissions, try again later';
+  }
+
+  /** The standard Retry-After too (the library only sets Retry-After-<throttler name>). */
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail) {
+    context
+      .switchToHttp()
+      .getResponse()
+      .header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
+    return super.throwThrottlingException(context, detail);
   }
 }

@@ -47,7 +47,7 @@ describe('PostgreSQL outage (private cluster, real API process)', { skip, timeou
         email: 'outage-admin@test.nixflow.local',
         name: 'Outage admin',
         role: UserRole.ADMIN,
-        passwordHash: await hashPassword(password, 4),
+        passwordHash: await hashPassword(password),
       },
     });
     await prisma.$disconnect();

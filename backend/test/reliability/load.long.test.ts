@@ -37,7 +37,7 @@ async function login(api: BackendProcess, email: string, password: string): Prom
 
 async function sessions(api: BackendProcess): Promise<Session> {
   const password = 'Load-Password-123';
-  const passwordHash = await hashPassword(password, 4);
+  const passwordHash = await hashPassword(password);
   const out: Partial<Session> = {};
   for (const role of [UserRole.ADMIN, UserRole.AGENT, UserRole.CUSTOMER]) {
     const email = `load-${role.toLowerCase()}-${uid()}@test.nixflow.local`;
@@ -202,9 +202,7 @@ describe('load on the real API process', { timeout: (SOAK_SECONDS + 120) * 1000 
 
   it('SIGTERM during a burst: in-flight requests finish, nothing half-written, clean exit', async () => {
     // A slow password hash keeps every create request busy for a while: SIGTERM lands mid-request.
-    const api = procs.track(
-      await startBackend({ DATABASE_URL: db.url, LOGIN_THROTTLE_LIMIT: '1000000', BCRYPT_COST: '11' }),
-    );
+    const api = procs.track(await startBackend({ DATABASE_URL: db.url, LOGIN_THROTTLE_LIMIT: '1000000' }));
     const s = await sessions(api);
     const emails = Array.from({ length: 40 }, () => `sigterm-${uid()}@test.nixflow.local`);
     const inflight = emails.map(async (email) => {

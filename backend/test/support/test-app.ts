@@ -37,7 +37,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   process.env.NODE_ENV ??= 'test';
   process.env.LOG_LEVEL ??= 'silent';
-  process.env.BCRYPT_COST ??= '4';
+  // Every test file logs in often from 127.0.0.1: the per-IP login limit would get in the way.
+  process.env.LOGIN_IP_THROTTLE_LIMIT ??= '100000';
   process.env.NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK ??= '1';
   // Parallel test files share one Redis: each process gets its own BullMQ key prefix.
   process.env.QUEUE_PREFIX ??= testQueuePrefix();
@@ -68,7 +69,7 @@ export async function createTestApp(
         email,
         name: opts.name ?? `Test ${role.toLowerCase()}`,
         role,
-        passwordHash: await hashPassword(password, 4),
+        passwordHash: await hashPassword(password),
       },
     });
     return { id: user.id, email, name: user.name, role, password };

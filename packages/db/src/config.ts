@@ -1,4 +1,8 @@
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/nixflow';
+import { migrateEnvSchema, parseEnv } from './env.js';
+
+import { DEFAULT_DATABASE_URL } from './defaults.js';
+
+export { DEFAULT_DATABASE_URL };
 
 /** The application's connection (API, worker, seed): may go through a pooler such as PgBouncer. */
 export function databaseUrl(): string {
@@ -24,7 +28,7 @@ export function migrationUrlSetting(): string {
 
 /** How long a migration run waits for another run's lock (Prisma waits 10 s, then fails with P1002). */
 export function migrateLockTimeoutMs(): number {
-  const raw = process.env.MIGRATE_LOCK_TIMEOUT_MS;
-  const n = raw === undefined || raw === '' ? NaN : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : 10_000;
+  // Validated with the CLIs' schema: a typo stops the run with a message naming the variable.
+  return parseEnv(migrateEnvSchema, { MIGRATE_LOCK_TIMEOUT_MS: process.env.MIGRATE_LOCK_TIMEOUT_MS })
+    .MIGRATE_LOCK_TIMEOUT_MS;
 }

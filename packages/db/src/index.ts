@@ -1,3 +1,4 @@
 export { databaseUrl, DEFAULT_DATABASE_URL } from './config.js';
 export * from './migrate/index.js';
 export * from './verify/index.js';
+export * from './env.js';

@@ -2,11 +2,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { EMAIL_INBOUND_QUEUE, EMAIL_MAINTENANCE_JOB, IMAP_POLL_JOB } from '@nixflow/core';
-import { loadWorkerConfig } from '../config.js';
+import { workerConcurrency } from '../config.js';
 import { EmailMaintenanceService } from './email-maintenance.service.js';
 import { ImapPollerService } from './imap-poller.service.js';
 
-@Processor(EMAIL_INBOUND_QUEUE, { concurrency: loadWorkerConfig().concurrency })
+@Processor(EMAIL_INBOUND_QUEUE, { concurrency: workerConcurrency() })
 export class EmailInboundProcessor extends WorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger(EmailInboundProcessor.name);
 

@@ -8,10 +8,10 @@ import {
   type SendNotificationJobData,
   type SendReplyJobData,
 } from '@nixflow/core';
-import { loadWorkerConfig } from '../config.js';
+import { workerConcurrency } from '../config.js';
 import { EmailSenderService } from './email-sender.service.js';
 
-@Processor(EMAIL_OUTBOUND_QUEUE, { concurrency: loadWorkerConfig().concurrency })
+@Processor(EMAIL_OUTBOUND_QUEUE, { concurrency: workerConcurrency() })
 export class EmailOutboundProcessor extends WorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger(EmailOutboundProcessor.name);
 

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
-import { emailSendRetryPolicy, resolveEmailSecretKey, type RetryPolicy } from '@nixflow/core';
+import { emailSendRetryPolicy, type RetryPolicy } from '@nixflow/core';
+import type { WorkerConfig } from '../config.js';
 
 export interface EmailWorkerConfig {
   secretKey: Buffer;
@@ -16,23 +16,14 @@ export interface EmailWorkerConfig {
 
 export const EMAIL_WORKER_CONFIG = Symbol('EMAIL_WORKER_CONFIG');
 
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-export function loadEmailWorkerConfig(env: NodeJS.ProcessEnv = process.env): EmailWorkerConfig {
-  const { key, isDevelopmentDefault } = resolveEmailSecretKey(env.EMAIL_SECRET_KEY);
-  if (isDevelopmentDefault && env.NODE_ENV === 'production')
-    new Logger('EmailWorkerConfig').warn(
-      'EMAIL_SECRET_KEY is not set: using the development key. Set it in production!',
-    );
+/** The mail part of the worker's validated configuration. */
+export function emailWorkerConfigFrom(config: WorkerConfig): EmailWorkerConfig {
   return {
-    secretKey: key,
-    sendRetry: emailSendRetryPolicy(env),
-    maintenanceIntervalMs: positive(env.EMAIL_MAINTENANCE_INTERVAL_MS, 15_000),
-    queuedGraceMs: positive(env.EMAIL_QUEUED_GRACE_MS, 5_000),
-    connectTimeoutMs: positive(env.EMAIL_CONNECT_TIMEOUT_MS, 10_000),
-    imapBatchSize: positive(env.EMAIL_IMAP_BATCH, 20),
+    secretKey: config.emailSecretKey,
+    sendRetry: emailSendRetryPolicy(config.email.sendAttempts, config.email.sendBackoffMs),
+    maintenanceIntervalMs: config.email.maintenanceIntervalMs,
+    queuedGraceMs: config.email.queuedGraceMs,
+    connectTimeoutMs: config.email.connectTimeoutMs,
+    imapBatchSize: config.email.imapBatchSize,
   };
 }

@@ -6,7 +6,8 @@ import { EmailMaintenanceScheduler } from './email-maintenance.scheduler.js';
 import { EmailMaintenanceService } from './email-maintenance.service.js';
 import { EmailOutboundProcessor } from './email-outbound.processor.js';
 import { EmailSenderService } from './email-sender.service.js';
-import { EMAIL_WORKER_CONFIG, loadEmailWorkerConfig } from './email-worker.config.js';
+import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+import { EMAIL_WORKER_CONFIG, emailWorkerConfigFrom } from './email-worker.config.js';
 import { ImapPollerService } from './imap-poller.service.js';
 
 /**
@@ -23,7 +24,11 @@ import { ImapPollerService } from './imap-poller.service.js';
     ),
   ],
   providers: [
-    { provide: EMAIL_WORKER_CONFIG, useFactory: () => loadEmailWorkerConfig() },
+    {
+      provide: EMAIL_WORKER_CONFIG,
+      inject: [WORKER_CONFIG],
+      useFactory: (c: WorkerConfig) => emailWorkerConfigFrom(c),
+    },
     EmailSenderService,
     EmailOutboundProcessor,
     ImapPollerService,

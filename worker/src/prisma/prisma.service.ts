@@ -8,7 +8,7 @@ export class PrismaService implements OnApplicationShutdown {
   readonly client: PrismaClient;
 
   constructor(@Inject(WORKER_CONFIG) config: WorkerConfig) {
-    this.client = createPrismaClient(config.databaseUrl);
+    this.client = createPrismaClient(config.databaseUrl, config.databasePoolSize);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,13 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { loadWorkerConfig } from '../config.js';
+import { workerConcurrency } from '../config.js';
 import { DB_MISMATCH_MESSAGE, isMissingSchemaError } from '../prisma/schema-errors.js';
 import { SLA_MONITOR_QUEUE } from './sla.constants.js';
 import { SlaSweepService, type SweepResult } from './sla-sweep.service.js';
 
 // Decorator options are fixed at import time, so concurrency is read from the environment here.
-@Processor(SLA_MONITOR_QUEUE, { concurrency: loadWorkerConfig().concurrency })
+@Processor(SLA_MONITOR_QUEUE, { concurrency: workerConcurrency() })
 export class SlaMonitorProcessor extends WorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SlaMonitorProcessor.name);
 

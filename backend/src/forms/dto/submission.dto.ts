@@ -1,15 +1,33 @@
+import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Allow, IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { FormSubmissionStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
+/** Keys that reach Object.prototype when copied: a 400 naming the field, not a 500 further down. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function rejectPrototypeKeys(value: unknown): unknown {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    for (const key of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new BadRequestException(`answers: the key "${key}" is not allowed`);
+      stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return value;
+}
+
 /** multipart/form-data sends `answers` as a JSON string; JSON bodies send an object. */
 const parseJsonString = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') return rejectPrototypeKeys(value);
   try {
-    return JSON.parse(value) as unknown;
-  } catch {
+    return rejectPrototypeKeys(JSON.parse(value) as unknown);
+  } catch (err) {
+    if (err instanceof BadRequestException) throw err;
     return value; // reported as "must be an object" by the form validation
   }
 };

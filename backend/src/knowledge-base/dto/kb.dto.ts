@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -19,7 +19,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { KBCategory, KnowledgeArticleStatus } from '@nixflow/db/client';
-import { PaginationQueryDto } from '../../common/pagination.js';
+import { PaginationQueryDto, QueryInt } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // Lower-case words joined by hyphens; never UUID-shaped, since routes take "id or slug".
@@ -288,13 +288,13 @@ export class RestoreVersionDto {
 
 export class DiffQueryDto {
   @ApiProperty()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   from!: number;
 
   @ApiProperty()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   to!: number;
@@ -367,7 +367,7 @@ export class SearchQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -375,7 +375,7 @@ export class SearchQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(50)
@@ -401,7 +401,7 @@ export class AnalyticsQueryDto {
 
   @ApiPropertyOptional({ default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(100)

@@ -118,7 +118,7 @@ export async function startBackend(env: Record<string, string>, timeoutMs = 30_0
   const proc = spawnNode(BACKEND_MAIN, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    BCRYPT_COST: '4',
+    LOGIN_IP_THROTTLE_LIMIT: '100000',
     NIXFLOW_SKIP_STARTUP_SCHEMA_CHECK: '1',
     ...env,
     PORT: String(port),

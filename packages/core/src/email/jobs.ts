@@ -29,15 +29,7 @@ export interface RetryPolicy {
   backoff: { type: 'exponential'; delay: number };
 }
 
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-/** EMAIL_SEND_ATTEMPTS (default 5) tries, waiting EMAIL_SEND_BACKOFF_MS (default 30 s) × 2^(n-1) between them. */
-export function emailSendRetryPolicy(env: Record<string, string | undefined>): RetryPolicy {
-  return {
-    attempts: positive(env.EMAIL_SEND_ATTEMPTS, 5),
-    backoff: { type: 'exponential', delay: positive(env.EMAIL_SEND_BACKOFF_MS, 30_000) },
-  };
+/** `attempts` tries, waiting `delayMs` × 2^(n-1) between them (EMAIL_SEND_ATTEMPTS / EMAIL_SEND_BACKOFF_MS, validated by the config schemas). */
+export function emailSendRetryPolicy(attempts: number, delayMs: number): RetryPolicy {
+  return { attempts, backoff: { type: 'exponential', delay: delayMs } };
 }

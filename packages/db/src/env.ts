@@ -1,0 +1,211 @@
+// Configuration shared by the API and the worker: one zod schema per process, built from the base
+// below, parsed once at start-up. An invalid value stops the start with one message naming every
+// offending variable; secrets are required outside development and test.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEV_EMAIL_SECRET_SEED, resolveEmailSecretKey } from '@nixflow/core';
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL } from './defaults.js';
+
+/** A configuration problem: the process must not start. The message names the variable(s). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A positive (or ≥ min) decimal integer given as a string; the default when unset or empty. */
+function int({ min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
+  const message = `must be a whole number between ${min} and ${max}`;
+  return z
+    .string()
+    .regex(/^\s*\d+\s*$/, message)
+    .transform((s) => Number(s.trim()))
+    .pipe(z.number().int().min(min, message).max(max, message));
+}
+
+export function intVar(fallback: number, bounds: { min?: number; max?: number } = {}) {
+  return int(bounds).default(fallback);
+}
+
+/** Like intVar, undefined when unset (the caller falls back to another variable). */
+export const optionalIntVar = (bounds: { min?: number; max?: number } = {}) => int(bounds).optional();
+
+const bool = () =>
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+/** true/false (1/0, on/off, yes/no); the default when unset, or undefined without one. */
+export function boolVar(fallback: boolean) {
+  return bool().default(fallback);
+}
+export const optionalBoolVar = () => bool().optional();
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables both processes read. */
+export const baseEnvShape = {
+  NODE_ENV: z.string().default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default(DEFAULT_DATABASE_URL),
+  DATABASE_POOL_SIZE: intVar(10, { max: 1000 }),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'letters, digits, _ . : - only')
+    .default('nixflow'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  EMAIL_SECRET_KEY: z.string().optional(),
+  EMAIL_SEND_ATTEMPTS: intVar(5, { max: 100 }),
+  EMAIL_SEND_BACKOFF_MS: intVar(30_000),
+  EMAIL_CONNECT_TIMEOUT_MS: intVar(10_000),
+  UPLOAD_DIR: z.string().default('./uploads'),
+};
+
+/** Variables the migration CLIs (db:migrate, db:status, db:verify) and the operator scripts read. */
+export const migrateEnvSchema = z.object({
+  DATABASE_URL: baseEnvShape.DATABASE_URL,
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  MIGRATE_LOCK_TIMEOUT_MS: intVar(10_000, { min: 0 }),
+});
+
+/**
+ * Parses `env` with `schema`. Empty strings count as unset (compose passes `VAR: ''`).
+ * Throws one ConfigError listing every invalid variable.
+ */
+export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The variable names a schema declares (for the README table check). */
+export function envVariables(schema: z.ZodObject): string[] {
+  return Object.keys(schema.shape);
+}
+
+// ---- Secrets ---------------------------------------------------------------------------------
+
+export const MIN_JWT_SECRET_LENGTH = 32;
+/** Values that were ever published as defaults: never accepted outside development and test. */
+export const DEV_JWT_SECRET = 'nixflow-dev-jwt-secret-change-me';
+const KNOWN_JWT_SECRETS = new Set([DEV_JWT_SECRET, 'changeme', 'change-me', 'secret', 'jwt-secret']);
+const KNOWN_EMAIL_KEY_HEX = resolveEmailSecretKey(undefined).key.toString('hex');
+
+const HOW_TO = 'make one with: openssl rand -hex 32';
+
+export interface Secrets {
+  jwtSecret: string;
+  /** 32-byte AES-256-GCM key for the mail passwords at rest. */
+  emailSecretKey: Buffer;
+  /** Where they came from: env, the developer's generated file, or the fixed test values. */
+  source: 'env' | 'dev-file' | 'test-defaults';
+}
+
+/** Development and test may run without set-up; anything else (production, staging, …) needs real secrets. */
+export function isDevelopmentLike(nodeEnv: string): boolean {
+  return nodeEnv === 'development' || nodeEnv === 'test';
+}
+
+/** `.nixflow/dev-secrets.json` at the repository root, shared by the API and the worker (gitignored). */
+export function devSecretsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    env.NIXFLOW_DEV_SECRETS_FILE ||
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../.nixflow/dev-secrets.json')
+  );
+}
+
+/** Reads the file, creating it (mode 0600) once with random values; atomic, so two processes agree. */
+function readOrCreateDevSecrets(file: string): { jwtSecret: string; emailSecretKey: string } {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const values = { jwtSecret: randomBytes(32).toString('hex'), emailSecretKey: randomBytes(32).toString('hex') };
+  fs.writeFileSync(tmp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file); // fails if another process created it first: then theirs wins
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function checkJwtSecret(value: string, strict: boolean): string[] {
+  if (!strict) return [];
+  if (KNOWN_JWT_SECRETS.has(value)) return [`JWT_SECRET is a published default value; ${HOW_TO}`];
+  if (value.length < MIN_JWT_SECRET_LENGTH)
+    return [`JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters; ${HOW_TO}`];
+  return [];
+}
+
+function parseEmailKey(value: string, strict: boolean, problems: string[]): Buffer {
+  try {
+    const { key } = resolveEmailSecretKey(value);
+    if (strict && key.toString('hex') === KNOWN_EMAIL_KEY_HEX)
+      problems.push(`EMAIL_SECRET_KEY is the published development key; ${HOW_TO}`);
+    return key;
+  } catch {
+    problems.push(`EMAIL_SECRET_KEY must be 32 bytes as 64 hex characters or base64; ${HOW_TO}`);
+    return Buffer.alloc(32);
+  }
+}
+
+/**
+ * The secrets, from the environment when set. When unset: test uses fixed values, development a
+ * file of random values made once; any other NODE_ENV refuses to start (ConfigError naming the variable).
+ * `needJwt` is false for the worker, which signs nothing.
+ */
+export function resolveSecrets(env: NodeJS.ProcessEnv, { needJwt = true } = {}): Secrets {
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  const strict = !isDevelopmentLike(nodeEnv);
+  const jwtEnv = env.JWT_SECRET?.trim() || undefined;
+  const emailEnv = env.EMAIL_SECRET_KEY?.trim() || undefined;
+  const problems: string[] = [];
+  if (strict) {
+    if (needJwt && !jwtEnv) problems.push(`JWT_SECRET is not set (NODE_ENV=${nodeEnv}); ${HOW_TO}`);
+    if (!emailEnv) problems.push(`EMAIL_SECRET_KEY is not set (NODE_ENV=${nodeEnv}); ${HOW_TO}`);
+  }
+  let source: Secrets['source'] = 'env';
+  let fallback: { jwtSecret: string; emailSecretKey: Buffer } | undefined;
+  if (!strict && (!emailEnv || (needJwt && !jwtEnv))) {
+    if (nodeEnv === 'test') {
+      fallback = { jwtSecret: DEV_JWT_SECRET, emailSecretKey: resolveEmailSecretKey(undefined).key };
+      source = 'test-defaults';
+    } else {
+      const file = readOrCreateDevSecrets(devSecretsFile(env));
+      fallback = { jwtSecret: file.jwtSecret, emailSecretKey: Buffer.from(file.emailSecretKey, 'hex') };
+      source = 'dev-file';
+    }
+  }
+  const jwtSecret = jwtEnv ?? fallback?.jwtSecret ?? '';
+  if (needJwt && jwtEnv) problems.push(...checkJwtSecret(jwtEnv, strict));
+  const emailSecretKey = emailEnv
+    ? parseEmailKey(emailEnv, strict, problems)
+    : (fallback?.emailSecretKey ?? Buffer.alloc(32));
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return { jwtSecret, emailSecretKey, source };
+}
+
+export { DEV_EMAIL_SECRET_SEED };
