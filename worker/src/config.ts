@@ -26,7 +26,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   return {
     databaseUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/nixflow',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    slaMonitorIntervalMs: positiveInt(env.SLA_MONITOR_INTERVAL_MS, 10_000, 'SLA_MONITOR_INTERVAL_MS'),
+    slaMonitorIntervalMs: positiveInt(env.SLA_MONITOR_INTERVAL_MS, 1_000, 'SLA_MONITOR_INTERVAL_MS'),
     eventConsumerIntervalMs: positiveInt(env.EVENT_CONSUMER_INTERVAL_MS, 1_000, 'EVENT_CONSUMER_INTERVAL_MS'),
     eventConsumerBatchSize: positiveInt(env.EVENT_CONSUMER_BATCH_SIZE, 500, 'EVENT_CONSUMER_BATCH_SIZE'),
     concurrency: positiveInt(env.WORKER_CONCURRENCY, 1, 'WORKER_CONCURRENCY'),

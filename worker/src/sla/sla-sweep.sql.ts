@@ -11,6 +11,36 @@ export interface SweepBatchRow {
 // (Prisma's DateTime), and a string cast ignores the session TimeZone, so comparisons stay exact.
 const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp(3)`;
 
+/** Epoch milliseconds (float8, exact for whole milliseconds), or null. */
+export interface SweepProbeRow {
+  /** Earliest dueAt of an ACTIVE/AT_RISK metric: something to breach when <= now. */
+  dueAt: number | null;
+  /** Earliest warningAt of an ACTIVE metric not yet due: something to mark AT_RISK when <= now. */
+  warningAt: number | null;
+  /** Earliest dueAt after now (for the log and the job result). */
+  nextDueAt: number | null;
+}
+
+const epochMs = (expr: Prisma.Sql): Prisma.Sql => Prisma.sql`round(EXTRACT(EPOCH FROM ${expr}) * 1000)::float8`;
+
+/**
+ * The idle check: each subquery is a min() over a partial index, i.e. the first entry of that index (a
+ * handful of buffers whatever the table size), without locks and without a write transaction. The
+ * warning probe reads past metrics already due (the breach pass takes those), so it stays cheap too.
+ */
+export function sweepProbeSql(now: Date): Prisma.Sql {
+  return Prisma.sql`
+SELECT ${epochMs(Prisma.sql`(SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN ('ACTIVE', 'AT_RISK'))`)} AS "dueAt",
+       ${epochMs(
+         Prisma.sql`(SELECT min("warningAt") FROM "SLAMetric"
+                     WHERE "status" = 'ACTIVE' AND "warningAt" IS NOT NULL AND "dueAt" > ${ts(now)})`,
+       )} AS "warningAt",
+       ${epochMs(
+         Prisma.sql`(SELECT min("dueAt") FROM "SLAMetric"
+                     WHERE "status" IN ('ACTIVE', 'AT_RISK') AND "dueAt" > ${ts(now)})`,
+       )} AS "nextDueAt"`;
+}
+
 /**
  * Breach one batch of overdue metrics in ONE statement (hence one transaction):
  * lock → mark BREACHED (or CANCELLED for soft-deleted tickets) → SLABreach → EventLog (SLABreached).
