@@ -11,35 +11,23 @@ export interface SweepBatchRow {
 // (Prisma's DateTime), and a string cast ignores the session TimeZone, so comparisons stay exact.
 const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp(3)`;
 
-/** Epoch milliseconds (float8, exact for whole milliseconds), or null. */
+/** Epoch milliseconds (float8, exact for whole milliseconds), or null when there is none. */
 export interface SweepProbeRow {
   /** Earliest dueAt of an ACTIVE/AT_RISK metric: something to breach when <= now. */
   dueAt: number | null;
-  /** Earliest warningAt of an ACTIVE metric not yet due: something to mark AT_RISK when <= now. */
+  /** Earliest warningAt of an ACTIVE metric: something to mark AT_RISK when <= now. */
   warningAt: number | null;
-  /** Earliest dueAt after now (for the log and the job result). */
-  nextDueAt: number | null;
 }
-
-const epochMs = (expr: Prisma.Sql): Prisma.Sql => Prisma.sql`round(EXTRACT(EPOCH FROM ${expr}) * 1000)::float8`;
 
 /**
- * The idle check: each subquery is a min() over a partial index, i.e. the first entry of that index (a
- * handful of buffers whatever the table size), without locks and without a write transaction. The
- * warning probe reads past metrics already due (the breach pass takes those), so it stays cheap too.
+ * The idle check: each subquery is a min() over a partial index, i.e. its first entry (a handful of
+ * buffers whatever the table size), without locks or a write transaction. It has no parameter on purpose:
+ * as a named prepared statement its plan is made once per connection, and planning (a few ms with the
+ * table's indexes to consider) is most of what a trivial statement costs.
  */
-export function sweepProbeSql(now: Date): Prisma.Sql {
-  return Prisma.sql`
-SELECT ${epochMs(Prisma.sql`(SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN ('ACTIVE', 'AT_RISK'))`)} AS "dueAt",
-       ${epochMs(
-         Prisma.sql`(SELECT min("warningAt") FROM "SLAMetric"
-                     WHERE "status" = 'ACTIVE' AND "warningAt" IS NOT NULL AND "dueAt" > ${ts(now)})`,
-       )} AS "warningAt",
-       ${epochMs(
-         Prisma.sql`(SELECT min("dueAt") FROM "SLAMetric"
-                     WHERE "status" IN ('ACTIVE', 'AT_RISK') AND "dueAt" > ${ts(now)})`,
-       )} AS "nextDueAt"`;
-}
+export const SWEEP_PROBE_SQL = `
+SELECT round(EXTRACT(EPOCH FROM (SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN ('ACTIVE', 'AT_RISK'))) * 1000)::float8 AS "dueAt",
+       round(EXTRACT(EPOCH FROM (SELECT min("warningAt") FROM "SLAMetric" WHERE "status" = 'ACTIVE')) * 1000)::float8 AS "warningAt"`;
 
 /**
  * Breach one batch of overdue metrics in ONE statement (hence one transaction):
