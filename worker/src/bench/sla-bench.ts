@@ -260,10 +260,12 @@ async function measureDelay(db: pg.Client, url: string, intervalMs: number): Pro
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   try {
     const deadline = Date.now() + 60_000;
-    while (!/SLA sweep: /.test(out)) {
+    // An idle sweep logs at debug only: wait for the worker to be up, then for its first sweeps to have run.
+    while (!/nixflow worker started/.test(out)) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`worker did not start:\n${out}`);
       await sleep(100);
     }
+    await sleep(2000);
     const count = Math.round(DELAY_SECONDS * DELAY_RATE);
     const start = new Date(Date.now() + 1000);
     // Due instants spread evenly over the window: a steady stream of metrics becoming due.
