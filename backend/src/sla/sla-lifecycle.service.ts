@@ -45,9 +45,8 @@ export class SlaLifecycleService {
     const policies = await this.activePolicies(tx);
     const policy = selectPolicy(policies, ticket);
     if (!policy) return;
-    await this.run(tx, ticket, [], { kind: 'created' }, policy, false);
-    // Recorded even for a "no SLA" policy (no clocks): the ticket view says which policy applied.
-    await syncTicketSla(tx, ticket.id, policy.id);
+    // The policy is recorded even for a "no SLA" policy (no clocks): the ticket view says which applied.
+    await this.run(tx, ticket, [], { kind: 'created' }, policy, false, policy.id);
   }
 
   async onTicketChanged(tx: Tx, before: SlaTicketRow, after: SlaTicketRow): Promise<void> {
@@ -136,11 +135,13 @@ export class SlaLifecycleService {
     event: SlaEvent,
     policy: SLAPolicy | null,
     reload = true,
+    recordPolicyId?: string,
   ): Promise<SlaMetricState[]> {
     const ops = planSlaOperations({ metrics, ticket, event, now: this.now(), policy });
+    if (ops.length > 0) await this.apply(tx, ticket.id, metrics, ops);
+    // One statement for the ticket's SLA columns, only when something changed.
+    if (ops.length > 0 || recordPolicyId !== undefined) await syncTicketSla(tx, ticket.id, recordPolicyId);
     if (ops.length === 0) return metrics;
-    await this.apply(tx, ticket.id, metrics, ops);
-    await syncTicketSla(tx, ticket.id);
     // The rows are already locked by this transaction (metricsOf, or created by it): a plain read will do.
     return reload ? this.readMetrics(tx, ticket.id) : metrics;
   }
