@@ -54,7 +54,7 @@ export class TicketQueriesService {
     const where: Prisma.TicketWhereInput = { AND: filters };
     // number is unique and follows creation order: a stable tie-breaker for every sort.
     const orderBy: Prisma.TicketOrderByWithRelationInput[] = [
-      // Served by the partial index Ticket_slaNextDueAt_idx; tickets without a deadline come last.
+      // Ascending is served by the partial index Ticket_slaNextDueAt_idx; tickets without a deadline come last.
       q.sort === 'slaDueAt' ? { slaNextDueAt: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
     ];
     if (q.sort !== 'number') orderBy.push({ number: q.order });

@@ -29,7 +29,7 @@ const MIGRATION_ONLY: string[] = [
   // Trigram indexes for the ticket list's case-insensitive substring filter `q` (pg_trgm operator class).
   'extra index "Ticket"."Ticket_subject_trgm_idx"',
   'extra index "Ticket"."Ticket_description_trgm_idx"',
-  // Partial index for the ticket list's sort=slaDueAt (live tickets with a running SLA deadline).
+  // Partial index (live tickets) for the ticket list's sort=slaDueAt.
   'extra index "Ticket"."Ticket_slaNextDueAt_idx"',
 ];
 

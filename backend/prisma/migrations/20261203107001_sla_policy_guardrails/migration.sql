@@ -20,8 +20,9 @@ END $$;
 -- CreateIndex
 CREATE INDEX IF NOT EXISTS "Ticket_slaPolicyId_idx" ON "Ticket"("slaPolicyId");
 
--- The ticket list's sort=slaDueAt (nulls last): only live tickets with a running deadline are indexed.
-CREATE INDEX IF NOT EXISTS "Ticket_slaNextDueAt_idx" ON "Ticket" ("slaNextDueAt") WHERE "deletedAt" IS NULL AND "slaNextDueAt" IS NOT NULL;
+-- The ticket list's sort=slaDueAt&order=asc: ORDER BY "slaNextDueAt" ASC NULLS LAST, "number" over live
+-- tickets reads this index in order (EXPLAIN at 200k tickets: 0.2 ms index scan instead of 390 ms seq scan + sort).
+CREATE INDEX IF NOT EXISTS "Ticket_slaNextDueAt_idx" ON "Ticket" ("slaNextDueAt", "number") WHERE "deletedAt" IS NULL;
 
 -- Backfill: the policy of the ticket's latest metric (metrics carry it), and the earliest deadline still
 -- running or breached and unanswered. Only rows not filled yet, so a re-run does nothing.
