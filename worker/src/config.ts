@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const workerEnvSchema = z.object({
   ...baseEnvShape,
   WORKER_DATABASE_POOL_SIZE: optionalIntVar({ max: 1000 }),
-  SLA_MONITOR_INTERVAL_MS: intVar(10_000),
+  SLA_MONITOR_INTERVAL_MS: intVar(1_000),
   EVENT_CONSUMER_INTERVAL_MS: intVar(1_000),
   EVENT_CONSUMER_BATCH_SIZE: intVar(500, { max: 100_000 }),
   WORKER_CONCURRENCY: intVar(1, { max: 100 }),

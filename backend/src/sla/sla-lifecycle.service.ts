@@ -45,7 +45,8 @@ export class SlaLifecycleService {
     const policies = await this.activePolicies(tx);
     const policy = selectPolicy(policies, ticket);
     if (!policy) return;
-    await this.run(tx, ticket, [], { kind: 'created' }, policy, false);
+    // The policy is recorded even for a "no SLA" policy (no clocks): the ticket view says which applied.
+    await this.run(tx, ticket, [], { kind: 'created' }, policy, false, policy.id);
   }
 
   async onTicketChanged(tx: Tx, before: SlaTicketRow, after: SlaTicketRow): Promise<void> {
@@ -55,7 +56,9 @@ export class SlaLifecycleService {
     let metrics = await this.metricsOf(tx, after.id);
     if (metrics.length === 0) return;
     if (priorityChanged) {
-      const policy = selectPolicy(await this.activePolicies(tx), after) ?? (await this.policyOfMetrics(tx, metrics));
+      const selected = selectPolicy(await this.activePolicies(tx), after);
+      const policy = selected ?? (await this.policyOfMetrics(tx, metrics));
+      if (selected) await syncTicketSla(tx, after.id, selected.id);
       metrics = await this.run(
         tx,
         after,
@@ -120,6 +123,7 @@ export class SlaLifecycleService {
       });
       changed += await this.apply(tx, list[0].ticketId, list.map(toState), ops);
     }
+    if (byTicket.size > 0) await syncTicketSla(tx, [...byTicket.keys()]);
     return changed;
   }
 
@@ -131,10 +135,13 @@ export class SlaLifecycleService {
     event: SlaEvent,
     policy: SLAPolicy | null,
     reload = true,
+    recordPolicyId?: string,
   ): Promise<SlaMetricState[]> {
     const ops = planSlaOperations({ metrics, ticket, event, now: this.now(), policy });
+    if (ops.length > 0) await this.apply(tx, ticket.id, metrics, ops);
+    // One statement for the ticket's SLA columns, only when something changed.
+    if (ops.length > 0 || recordPolicyId !== undefined) await syncTicketSla(tx, ticket.id, recordPolicyId);
     if (ops.length === 0) return metrics;
-    await this.apply(tx, ticket.id, metrics, ops);
     // The rows are already locked by this transaction (metricsOf, or created by it): a plain read will do.
     return reload ? this.readMetrics(tx, ticket.id) : metrics;
   }
@@ -202,6 +209,23 @@ export class SlaLifecycleService {
     const m = metrics.find(isOpenMetric) ?? metrics[metrics.length - 1];
     return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
   }
+}
+
+/**
+ * Keeps the ticket's SLA columns in step with its metrics: slaNextDueAt (the earliest deadline of a
+ * running metric, or of a breached one nobody answered yet: the ticket list's sort=slaDueAt) and, when
+ * given, slaPolicyId. Raw, so updatedAt and version stay as they are (no user-visible change).
+ */
+export async function syncTicketSla(tx: Tx, ticketIds: string | string[], policyId?: string | null): Promise<void> {
+  const ids = Array.isArray(ticketIds) ? ticketIds : [ticketIds];
+  const setPolicy = policyId !== undefined;
+  await tx.$executeRaw`
+    UPDATE "Ticket" t
+    SET "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m
+                          WHERE m."ticketId" = t."id"
+                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL))),
+        "slaPolicyId" = CASE WHEN ${setPolicy} THEN ${policyId ?? null}::uuid ELSE t."slaPolicyId" END
+    WHERE t."id" = ANY (${ids}::uuid[])`;
 }
 
 /** The model's columns (no @map in the schema), so a raw row is exactly an SLAMetric. */

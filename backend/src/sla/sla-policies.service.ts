@@ -1,6 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, type SLAPolicy } from '@nixflow/db/client';
-import { validateCalendar, type BusinessCalendar } from '@nixflow/core';
+import { policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { EventsService } from '../events/events.service.js';
@@ -43,10 +43,35 @@ export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
     },
     pauseStatuses: p.pauseStatuses,
     warningThresholdPercent: p.warningThresholdPercent,
+    noSla: p.noSla,
+    notifyDuringBusinessHoursOnly: p.notifyDuringBusinessHoursOnly,
     version: p.version,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
+}
+
+/** Appended when a policy stops selecting tickets (deactivated or deleted): the worker re-evaluates its open tickets. */
+export const SLA_POLICY_RETIRED = 'SLAPolicyRetired';
+
+/**
+ * A policy must start a clock, or say explicitly that it is a "no SLA" policy: an empty one used to match
+ * every ticket and silently give it no SLA.
+ */
+export function targetsFieldErrors(noSla: boolean, targets: unknown): FieldError[] {
+  const has = policyHasTargets({ targets, noSla: false });
+  if (noSla && has) return [{ field: 'targets', messages: ['targets must be empty when noSla is true'] }];
+  if (!noSla && !has) {
+    return [
+      {
+        field: 'targets',
+        messages: [
+          'targets needs at least one target in minutes (e.g. {"RESOLUTION":{"NORMAL":480}}), or set noSla: true',
+        ],
+      },
+    ];
+  }
+  return [];
 }
 
 /** Open metrics up to which a policy PATCH recomputes synchronously (see update()). */
@@ -73,6 +98,8 @@ export class SlaPoliciesService {
 
   async create(dto: CreateSlaPolicyDto): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
+    const targetErrors = targetsFieldErrors(dto.noSla ?? false, dto.targets ?? {});
+    if (targetErrors.length) throw new ValidationFailedException(targetErrors);
     const row = await this.prisma.sLAPolicy.create({
       data: {
         name: dto.name,
@@ -81,6 +108,8 @@ export class SlaPoliciesService {
         position: dto.position ?? 0,
         conditions: json(dto.conditions),
         targets: json(dto.targets),
+        noSla: dto.noSla ?? false,
+        notifyDuringBusinessHoursOnly: dto.notifyDuringBusinessHoursOnly ?? false,
         ...this.calendarData(dto.calendar),
         ...(dto.pauseStatuses ? { pauseStatuses: dto.pauseStatuses } : {}),
         ...(dto.warningThresholdPercent !== undefined ? { warningThresholdPercent: dto.warningThresholdPercent } : {}),
@@ -99,8 +128,23 @@ export class SlaPoliciesService {
   async update(id: string, dto: UpdateSlaPolicyDto, actorId: string | null = null): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const row = await this.prisma.$transaction(async (tx) => {
-      await this.find(tx, id);
+      // Locked: two PATCHes with the same version must not both pass the check.
+      await tx.$queryRaw`SELECT 1 FROM "SLAPolicy" WHERE "id" = ${id}::uuid FOR UPDATE`;
+      const before = await this.find(tx, id);
+      if (dto.version !== undefined && dto.version !== before.version) {
+        throw new ConflictException(
+          `SLA policy "${before.name}" was changed by someone else (current version ${before.version}, you sent ${dto.version}); reload it and try again`,
+        );
+      }
+      if (dto.targets !== undefined || dto.noSla !== undefined) {
+        const errors = targetsFieldErrors(dto.noSla ?? before.noSla, dto.targets ?? before.targets);
+        if (errors.length) throw new ValidationFailedException(errors);
+      }
       const data: Prisma.SLAPolicyUpdateInput = { version: { increment: 1 } };
+      if (dto.noSla !== undefined) data.noSla = dto.noSla;
+      if (dto.notifyDuringBusinessHoursOnly !== undefined) {
+        data.notifyDuringBusinessHoursOnly = dto.notifyDuringBusinessHoursOnly;
+      }
       if (dto.name !== undefined) data.name = dto.name;
       if (dto.description !== undefined) data.description = dto.description;
       if (dto.isActive !== undefined) data.isActive = dto.isActive;
@@ -123,6 +167,7 @@ export class SlaPoliciesService {
         where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
       });
       if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
+      if (before.isActive && !updated.isActive) await this.retired(tx, updated, actorId);
       return updated;
     });
     return toPolicyDto(row);
@@ -132,11 +177,33 @@ export class SlaPoliciesService {
    * Soft delete: deletedAt + isActive=false, so no new ticket selects it; open metrics keep running on it.
    * The name gets a suffix so that the unique name can be reused by a new policy.
    */
-  async remove(id: string): Promise<void> {
-    const p = await this.find(this.prisma, id);
-    await this.prisma.sLAPolicy.update({
-      where: { id },
-      data: { deletedAt: new Date(), isActive: false, name: `${p.name} [deleted ${p.id}]`, version: { increment: 1 } },
+  async remove(id: string, actorId: string | null = null): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const p = await this.find(tx, id);
+      const updated = await tx.sLAPolicy.update({
+        where: { id },
+        data: {
+          deletedAt: new Date(),
+          isActive: false,
+          name: `${p.name} [deleted ${p.id}]`,
+          version: { increment: 1 },
+        },
+      });
+      await this.retired(tx, updated, actorId);
+    });
+  }
+
+  /**
+   * The worker re-evaluates the open tickets the policy governed (Ticket.slaPolicyId): each gets the policy
+   * that now matches (its open clocks retargeted, or started if it had none) or, with none, its clocks cancelled.
+   */
+  private async retired(tx: Prisma.TransactionClient, policy: SLAPolicy, actorId: string | null): Promise<void> {
+    await this.events.append(tx, {
+      type: SLA_POLICY_RETIRED,
+      aggregateType: 'SLAPolicy',
+      aggregateId: policy.id,
+      actorId,
+      payload: { policyId: policy.id, version: policy.version },
     });
   }
 

@@ -13,6 +13,7 @@ import type {
   SlaDashboardRowDto,
   SlaDurationStatsDto,
   SlaMetricDto,
+  SlaMetricListItemDto,
 } from './dto/sla-query.dto.js';
 
 // Columns are UTC `timestamp without time zone`: pass instants as ISO strings cast to timestamp(3)
@@ -64,21 +65,36 @@ export class SlaReportsService {
     private readonly access: TicketAccessService,
   ) {}
 
-  async listMetrics(q: ListSlaMetricsQueryDto): Promise<Paginated<SlaMetricDto>> {
+  async listMetrics(q: ListSlaMetricsQueryDto): Promise<Paginated<SlaMetricListItemDto>> {
     const where: Prisma.SLAMetricWhereInput = {};
     if (q.ticketId) where.ticketId = q.ticketId;
     if (q.status) where.status = q.status;
     if (q.type) where.type = q.type;
     if (q.policyId) where.policyId = q.policyId;
+    if (q.dueBefore) where.dueAt = { lt: q.dueBefore };
+    if (q.assigneeId) where.ticket = { assigneeId: q.assigneeId };
+    const orderBy: Prisma.SLAMetricOrderByWithRelationInput[] =
+      q.sort === 'dueAt'
+        ? // Soonest deadline first: served by the (status, dueAt) index when filtered by status.
+          [{ dueAt: 'asc' }, { id: 'asc' }]
+        : [{ startedAt: 'desc' }, { type: 'asc' }, { cycle: 'asc' }, { id: 'asc' }];
     const [items, total] = await this.prisma.$transaction([
       this.prisma.sLAMetric.findMany({
         where,
-        orderBy: [{ startedAt: 'desc' }, { type: 'asc' }, { cycle: 'asc' }, { id: 'asc' }],
+        orderBy,
+        include: { ticket: { select: { number: true, subject: true, priority: true, assigneeId: true } } },
         ...pageArgs(q),
       }),
       this.prisma.sLAMetric.count({ where }),
     ]);
-    return paginated(items.map(staffMetric), total, q.page, q.pageSize);
+    const rows = items.map(({ ticket, ...m }) => ({
+      ...staffMetric(m),
+      ticketNumber: ticket.number,
+      ticketSubject: ticket.subject,
+      ticketPriority: ticket.priority,
+      assigneeId: ticket.assigneeId,
+    }));
+    return paginated(rows, total, q.page, q.pageSize);
   }
 
   /** Staff: any ticket, full metrics. Customers: only their own ticket, without policy internals (else 404). */
@@ -91,7 +107,9 @@ export class SlaReportsService {
     return rows.map(user.role === UserRole.CUSTOMER ? publicMetric : staffMetric);
   }
 
-  async listBreaches(q: ListSlaBreachesQueryDto): Promise<Paginated<SLABreach>> {
+  async listBreaches(
+    q: ListSlaBreachesQueryDto,
+  ): Promise<Paginated<SLABreach & { ticketNumber: number; ticketSubject: string }>> {
     const where: Prisma.SLABreachWhereInput = {};
     if (q.policyId) where.policyId = q.policyId;
     if (q.type) where.type = q.type;
@@ -101,10 +119,20 @@ export class SlaReportsService {
       where.breachedAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
     }
     const [items, total] = await this.prisma.$transaction([
-      this.prisma.sLABreach.findMany({ where, orderBy: [{ breachedAt: 'desc' }, { id: 'asc' }], ...pageArgs(q) }),
+      this.prisma.sLABreach.findMany({
+        where,
+        orderBy: [{ breachedAt: 'desc' }, { id: 'asc' }],
+        include: { ticket: { select: { number: true, subject: true } } },
+        ...pageArgs(q),
+      }),
       this.prisma.sLABreach.count({ where }),
     ]);
-    return paginated(items, total, q.page, q.pageSize);
+    const rows = items.map(({ ticket, ...b }) => ({
+      ...b,
+      ticketNumber: ticket.number,
+      ticketSubject: ticket.subject,
+    }));
+    return paginated(rows, total, q.page, q.pageSize);
   }
 
   /** Idempotent: the first acknowledgement wins; later calls return the breach unchanged. */

@@ -11,11 +11,26 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { CreateSlaPolicyDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
+import {
+  CreateSlaPolicyDto,
+  SlaPolicyDto,
+  SlaPolicyPreviewDto,
+  SlaPolicyPreviewDtoResult,
+  SlaPolicyPreviewQueryDto,
+  UpdateSlaPolicyDto,
+} from './dto/sla-policy.dto.js';
+import { SlaPolicyPreviewService } from './sla-policy-preview.service.js';
 import {
   ListSlaBreachesQueryDto,
   ListSlaMetricsQueryDto,
@@ -38,6 +53,7 @@ export class SlaController {
   constructor(
     private readonly policies: SlaPoliciesService,
     private readonly reports: SlaReportsService,
+    private readonly previews: SlaPolicyPreviewService,
   ) {}
 
   @Get('sla/policies')
@@ -54,6 +70,18 @@ export class SlaController {
     return this.policies.create(dto);
   }
 
+  /** Declared before :id routes. Writes nothing. */
+  @Post('sla/policies/preview')
+  @Roles(UserRole.ADMIN)
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SlaPolicyPreviewDtoResult })
+  previewPolicy(
+    @Body() dto: SlaPolicyPreviewDto,
+    @Query() q: SlaPolicyPreviewQueryDto,
+  ): Promise<SlaPolicyPreviewDtoResult> {
+    return this.previews.preview(dto, q);
+  }
+
   @Get('sla/policies/:id')
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaPolicyDto })
@@ -64,6 +92,7 @@ export class SlaController {
   @Patch('sla/policies/:id')
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: SlaPolicyDto })
+  @ApiConflictResponse({ description: 'Stale version' })
   updatePolicy(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: UpdateSlaPolicyDto,
@@ -76,8 +105,8 @@ export class SlaController {
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
-  removePolicy(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    return this.policies.remove(id);
+  removePolicy(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    return this.policies.remove(id, user.id);
   }
 
   @Get('sla/metrics')

@@ -53,7 +53,10 @@ export class TicketQueriesService {
     }
     const where: Prisma.TicketWhereInput = { AND: filters };
     // number is unique and follows creation order: a stable tie-breaker for every sort.
-    const orderBy: Prisma.TicketOrderByWithRelationInput[] = [{ [q.sort]: q.order }];
+    const orderBy: Prisma.TicketOrderByWithRelationInput[] = [
+      // Ascending is served by the partial index Ticket_slaNextDueAt_idx; tickets without a deadline come last.
+      q.sort === 'slaDueAt' ? { slaNextDueAt: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
+    ];
     if (q.sort !== 'number') orderBy.push({ number: q.order });
     // A page and its total need no common snapshot: two parallel queries, no transaction round trips.
     const [items, total] = await Promise.all([

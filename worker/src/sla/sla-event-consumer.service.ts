@@ -96,6 +96,8 @@ export function queueEnqueuer(queue: Queue): EmailEnqueuer {
         data: e.data,
         opts: {
           jobId: e.jobId,
+          // Business-hours-only policies: the mail waits for the next business minute (BullMQ delayed job).
+          ...(e.delayMs ? { delay: e.delayMs } : {}),
           attempts: 5,
           backoff: { type: 'exponential', delay: 10_000 },
           // Kept a day so that the id still deduplicates a retried enqueue.

@@ -2,6 +2,7 @@ import type { Prisma } from '@nixflow/db/client';
 import type { LoggedEvent } from '../events/event-log.js';
 import { notifySlaAlerts, type EmailEnqueuer, type SlaAlert } from './sla-notifications.js';
 import { RECOMPUTE_CHUNK, recomputePolicyChunk } from './sla-policy-recompute.js';
+import { reevaluateRetiredPolicyChunk, SLA_POLICY_RETIRED } from './sla-policy-retire.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,7 +51,7 @@ async function cancelDeletedTickets(tx: Tx, ticketIds: string[], now: Date): Pro
  * The SLA side of the event log, applied in order inside the consumer's transaction:
  * SLABreached / SLAAtRisk → notifications (batched); TicketDeleted → cancel what is still open (batched);
  * SLAPolicyChanged → recompute the policy's open
- * metrics one chunk at a time. When a policy still has metrics left after a chunk, the batch stops
+ * metrics one chunk at a time; SLAPolicyRetired → re-evaluate the open tickets the policy governed, likewise. When a policy still has metrics left after a chunk, the batch stops
  * right before that event (handled = its index): the chunk commits, the watermark stays in front of
  * the event, and the next call continues; recompute is convergent, so that is safe.
  */
@@ -65,7 +66,7 @@ export async function handleSlaEvents(
   let pending: SlaAlert[] = [];
   let deleted: string[] = [];
   const flush = async () => {
-    const r = await notifySlaAlerts(tx, pending, enqueueEmails);
+    const r = await notifySlaAlerts(tx, pending, enqueueEmails, now);
     stats.notifications += r.notifications;
     stats.emails += r.emails;
     stats.cancelled += await cancelDeletedTickets(tx, deleted, now);
@@ -83,6 +84,13 @@ export async function handleSlaEvents(
       await flush();
       const policyId = str(e.payload?.policyId ?? e.aggregateId);
       const { done, changed } = await recomputePolicyChunk(tx, policyId, now, recomputeChunk);
+      stats.recomputed += changed;
+      if (!done) return i;
+    } else if (e.type === SLA_POLICY_RETIRED) {
+      await flush();
+      const policyId = str(e.payload?.policyId ?? e.aggregateId);
+      if (!UUID.test(policyId)) continue;
+      const { done, changed } = await reevaluateRetiredPolicyChunk(tx, policyId, now);
       stats.recomputed += changed;
       if (!done) return i;
     }

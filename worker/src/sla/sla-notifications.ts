@@ -1,5 +1,5 @@
 import type { Prisma } from '@nixflow/db/client';
-import type { SendNotificationJobData } from '@nixflow/core';
+import { nextBusinessStart, policyCalendar, type SendNotificationJobData, type SlaPolicyLike } from '@nixflow/core';
 
 type Tx = Prisma.TransactionClient;
 
@@ -18,6 +18,8 @@ export interface NotificationEmail {
   /** Deterministic, so a retried enqueue of the same alert is dropped by BullMQ. */
   jobId: string;
   data: SendNotificationJobData;
+  /** Milliseconds to hold the mail back (a notifyDuringBusinessHoursOnly policy outside business hours). */
+  delayMs?: number;
 }
 
 /** Enqueues `send-notification` jobs on the email-outbound queue (the email worker sends them). */
@@ -50,6 +52,7 @@ export async function notifySlaAlerts(
   tx: Tx,
   alerts: SlaAlert[],
   enqueueEmails: EmailEnqueuer | null,
+  now: Date = new Date(),
 ): Promise<{ notifications: number; emails: number }> {
   if (alerts.length === 0) return { notifications: 0, emails: 0 };
   const rows = await tx.$queryRaw<NewNotificationRow[]>`
@@ -92,12 +95,38 @@ export async function notifySlaAlerts(
   const [{ configured }] = await tx.$queryRaw<Array<{ configured: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM "EmailAccount" WHERE "isActive" AND "smtpHost" IS NOT NULL) AS "configured"`;
   if (!configured) return { notifications: rows.length, emails: 0 };
-  const emails = groupEmails(rows);
+  const emails = await delayOutsideBusinessHours(tx, groupEmails(rows), now);
   await enqueueEmails(emails);
   return { notifications: rows.length, emails: emails.length };
 }
 
-function groupEmails(rows: NewNotificationRow[]): NotificationEmail[] {
+type CalendarRow = Pick<SlaPolicyLike, 'timezone' | 'businessHours' | 'holidays'> & { metricId: string };
+
+/**
+ * zammad#4432: a policy with notifyDuringBusinessHoursOnly holds its SLA mails back until the calendar's
+ * next business minute. Only the mail waits; the breach and its in-app notification are recorded at once.
+ */
+async function delayOutsideBusinessHours(
+  tx: Tx,
+  emails: Array<NotificationEmail & { metricId: string }>,
+  now: Date,
+): Promise<NotificationEmail[]> {
+  const metricIds = emails.map((e) => e.metricId);
+  const calendars = await tx.$queryRaw<CalendarRow[]>`
+    SELECT m."id"::text AS "metricId", p."timezone", p."businessHours", p."holidays"
+    FROM "SLAMetric" m JOIN "SLAPolicy" p ON p."id" = m."policyId"
+    WHERE m."id"::text = ANY (${metricIds}::text[]) AND p."notifyDuringBusinessHoursOnly"`;
+  if (calendars.length === 0) return emails.map(({ metricId: _m, ...e }) => e);
+  const byMetric = new Map(calendars.map((c) => [c.metricId, c]));
+  return emails.map(({ metricId, ...e }) => {
+    const cal = byMetric.get(metricId);
+    if (!cal) return e;
+    const delayMs = nextBusinessStart(now, policyCalendar(cal)).getTime() - now.getTime();
+    return delayMs > 0 ? { ...e, delayMs } : e;
+  });
+}
+
+function groupEmails(rows: NewNotificationRow[]): Array<NotificationEmail & { metricId: string }> {
   const byAlert = new Map<string, { row: NewNotificationRow; to: Set<string> }>();
   for (const row of rows) {
     const key = `${row.kind}-${row.metricId}`;
@@ -110,6 +139,7 @@ function groupEmails(rows: NewNotificationRow[]): NotificationEmail[] {
     const breached = row.kind === 'SLABreached';
     const due = `${row.dueAt.replace(/Z$/, '')} UTC`;
     return {
+      metricId: row.metricId,
       jobId: `sla-${key}`,
       data: {
         to: [...to].sort(),

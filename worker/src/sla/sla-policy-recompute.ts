@@ -40,6 +40,15 @@ export async function recomputePolicyChunk(
     -- The sweep may be breaching some of these right now: wait for it, then the status guard below decides.
     FOR UPDATE OF m`;
   const changed = await applyRetarget(tx, policy, rows, now);
+  if (rows.length > 0) {
+    // Deadlines moved: keep the tickets' denormalised next deadline (sort=slaDueAt) in step.
+    const ticketIds = [...new Set(rows.map((r) => r.ticketId))];
+    await tx.$executeRaw`
+      UPDATE "Ticket" t
+      SET "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m WHERE m."ticketId" = t."id"
+                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL)))
+      WHERE t."id" = ANY (${ticketIds}::uuid[])`;
+  }
   return { done: rows.length < chunk, changed };
 }
 

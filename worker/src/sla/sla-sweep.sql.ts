@@ -11,6 +11,24 @@ export interface SweepBatchRow {
 // (Prisma's DateTime), and a string cast ignores the session TimeZone, so comparisons stay exact.
 const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp(3)`;
 
+/** Epoch milliseconds (float8, exact for whole milliseconds), or null when there is none. */
+export interface SweepProbeRow {
+  /** Earliest dueAt of an ACTIVE/AT_RISK metric: something to breach when <= now. */
+  dueAt: number | null;
+  /** Earliest warningAt of an ACTIVE metric: something to mark AT_RISK when <= now. */
+  warningAt: number | null;
+}
+
+/**
+ * The idle check: each subquery is a min() over a partial index, i.e. its first entry (a handful of
+ * buffers whatever the table size), without locks or a write transaction. It has no parameter on purpose:
+ * as a named prepared statement its plan is made once per connection, and planning (a few ms with the
+ * table's indexes to consider) is most of what a trivial statement costs.
+ */
+export const SWEEP_PROBE_SQL = `
+SELECT round(EXTRACT(EPOCH FROM (SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN ('ACTIVE', 'AT_RISK'))) * 1000)::float8 AS "dueAt",
+       round(EXTRACT(EPOCH FROM (SELECT min("warningAt") FROM "SLAMetric" WHERE "status" = 'ACTIVE')) * 1000)::float8 AS "warningAt"`;
+
 /**
  * Breach one batch of overdue metrics in ONE statement (hence one transaction):
  * lock → mark BREACHED (or CANCELLED for soft-deleted tickets) → SLABreach → EventLog (SLABreached).

@@ -14,9 +14,15 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
+import { SLABreachType, SLAStatus, TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+/** Cost bound of POST /sla/policies/preview: open tickets examined per call. */
+export const PREVIEW_DEFAULT_EXAMINED = 2000;
+export const PREVIEW_MAX_EXAMINED = 10_000;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -184,10 +190,31 @@ export class CreateSlaPolicyDto {
   @Type(() => SlaConditionsDto)
   conditions?: SlaConditionsDto;
 
-  @ApiProperty({ type: SlaTargetsDto })
+  @ApiPropertyOptional({
+    type: SlaTargetsDto,
+    description: 'At least one target (minutes) is required unless noSla is true; then it must be empty',
+  })
+  @ValidateIf((_, v) => v !== undefined)
   @ValidateNested()
   @Type(() => SlaTargetsDto)
-  targets!: SlaTargetsDto;
+  targets?: SlaTargetsDto;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'An explicit "no SLA" policy: matching tickets get no SLA clocks (targets must be empty)',
+  })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  noSla?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "SLA mails to agents wait for the calendar's next business minute (breaches are still recorded when they happen)",
+  })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  notifyDuringBusinessHoursOnly?: boolean;
 
   @ApiPropertyOptional({ type: SlaCalendarDto, description: 'Defaults to UTC, 24/7, no holidays' })
   @IsOptional()
@@ -214,7 +241,25 @@ export class CreateSlaPolicyDto {
   warningThresholdPercent?: number;
 }
 
-export class UpdateSlaPolicyDto extends PartialType(CreateSlaPolicyDto) {}
+export class UpdateSlaPolicyDto extends PartialType(CreateSlaPolicyDto) {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Optimistic concurrency: the version you read (stale → 409)',
+  })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** A policy body to preview: a new policy, or (with policyId) a change to an existing one. */
+export class SlaPolicyPreviewDto extends PartialType(CreateSlaPolicyDto) {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The policy this body changes; absent: a new policy' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsUUID()
+  policyId?: string;
+}
 
 export class SlaPolicyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -226,8 +271,69 @@ export class SlaPolicyDto {
   @ApiProperty({ type: SlaTargetsDto }) targets!: SlaTargetsDto;
   @ApiProperty({ type: SlaCalendarDto }) calendar!: SlaCalendarDto;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', isArray: true }) pauseStatuses!: TicketStatus[];
-  @ApiProperty() warningThresholdPercent!: number;
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) warningThresholdPercent!: number;
+  @ApiProperty() noSla!: boolean;
+  @ApiProperty() notifyDuringBusinessHoursOnly!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Send it back in PATCH for optimistic concurrency' }) version!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
+}
+
+export class SlaPolicyPreviewQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: PREVIEW_MAX_EXAMINED,
+    default: PREVIEW_DEFAULT_EXAMINED,
+    description: 'How many open tickets (newest first) to examine at most',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PREVIEW_MAX_EXAMINED)
+  limit: number = PREVIEW_DEFAULT_EXAMINED;
+}
+
+export class SlaPreviewMetricDto {
+  @ApiProperty({ format: 'uuid' }) metricId!: string;
+  @ApiProperty({ enum: SLABreachType, enumName: 'SLABreachType' }) type!: SLABreachType;
+  @ApiProperty({ type: 'integer' }) cycle!: number;
+  @ApiProperty({ enum: SLAStatus, enumName: 'SLAStatus' }) status!: SLAStatus;
+  @ApiProperty({ type: String, format: 'date-time' }) currentDueAt!: Date;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null: the metric would be cancelled',
+  })
+  newDueAt!: Date | null;
+  @ApiProperty({ description: 'The new deadline has already passed: the next sweep would breach it' })
+  breachedAtOnce!: boolean;
+}
+
+export class SlaPreviewTicketDto {
+  @ApiProperty({ format: 'uuid' }) ticketId!: string;
+  @ApiProperty({ type: 'integer' }) number!: number;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority' }) priority!: TicketPriority;
+  @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus' }) status!: TicketStatus;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Policy of its open clocks today' })
+  currentPolicyId!: string | null;
+  @ApiProperty({ description: 'No open clock today: the policy would start its clocks' }) wouldStartClocks!: boolean;
+  @ApiProperty({ type: [SlaPreviewMetricDto] }) metrics!: SlaPreviewMetricDto[];
+}
+
+export class SlaPolicyPreviewDtoResult {
+  @ApiProperty({ type: 'integer', description: 'Open tickets examined (newest first, at most `limit`)' })
+  examined!: number;
+  @ApiProperty({ description: 'More open tickets exist than were examined' }) truncated!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Examined tickets the policy would govern' }) governed!: number;
+  @ApiProperty({ type: 'integer', description: 'Governed tickets whose deadlines would move' }) moved!: number;
+  @ApiProperty({ type: 'integer', description: 'Governed tickets with at least one metric breached at once' })
+  breachedAtOnce!: number;
+  @ApiProperty({ type: [SlaPreviewTicketDto], description: 'The governed tickets, paged' })
+  items!: SlaPreviewTicketDto[];
+  @ApiProperty({ type: 'integer' }) page!: number;
+  @ApiProperty({ type: 'integer' }) pageSize!: number;
 }

@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { SLABreachType, SLAStatus } from '@nixflow/db/client';
+import { IsBoolean, IsDate, IsEnum, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { SLABreachType, SLAStatus, TicketPriority } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export const SLA_METRIC_SORTS = ['startedAt', 'dueAt'] as const;
+export type SlaMetricSort = (typeof SLA_METRIC_SORTS)[number];
 
 export class ListSlaMetricsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -26,6 +29,26 @@ export class ListSlaMetricsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   policyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "The ticket's assignee" })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'dueAt < dueBefore (the "about to breach" queue)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  dueBefore?: Date;
+
+  @ApiPropertyOptional({
+    enum: SLA_METRIC_SORTS,
+    default: 'startedAt',
+    description: 'dueAt: soonest deadline first; startedAt: newest first',
+  })
+  @IsOptional()
+  @IsIn(SLA_METRIC_SORTS)
+  sort?: SlaMetricSort;
 }
 
 export class ListSlaBreachesQueryDto extends PaginationQueryDto {
@@ -95,8 +118,16 @@ export class SlaMetricDto {
   @ApiProperty({ type: Date, nullable: true }) breachedAt!: Date | null;
 }
 
+/** A metric with what an agent needs to triage it (GET /sla/metrics). */
+export class SlaMetricListItemDto extends SlaMetricDto {
+  @ApiProperty({ type: 'integer' }) ticketNumber!: number;
+  @ApiProperty() ticketSubject!: string;
+  @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority' }) ticketPriority!: TicketPriority;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId!: string | null;
+}
+
 export class SlaMetricPageDto {
-  @ApiProperty({ type: [SlaMetricDto] }) items!: SlaMetricDto[];
+  @ApiProperty({ type: [SlaMetricListItemDto] }) items!: SlaMetricListItemDto[];
   @ApiProperty() total!: number;
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
@@ -114,6 +145,8 @@ export class SlaBreachDto {
   @ApiProperty({ type: Date, nullable: true }) notifiedAt!: Date | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) acknowledgedById!: string | null;
   @ApiProperty({ type: Date, nullable: true }) acknowledgedAt!: Date | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'In lists' }) ticketNumber?: number;
+  @ApiPropertyOptional({ description: 'In lists' }) ticketSubject?: string;
 }
 
 export class SlaBreachPageDto {

@@ -145,7 +145,8 @@ export class UpdateTicketDto {
   version?: number;
 }
 
-export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number'] as const;
+/** slaDueAt: the next SLA deadline (running, or breached and unanswered) first; tickets without one last. */
+export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'slaDueAt'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
 
 export class ListTicketsQueryDto extends PaginationQueryDto {
@@ -326,6 +327,22 @@ export class TicketDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   formId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The SLA policy that applies (null: none)',
+  })
+  slaPolicyId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Next SLA deadline (running, or breached and unanswered)',
+  })
+  slaNextDueAt!: Date | null;
 
   @ApiPropertyOptional({ type: UserSummaryDto })
   requester?: UserSummaryDto;

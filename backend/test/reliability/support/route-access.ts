@@ -123,6 +123,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // SLA
   'GET /api/sla/policies': STAFF,
   'POST /api/sla/policies': ADMIN,
+  'POST /api/sla/policies/preview': ADMIN,
   'GET /api/sla/policies/{id}': STAFF,
   'PATCH /api/sla/policies/{id}': ADMIN,
   'DELETE /api/sla/policies/{id}': ADMIN,

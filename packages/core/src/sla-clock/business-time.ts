@@ -8,7 +8,8 @@
  * interval that contains the change (e.g. 00:00–06:00) is one hour shorter on spring-forward day
  * and one hour longer on fall-back day. Nonexistent local times (spring-forward gap) are shifted
  * forward by the gap length (luxon behaviour): an interval opening at 02:30 on that day opens at
- * 03:30 local; one closing at 02:30 closes at 03:30. Ambiguous times resolve as luxon resolves them.
+ * 03:30 local; one closing at 02:30 closes at 03:30. Ambiguous times (fall-back) resolve to the
+ * earlier instant, whatever the current date (see localInstant).
  *
  * Algorithm: walk local calendar dates one by one (holidays break weekly periodicity, and DST makes
  * weekly business time vary, so whole weeks are not skipped), building each date's windows. Cost is

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { type BusinessCalendar, MINUTES_PER_DAY, parseEndTime, parseLocalDate, parseStartTime } from './calendar.js';
 import { assertValidCalendar } from './validate.js';
 
@@ -44,24 +44,42 @@ export function localDayNumber(ms: number, zone: string): number {
 /**
  * Instant of local wall-clock time `minutes` after midnight of local date `dayNumber`
  * (minutes may be >= 1440; the overflow is carried into later dates as wall-clock time).
- * Nonexistent wall times (spring-forward gap) are shifted forward by luxon, e.g. 02:30 on the
- * New York spring-forward day becomes 03:30 EDT. Ambiguous wall times (fall-back) resolve the way
- * luxon does (for America/New_York 01:30 on the fall-back day resolves to 01:30 EST, the second one).
+ *
+ * Resolved by an explicit rule that does not depend on the current date (luxon's own resolution of an
+ * ambiguous time uses the offset in effect at `Settings.now()`, so the same calendar would count
+ * differently in January and in July):
+ * - ambiguous wall time (fall-back, the hour that happens twice): the EARLIER instant, i.e. the offset in
+ *   effect before the change (America/New_York 01:30 on 2024-11-03 is 01:30 EDT = 05:30Z). This holds for
+ *   opening and closing times alike, so an interval 00:00–01:30 that day lasts 90 minutes;
+ * - nonexistent wall time (spring-forward gap): shifted forward by the gap, i.e. read with the offset in
+ *   effect before the change (New York 02:30 on 2024-03-10 becomes 03:30 EDT = 07:30Z).
  */
 export function localInstant(dayNumber: number, minutes: number, zone: string): number {
   const day = dayNumber + Math.floor(minutes / MINUTES_PER_DAY);
   const rest = minutes - Math.floor(minutes / MINUTES_PER_DAY) * MINUTES_PER_DAY;
-  const date = new Date(day * 86_400_000);
-  return DateTime.fromObject(
-    {
-      year: date.getUTCFullYear(),
-      month: date.getUTCMonth() + 1,
-      day: date.getUTCDate(),
-      hour: Math.floor(rest / 60),
-      minute: rest % 60,
-    },
-    { zone },
-  ).toMillis();
+  // The wall time read as if it were UTC; the real instant is this minus the zone's offset.
+  const wallMs = day * 86_400_000 + rest * 60_000;
+  const tz = ianaZone(zone);
+  // No zone changes its offset twice within two days, so these are the offsets before and after any change.
+  const before = tz.offset(wallMs - 86_400_000);
+  const after = tz.offset(wallMs + 86_400_000);
+  let best = Infinity;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const candidate = wallMs - offset * 60_000;
+    if (tz.offset(candidate) === offset) best = Math.min(best, candidate);
+  }
+  // No candidate: the wall time lies in a gap; read it with the offset before the change (shifts forward).
+  return best === Infinity ? wallMs - before * 60_000 : best;
+}
+
+const zones = new Map<string, IANAZone>();
+function ianaZone(name: string): IANAZone {
+  let z = zones.get(name);
+  if (!z) {
+    z = IANAZone.create(name);
+    zones.set(name, z);
+  }
+  return z;
 }
 
 /**

@@ -26,9 +26,10 @@ export function policyConditions(policy: Pick<SlaPolicyLike, 'conditions'>): Sla
 }
 
 /** Normalised targets: only positive finite minute values survive. */
-export function policyTargets(policy: Pick<SlaPolicyLike, 'targets'>): SlaPolicyTargets {
-  const t = obj(policy.targets);
+export function policyTargets(policy: Pick<SlaPolicyLike, 'targets' | 'noSla'>): SlaPolicyTargets {
   const out: SlaPolicyTargets = {};
+  if (policy.noSla) return out;
+  const t = obj(policy.targets);
   for (const type of ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const) {
     const perPriority = obj(t[type]);
     const row: Partial<Record<TicketPriorityName, number>> = {};
@@ -43,7 +44,7 @@ export function policyTargets(policy: Pick<SlaPolicyLike, 'targets'>): SlaPolicy
 
 /** Target minutes of one metric type for a ticket priority, or null when the policy has none. */
 export function targetMinutesFor(
-  policy: Pick<SlaPolicyLike, 'targets'>,
+  policy: Pick<SlaPolicyLike, 'targets' | 'noSla'>,
   type: SlaMetricType,
   priority: string,
 ): number | null {
@@ -89,4 +90,9 @@ export function selectPolicy<P extends SlaPolicyLike>(policies: readonly P[], ti
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
   return candidates.find((p) => policyMatches(p, ticket)) ?? null;
+}
+
+/** Whether a policy starts any clock: at least one target, and not marked "no SLA". */
+export function policyHasTargets(policy: Pick<SlaPolicyLike, 'targets' | 'noSla'>): boolean {
+  return Object.keys(policyTargets(policy)).length > 0;
 }

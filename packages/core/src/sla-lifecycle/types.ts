@@ -39,6 +39,8 @@ export interface SlaPolicyLike {
   pauseStatuses: readonly string[];
   warningThresholdPercent: number;
   version: number;
+  /** An explicit "no SLA" policy: it matches tickets but starts no clocks. */
+  noSla?: boolean;
   /** Tie-breaker for equal positions (older first). */
   createdAt?: Date;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import {
   addBusinessMinutes,
   businessMinutesBetween,
@@ -65,10 +65,53 @@ test('New York: opening inside the spring-forward gap is shifted forward (02:30 
   assert.equal(minutesOnLocalDate('2024-03-17', cal), 90);
 });
 
-test('New York: ambiguous fall-back close time resolves as luxon does (01:30 EST)', () => {
-  const cal = everyDay('America/New_York', '00:00', '01:30');
-  assert.equal(minutesOnLocalDate('2024-11-03', cal), 150);
-});
+/** Runs `fn` with luxon's notion of the current date pinned (luxon resolves ambiguous times with it). */
+function withServerDate<T>(iso: string, fn: () => T): T {
+  const saved = Settings.now;
+  Settings.now = () => Date.parse(iso);
+  try {
+    return fn();
+  } finally {
+    Settings.now = saved;
+  }
+}
+
+for (const serverDate of ['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z']) {
+  test(`New York fall back, server date ${serverDate.slice(0, 10)}: an ambiguous close time is the earlier instant (01:30 EDT)`, () => {
+    withServerDate(serverDate, () => {
+      const cal = everyDay('America/New_York', '00:00', '01:30');
+      // 00:00 EDT (04:00Z) to the first 01:30 (EDT, 05:30Z).
+      assert.equal(minutesOnLocalDate('2024-11-03', cal), 90);
+      assert.equal(isBusinessTime(d('2024-11-03T05:29:00Z'), cal), true);
+      assert.equal(isBusinessTime(d('2024-11-03T05:30:00Z'), cal), false);
+      assert.deepEqual(addBusinessMinutes(d('2024-11-03T04:00:00Z'), 90, cal), d('2024-11-03T05:30:00Z'));
+    });
+  });
+
+  test(`New York fall back, server date ${serverDate.slice(0, 10)}: an ambiguous opening time is the earlier instant`, () => {
+    withServerDate(serverDate, () => {
+      const cal = everyDay('America/New_York', '01:30', '03:00');
+      // Opens at the first 01:30 (EDT, 05:30Z), closes 03:00 EST (08:00Z): 150 real minutes.
+      assert.equal(minutesOnLocalDate('2024-11-03', cal), 150);
+      assert.deepEqual(nextBusinessStart(d('2024-11-03T04:00:00Z'), cal), d('2024-11-03T05:30:00Z'));
+    });
+  });
+
+  test(`New York spring forward, server date ${serverDate.slice(0, 10)}: a skipped time shifts forward by the gap`, () => {
+    withServerDate(serverDate, () => {
+      const cal: BusinessCalendar = {
+        timezone: 'America/New_York',
+        hours: [{ day: 0, start: '02:30', end: '04:00' }],
+        holidays: [],
+      };
+      assert.deepEqual(nextBusinessStart(d('2024-03-10T05:00:00Z'), cal), d('2024-03-10T07:30:00Z'));
+      assert.equal(minutesOnLocalDate('2024-03-10', cal), 30);
+      // Berlin and the southern hemisphere (Sydney falls back in April) follow the same rule.
+      assert.equal(minutesOnLocalDate('2024-10-27', everyDay('Europe/Berlin', '00:00', '02:30')), 150);
+      assert.equal(minutesOnLocalDate('2024-04-07', everyDay('Australia/Sydney', '00:00', '02:30')), 150);
+    });
+  });
+}
 
 test('New York 24/7: local DST days are 23 h and 25 h; holiday removes exactly that local day', () => {
   assert.equal(minutesOnLocalDate('2024-03-10', always('America/New_York')), 23 * 60);
