@@ -12,6 +12,7 @@ import {
 } from '@nixflow/db/client';
 import {
   baseSubject,
+  canSeeTicket,
   classifyLoopSafety,
   decideThreading,
   stripQuotedReply,
@@ -136,10 +137,14 @@ export class EmailInboundService {
     if (!flag) {
       const decision = await this.decide(tx, account.id, msg);
       const sender = await this.senderUser(tx, msg);
+      // Threading onto a ticket needs the same visibility as the API (canSeeTicket): a former requester's
+      // reply to an old notification opens a ticket of their own instead of commenting on someone else's.
+      const replyTo =
+        decision.kind === 'reply' ? await tx.ticket.findUniqueOrThrow({ where: { id: decision.ticketId } }) : null;
       if (!sender.isActive || sender.deletedAt) {
         flag = { type: 'NEW_TICKET', reason: 'sender account is deactivated' };
-      } else if (decision.kind === 'reply') {
-        const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: decision.ticketId } });
+      } else if (replyTo && canSeeTicket(sender, replyTo)) {
+        const ticket = replyTo;
         const comment = await this.comments.addInTx(
           tx,
           ticket,

@@ -26,6 +26,7 @@ import type { CreateTicketDto, UpdateTicketDto } from './dto/tickets.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
+import { removeWatchersWithoutAccess } from './ticket-watcher-access.js';
 import {
   TICKET_TX_OPTIONS,
   ticketWriteTx,
@@ -316,6 +317,10 @@ export class TicketsService {
     });
     await this.events.appendMany(tx, this.updateEvents(after, changes, actorId));
     await this.sla.onTicketChanged(tx, before, after);
+    // The old requester (a customer) loses the ticket: they stop watching it before anyone is notified.
+    if (changes.some((c) => c.field === 'requesterId')) {
+      await removeWatchersWithoutAccess(tx, this.events, after, actorId, now);
+    }
     await this.notifyChanges(tx, after, changes, actorId);
     return after;
   }
