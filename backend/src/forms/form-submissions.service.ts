@@ -39,7 +39,6 @@ import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dt
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
 import { formMaxAttachmentBytes } from './form-upload.interceptor.js';
 import { FormsService } from './forms.service.js';
-import { timedPatternMatch } from './timed-pattern-matcher.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -101,7 +100,6 @@ export class FormSubmissionsService {
     const result = validateAnswers(fields, dto.answers, filesByKey, {
       defaultFileTypes: [...ALLOWED_ATTACHMENT_TYPES],
       maxFileBytes: formMaxAttachmentBytes(),
-      matchPattern: timedPatternMatch,
     });
     const errors: FieldErrors = { ...result.errors };
     let email = user?.email;
