@@ -78,13 +78,16 @@ export function storedFilePath(storagePath: string): string {
   return insideRoot(uploadRoot(), storagePath);
 }
 
-// ── multipart uploads (multer memory storage) ──
+// ── multipart uploads (multer memory storage, or disk storage in a temp folder for form submissions) ──
 
 export interface UploadedFileLike {
   originalname: string;
   mimetype: string;
   size: number;
-  buffer: Buffer;
+  /** Memory storage. */
+  buffer?: Buffer;
+  /** Disk storage: the temp file (moved into place by storeUpload, else deleted by the interceptor). */
+  path?: string;
   /** Multipart field name. */
   fieldname?: string;
 }
@@ -102,13 +105,37 @@ export interface StoredUpload extends StoredFile {
 
 /** storeFile for an upload, with the facts the attachment rows keep. */
 export async function storeUpload(folder: string[], file: UploadedFileLike): Promise<StoredUpload> {
-  const stored = await storeFile(folder, file.originalname, file.buffer);
-  return {
-    ...stored,
-    contentType: contentTypeOf(file),
-    sizeBytes: file.size,
-    sha256: createHash('sha256').update(file.buffer).digest('hex'),
-  };
+  const facts = { contentType: contentTypeOf(file), sizeBytes: file.size };
+  if (file.path) return { ...(await moveTempFile(folder, file.originalname, file.path)), ...facts };
+  const data = file.buffer ?? Buffer.alloc(0);
+  const stored = await storeFile(folder, file.originalname, data);
+  return { ...stored, ...facts, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** Where streamed uploads wait for their checks: inside the upload root, so moving them is a rename. */
+export function uploadTempDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(uploadRoot(env), '.tmp');
+}
+
+/** Moves a temp upload to <root>/<folder...>/<random>-<safe name>, hashing it on the way (streamed). */
+async function moveTempFile(
+  folder: string[],
+  originalName: string,
+  tempPath: string,
+): Promise<StoredFile & { sha256: string }> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(tempPath)) hash.update(chunk as Buffer);
+  const fileName = safeFileName(originalName);
+  const rel = path.join(...folder.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
+  const full = insideRoot(uploadRoot(), rel);
+  await fs.promises.mkdir(path.dirname(full), { recursive: true });
+  try {
+    await fs.promises.rename(tempPath, full);
+  } catch {
+    // Another device (UPLOAD_DIR moved under us): copy, then the temp file goes with the request.
+    await fs.promises.copyFile(tempPath, full, fs.constants.COPYFILE_EXCL);
+  }
+  return { storagePath: rel.split(path.sep).join('/'), fileName, sha256: hash.digest('hex') };
 }
 
 /** Deletes a folder of stored files (missing is fine). */

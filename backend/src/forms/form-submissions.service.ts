@@ -37,7 +37,7 @@ import { TICKET_TX_OPTIONS } from '../tickets/ticket-tx.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
-import { formMaxAttachmentBytes } from './form-upload.interceptor.js';
+import { formMaxAttachmentBytes } from './form-upload-limits.js';
 import { FormsService } from './forms.service.js';
 
 type Tx = Prisma.TransactionClient;
@@ -76,11 +76,7 @@ export class FormSubmissionsService {
    * the ticket (channel FORM, the form's defaults, SLA via TicketsService) and the FormSubmission.
    */
   async submit(user: AuthUser | undefined, formId: string, dto: SubmitFormDto, uploads: UploadedFileLike[] = []) {
-    const form = await this.prisma.customForm.findFirst({ where: { id: formId, deletedAt: null } });
-    if (!form || form.status !== FormStatus.PUBLISHED || form.publishedVersion === null) {
-      throw new NotFoundException('Form not found');
-    }
-    if (!user && !form.allowAnonymous) throw new UnauthorizedException('Sign in to submit this form');
+    const form = await this.assertAcceptsSubmissions(user, formId);
     const version = form.publishedVersion;
     const fields = (await this.forms.fieldsOf(form.id, version)).map(toFieldDefinition);
 
@@ -193,6 +189,22 @@ export class FormSubmissionsService {
       await removeFolderIfEmpty(['forms', form.id]);
       throw err;
     }
+  }
+
+  /**
+   * The form when it takes submissions from this caller: published (404 otherwise) and, for an anonymous
+   * caller, open to anonymous submissions (401). The upload interceptor calls it before reading the body.
+   */
+  async assertAcceptsSubmissions(
+    user: AuthUser | undefined,
+    formId: string,
+  ): Promise<CustomForm & { publishedVersion: number }> {
+    const form = await this.prisma.customForm.findFirst({ where: { id: formId, deletedAt: null } });
+    if (!form || form.status !== FormStatus.PUBLISHED || form.publishedVersion === null) {
+      throw new NotFoundException('Form not found');
+    }
+    if (!user && !form.allowAnonymous) throw new UnauthorizedException('Sign in to submit this form');
+    return form as CustomForm & { publishedVersion: number };
   }
 
   /** The requester of an anonymous submission: the customer with this address, created without a password if new. */
