@@ -550,7 +550,7 @@ describe('custom forms', () => {
       assert.equal((await t.http.get(`/api/forms/${formId}/schema`).set(auth(customer))).body.version, 2);
     });
 
-    it('anonymous submissions only where allowed; the requester is found or created as a customer', async () => {
+    it('anonymous submissions only where allowed; the e-mail is an unverified contact, whatever the address', async () => {
       const closed = await submit(formId, { answers: { title: 'Anon', severity: 's1' }, email: uniqueEmail('anon') });
       assert.equal(closed.status, 401);
       const open = await createForm({
@@ -574,19 +574,40 @@ describe('custom forms', () => {
       const email = uniqueEmail('Anon');
       const res = await submit(open.id, { answers: { message: 'Hello there' }, email });
       assert.equal(res.status, 201, JSON.stringify(res.body));
-      const requester = await t.prisma.user.findUniqueOrThrow({ where: { email: email.toLowerCase() } });
-      assert.equal(requester.role, 'CUSTOMER');
-      assert.equal(requester.passwordHash, null);
-      const ticket = await t.prisma.ticket.findUniqueOrThrow({ where: { id: res.body.ticketId } });
-      assert.equal(ticket.requesterId, requester.id);
+      // The address is an unverified contact: no account is created or matched for it.
+      assert.equal(await t.prisma.user.count({ where: { email: email.toLowerCase() } }), 0);
+      const ticket = await t.prisma.ticket.findUniqueOrThrow({
+        where: { id: res.body.ticketId },
+        include: { requester: true },
+      });
+      assert.equal(ticket.requester.email, 'unverified-form-contact@nixflow.invalid');
+      assert.equal(ticket.requester.isActive, false);
+      assert.equal(ticket.requester.passwordHash, null);
       assert.equal(ticket.channel, 'FORM');
       assert.equal(ticket.subject, 'Contact us');
-      // The same address again reuses the customer; a staff address is refused.
-      const twice = await submit(open.id, { answers: { message: 'Again' }, email: email.toUpperCase() });
-      assert.equal(twice.status, 201);
-      assert.equal(await t.prisma.user.count({ where: { email: email.toLowerCase() } }), 1);
-      const staff = await submit(open.id, { answers: { message: 'I am staff' }, email: agentUser.email });
-      assert.equal(staff.status, 403);
+      const stored = await t.prisma.formSubmission.findUniqueOrThrow({ where: { id: res.body.id } });
+      assert.equal(stored.submitterEmail, email.toLowerCase());
+      assert.equal(stored.submitterEmailVerified, false);
+      assert.equal(stored.submitterId, null);
+      const seen = await t.http.get(`/api/forms/${open.id}/submissions/${res.body.id}`).set(auth(agent));
+      assert.equal(seen.body.submitterEmailVerified, false, JSON.stringify(seen.body));
+
+      // An existing customer's or a staff member's address: the same answer, nothing filed in their account.
+      const shape = (body: Record<string, unknown>) => Object.keys(body).sort();
+      for (const address of [customerUser.email, agentUser.email, email.toUpperCase()]) {
+        const again = await submit(open.id, { answers: { message: 'Who am I?' }, email: address });
+        assert.equal(again.status, 201, `${address}: ${JSON.stringify(again.body)}`);
+        assert.deepEqual(shape(again.body), shape(res.body));
+        const filed = await t.prisma.ticket.findUniqueOrThrow({ where: { id: again.body.ticketId } });
+        assert.equal(filed.requesterId, ticket.requesterId);
+      }
+      // Staff link a verified contact to an account with the ordinary requester change.
+      const linked = await t.http
+        .patch(`/api/tickets/${ticket.id}`)
+        .set(auth(agent))
+        .send({ requesterId: customerUser.id });
+      assert.equal(linked.status, 200, JSON.stringify(linked.body));
+      assert.equal(linked.body.requesterId, customerUser.id);
     });
 
     it('a pattern that would backtrack exponentially in JS runs in linear time (RE2) and answers normally', async () => {

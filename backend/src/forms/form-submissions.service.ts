@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import {
   addError,
   composeTicket,
@@ -125,7 +125,9 @@ export class FormSubmissionsService {
         subjectTemplate: defaultsOf(form).subjectTemplate,
       });
       return await this.prisma.$transaction(async (tx) => {
-        const requesterId = user ? user.id : await this.requesterFor(tx, email!);
+        // Anonymous: the given address is an unverified contact, never matched to an account (that would
+        // file strangers' tickets in a customer's account, and answer differently for staff addresses).
+        const requesterId = user ? user.id : await unverifiedContactId(tx);
         const defaults = defaultsOf(form);
         const ticket = await this.tickets.createInTx(
           tx,
@@ -139,6 +141,7 @@ export class FormSubmissionsService {
             workflowId: defaults.workflowId ?? null,
             tags: defaults.tags ?? [],
             assigneeId: defaults.assigneeId ?? null,
+            systemRequester: !user,
           },
           user ? { id: user.id, role: user.role } : null,
         );
@@ -147,8 +150,9 @@ export class FormSubmissionsService {
             id: submissionId,
             formId: form.id,
             formVersion: version,
-            submitterId: requesterId,
+            submitterId: user?.id ?? null,
             submitterEmail: email ?? null,
+            submitterEmailVerified: !!user,
             answers: result.values as Prisma.InputJsonValue,
             status: FormSubmissionStatus.TICKET_CREATED,
             ticketId: ticket.id,
@@ -170,7 +174,7 @@ export class FormSubmissionsService {
           type: 'FormSubmitted',
           aggregateType: 'FormSubmission',
           aggregateId: submissionId,
-          actorId: user?.id ?? requesterId,
+          actorId: user?.id ?? null,
           payload: { formId: form.id, formVersion: version, ticketId: ticket.id, anonymous: !user },
         });
         return {
@@ -205,19 +209,6 @@ export class FormSubmissionsService {
     }
     if (!user && !form.allowAnonymous) throw new UnauthorizedException('Sign in to submit this form');
     return form as CustomForm & { publishedVersion: number };
-  }
-
-  /** The requester of an anonymous submission: the customer with this address, created without a password if new. */
-  private async requesterFor(tx: Tx, email: string): Promise<string> {
-    const user = await tx.user.upsert({
-      where: { email },
-      update: {},
-      create: { email, name: email.split('@')[0]!, role: UserRole.CUSTOMER, passwordHash: null },
-    });
-    if (user.role !== UserRole.CUSTOMER || user.deletedAt || !user.isActive) {
-      throw new ForbiddenException('Sign in to submit with this e-mail address');
-    }
-    return user.id;
   }
 
   async list(user: AuthUser, formId: string, q: ListSubmissionsQueryDto, answerFilters: Record<string, string[]>) {
@@ -330,6 +321,19 @@ function defaultsOf(form: CustomForm): TicketDefaults {
   return d && typeof d === 'object' && !Array.isArray(d) ? (d as TicketDefaults) : {};
 }
 
+/** The requester of anonymous submissions: inactive, no password, so nobody signs in, is notified or mails as it. */
+export const UNVERIFIED_CONTACT_EMAIL = 'unverified-form-contact@nixflow.invalid';
+
+async function unverifiedContactId(tx: Tx): Promise<string> {
+  // ON CONFLICT: concurrent first submissions agree on one row.
+  await tx.$executeRaw`
+    INSERT INTO "User" ("id", "email", "name", "role", "isActive", "passwordHash", "updatedAt")
+    VALUES (gen_random_uuid(), ${UNVERIFIED_CONTACT_EMAIL}, 'Unverified form contact', 'CUSTOMER', false, NULL, now())
+    ON CONFLICT ("email") DO NOTHING`;
+  const row = await tx.user.findUniqueOrThrow({ where: { email: UNVERIFIED_CONTACT_EMAIL }, select: { id: true } });
+  return row.id;
+}
+
 function submissionSummary(s: {
   id: string;
   formId: string;
@@ -337,6 +341,7 @@ function submissionSummary(s: {
   status: FormSubmissionStatus;
   submitterId: string | null;
   submitterEmail: string | null;
+  submitterEmailVerified: boolean;
   ticketId: string | null;
   createdAt: Date;
   ticket?: { id: string; number: number; status: string } | null;
@@ -348,6 +353,7 @@ function submissionSummary(s: {
     status: s.status,
     submitterId: s.submitterId,
     submitterEmail: s.submitterEmail,
+    submitterEmailVerified: s.submitterEmailVerified,
     ticketId: s.ticketId,
     ticket: s.ticket ? { id: s.ticket.id, number: s.ticket.number, status: s.ticket.status } : null,
     createdAt: s.createdAt,

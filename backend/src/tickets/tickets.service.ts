@@ -50,6 +50,8 @@ export interface NewTicketInput {
   workflowId?: string | null;
   tags?: string[];
   formId?: string | null;
+  /** The requester is the system's unverified-contact account (inactive by design): skip the active check. */
+  systemRequester?: boolean;
 }
 
 /** Fields a ticket update may change (undefined = leave as is). */
@@ -164,7 +166,7 @@ export class TicketsService {
     actor: Actor | null,
   ): Promise<{ ticket: Ticket; view: TicketView }> {
     const requester = await tx.user.findFirst({
-      where: { id: input.requesterId, deletedAt: null, isActive: true },
+      where: { id: input.requesterId, deletedAt: null, ...(input.systemRequester ? {} : { isActive: true }) },
       select: USER_SUMMARY,
     });
     if (!requester) throw fieldError('requesterId', 'requesterId must be an existing, active user');
