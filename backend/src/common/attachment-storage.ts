@@ -61,12 +61,18 @@ export interface StoredFile {
  * Call removeStoredFile when the database row that should reference it could not be written.
  */
 export async function storeFile(folder: string[], originalName: string, data: Buffer): Promise<StoredFile> {
+  const { full, stored } = await newStoredPath(folder, originalName);
+  await fs.promises.writeFile(full, data, { flag: 'wx' });
+  return stored;
+}
+
+/** Where a new upload goes (its folder created): the one naming rule of storeFile and moved temp uploads. */
+async function newStoredPath(folder: string[], originalName: string): Promise<{ full: string; stored: StoredFile }> {
   const fileName = safeFileName(originalName);
   const rel = path.join(...folder.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
   const full = insideRoot(uploadRoot(), rel);
   await fs.promises.mkdir(path.dirname(full), { recursive: true });
-  await fs.promises.writeFile(full, data, { flag: 'wx' });
-  return { storagePath: rel.split(path.sep).join('/'), fileName };
+  return { full, stored: { storagePath: rel.split(path.sep).join('/'), fileName } };
 }
 
 export async function removeStoredFile(storagePath: string): Promise<void> {
@@ -125,17 +131,14 @@ async function moveTempFile(
 ): Promise<StoredFile & { sha256: string }> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(tempPath)) hash.update(chunk as Buffer);
-  const fileName = safeFileName(originalName);
-  const rel = path.join(...folder.map(safeFileName), `${randomBytes(8).toString('hex')}-${fileName}`);
-  const full = insideRoot(uploadRoot(), rel);
-  await fs.promises.mkdir(path.dirname(full), { recursive: true });
+  const { full, stored } = await newStoredPath(folder, originalName);
   try {
     await fs.promises.rename(tempPath, full);
   } catch {
     // Another device (UPLOAD_DIR moved under us): copy, then the temp file goes with the request.
     await fs.promises.copyFile(tempPath, full, fs.constants.COPYFILE_EXCL);
   }
-  return { storagePath: rel.split(path.sep).join('/'), fileName, sha256: hash.digest('hex') };
+  return { ...stored, sha256: hash.digest('hex') };
 }
 
 /** Deletes a folder of stored files (missing is fine). */

@@ -57,7 +57,9 @@ export class FormUploadInterceptor implements NestInterceptor {
         },
       }),
       limits: { fileSize: formMaxAttachmentBytes(), files: FORM_MAX_FILES, fields: 5, fieldSize: 1024 * 1024 },
-    }) as Type<NestInterceptor>;
+      // Browsers send file names as raw UTF-8 (busboy would read them as Latin-1); same as main's mail-mime change.
+      defParamCharset: 'utf8',
+    } as Parameters<typeof AnyFilesInterceptor>[0]) as Type<NestInterceptor>;
     this.inner = new Mixin();
   }
 
