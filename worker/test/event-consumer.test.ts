@@ -9,6 +9,7 @@ import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { consumeEventBatch, type LoggedEvent } from '../src/events/event-log.js';
 import { queueEnqueuer, SlaEventConsumer } from '../src/sla/sla-event-consumer.service.js';
+import { notifySlaAlerts } from '../src/sla/sla-notifications.js';
 import { createMetrics, createTicketFixture } from './fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -187,6 +188,34 @@ describe('event-log consumer (watermark)', () => {
 });
 
 describe('SLA event handling', () => {
+  it('SLA alerts go only to recipients who can still see the ticket (demoted watcher, stranger customer: none)', async () => {
+    const fx = await createTicketFixture(prisma);
+    const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: fx.ticketId } });
+    // The watcher was demoted after they started watching; a stranger customer's row slipped in.
+    await prisma.user.update({ where: { id: fx.watcherId }, data: { role: 'CUSTOMER' } });
+    const stranger = await prisma.user.create({
+      data: { email: `stranger-${randomBytes(4).toString('hex')}@example.test`, name: 'stranger', role: 'CUSTOMER' },
+    });
+    await prisma.ticketWatcher.createMany({
+      data: [
+        { ticketId: fx.ticketId, userId: stranger.id },
+        { ticketId: fx.ticketId, userId: ticket.requesterId },
+      ],
+    });
+    const metricId = randomUUID();
+    const alert = {
+      kind: 'SLABreached' as const,
+      ticketId: fx.ticketId,
+      metricId,
+      metricType: 'RESOLUTION',
+      dueAt: '2026-01-01T10:00:00.000',
+    };
+    const result = await prisma.$transaction((tx) => notifySlaAlerts(tx, [alert], null));
+    assert.equal(result.notifications, 2);
+    const notes = await prisma.notification.findMany({ where: { ticketId: fx.ticketId } });
+    assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, ticket.requesterId].sort());
+  });
+
   it('SLABreached: one in-app notification per recipient, one email job on email-outbound when SMTP exists', async () => {
     const prefix = testQueuePrefix();
     const queue = new Queue(EMAIL_OUTBOUND_QUEUE, { connection: { url: REDIS_URL }, prefix });

@@ -73,12 +73,19 @@ export interface StoredFile {
  * should reference it could not be written.
  */
 export async function storeFile(folder: string[], originalName: string, data: Buffer): Promise<StoredFile> {
+  const { full, stored } = await newStoredPath(folder, originalName);
+  await fs.promises.writeFile(full, data, { flag: 'wx' });
+  return stored;
+}
+
+/** Where a new upload goes (its folder created): the one naming rule of storeFile and moved temp uploads. */
+async function newStoredPath(folder: string[], originalName: string): Promise<{ full: string; stored: StoredFile }> {
+  // The sender's name is for display only; on disk a file is a random UUID.
   const fileName = displayFileName(originalName);
   const rel = path.join(...folder.map(safeFileName), randomUUID());
   const full = insideRoot(uploadRoot(), rel);
   await fs.promises.mkdir(path.dirname(full), { recursive: true });
-  await fs.promises.writeFile(full, data, { flag: 'wx' });
-  return { storagePath: rel.split(path.sep).join('/'), fileName };
+  return { full, stored: { storagePath: rel.split(path.sep).join('/'), fileName } };
 }
 
 export async function removeStoredFile(storagePath: string): Promise<void> {
@@ -90,13 +97,16 @@ export function storedFilePath(storagePath: string): string {
   return insideRoot(uploadRoot(), storagePath);
 }
 
-// ── multipart uploads (multer memory storage) ──
+// ── multipart uploads (multer memory storage, or disk storage in a temp folder for form submissions) ──
 
 export interface UploadedFileLike {
   originalname: string;
   mimetype: string;
   size: number;
-  buffer: Buffer;
+  /** Memory storage. */
+  buffer?: Buffer;
+  /** Disk storage: the temp file (moved into place by storeUpload, else deleted by the interceptor). */
+  path?: string;
   /** Multipart field name. */
   fieldname?: string;
 }
@@ -114,13 +124,34 @@ export interface StoredUpload extends StoredFile {
 
 /** storeFile for an upload, with the facts the attachment rows keep. */
 export async function storeUpload(folder: string[], file: UploadedFileLike): Promise<StoredUpload> {
-  const stored = await storeFile(folder, file.originalname, file.buffer);
-  return {
-    ...stored,
-    contentType: contentTypeOf(file),
-    sizeBytes: file.size,
-    sha256: createHash('sha256').update(file.buffer).digest('hex'),
-  };
+  const facts = { contentType: contentTypeOf(file), sizeBytes: file.size };
+  if (file.path) return { ...(await moveTempFile(folder, file.originalname, file.path)), ...facts };
+  const data = file.buffer ?? Buffer.alloc(0);
+  const stored = await storeFile(folder, file.originalname, data);
+  return { ...stored, ...facts, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** Where streamed uploads wait for their checks: inside the upload root, so moving them is a rename. */
+export function uploadTempDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(uploadRoot(env), '.tmp');
+}
+
+/** Moves a temp upload to <root>/<folder...>/<random>-<safe name>, hashing it on the way (streamed). */
+async function moveTempFile(
+  folder: string[],
+  originalName: string,
+  tempPath: string,
+): Promise<StoredFile & { sha256: string }> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(tempPath)) hash.update(chunk as Buffer);
+  const { full, stored } = await newStoredPath(folder, originalName);
+  try {
+    await fs.promises.rename(tempPath, full);
+  } catch {
+    // Another device (UPLOAD_DIR moved under us): copy, then the temp file goes with the request.
+    await fs.promises.copyFile(tempPath, full, fs.constants.COPYFILE_EXCL);
+  }
+  return { ...stored, sha256: hash.digest('hex') };
 }
 
 /** Deletes a folder of stored files (missing is fine). */

@@ -12,6 +12,7 @@ import {
 } from '@nixflow/db/client';
 import {
   baseSubject,
+  canSeeTicket,
   classifyLoopSafety,
   decideThreading,
   deriveReplyTokenKey,
@@ -339,8 +340,12 @@ export class EmailInboundService {
       return flagged('NEW_TICKET', `unverified staff sender ${msg.fromAddress}: a From header proves nothing (${why})`);
 
     const sender = existing ?? (await this.createCustomer(tx, msg));
-    if (decision.kind === 'reply') {
-      const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: decision.ticketId } });
+    // Threading onto a ticket needs the API's visibility (canSeeTicket): a former requester's reply to an
+    // old mail, signed or not, opens a ticket of their own instead of commenting on someone else's.
+    const replyTo =
+      decision.kind === 'reply' ? await tx.ticket.findUniqueOrThrow({ where: { id: decision.ticketId } }) : null;
+    if (replyTo && canSeeTicket(sender, replyTo)) {
+      const ticket = replyTo;
       const comment = await this.comments.addInTx(
         tx,
         ticket,

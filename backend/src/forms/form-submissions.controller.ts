@@ -24,6 +24,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiQuery,
   ApiTags,
+  ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -92,8 +93,14 @@ export class FormSubmissionsController {
   @ApiUnauthorizedResponse({ description: 'The form needs a signed-in user' })
   @ApiForbiddenResponse({ description: 'Anonymous submission with the address of a staff or deactivated account' })
   @ApiNotFoundResponse({ description: 'Unknown or not published' })
-  @ApiPayloadTooLargeResponse({ description: 'A file is larger than FORM_MAX_ATTACHMENT_BYTES' })
+  @ApiPayloadTooLargeResponse({
+    description: 'A file is larger than FORM_MAX_ATTACHMENT_BYTES, or the declared body larger than 20 of them',
+  })
   @ApiTooManyRequestsResponse({ description: 'Rate limit' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Too many upload bytes in flight (FORM_UPLOAD_MAX_INFLIGHT_BYTES); retry after the Retry-After seconds',
+  })
   submit(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', new ParseUUIDPipe()) id: string,

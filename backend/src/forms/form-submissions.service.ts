@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import {
   addError,
   composeTicket,
@@ -37,9 +37,8 @@ import { TICKET_TX_OPTIONS } from '../tickets/ticket-tx.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
-import { formMaxAttachmentBytes } from './form-upload.interceptor.js';
+import { formMaxAttachmentBytes } from './form-upload-limits.js';
 import { FormsService } from './forms.service.js';
-import { timedPatternMatch } from './timed-pattern-matcher.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -77,11 +76,7 @@ export class FormSubmissionsService {
    * the ticket (channel FORM, the form's defaults, SLA via TicketsService) and the FormSubmission.
    */
   async submit(user: AuthUser | undefined, formId: string, dto: SubmitFormDto, uploads: UploadedFileLike[] = []) {
-    const form = await this.prisma.customForm.findFirst({ where: { id: formId, deletedAt: null } });
-    if (!form || form.status !== FormStatus.PUBLISHED || form.publishedVersion === null) {
-      throw new NotFoundException('Form not found');
-    }
-    if (!user && !form.allowAnonymous) throw new UnauthorizedException('Sign in to submit this form');
+    const form = await this.assertAcceptsSubmissions(user, formId);
     const version = form.publishedVersion;
     const fields = (await this.forms.fieldsOf(form.id, version)).map(toFieldDefinition);
 
@@ -101,7 +96,6 @@ export class FormSubmissionsService {
     const result = validateAnswers(fields, dto.answers, filesByKey, {
       defaultFileTypes: [...ALLOWED_ATTACHMENT_TYPES],
       maxFileBytes: formMaxAttachmentBytes(),
-      matchPattern: timedPatternMatch,
     });
     const errors: FieldErrors = { ...result.errors };
     let email = user?.email;
@@ -131,7 +125,9 @@ export class FormSubmissionsService {
         subjectTemplate: defaultsOf(form).subjectTemplate,
       });
       return await this.prisma.$transaction(async (tx) => {
-        const requesterId = user ? user.id : await this.requesterFor(tx, email!);
+        // Anonymous: the given address is an unverified contact, never matched to an account (that would
+        // file strangers' tickets in a customer's account, and answer differently for staff addresses).
+        const requesterId = user ? user.id : await unverifiedContactId(tx);
         const defaults = defaultsOf(form);
         const ticket = await this.tickets.createInTx(
           tx,
@@ -145,6 +141,7 @@ export class FormSubmissionsService {
             workflowId: defaults.workflowId ?? null,
             tags: defaults.tags ?? [],
             assigneeId: defaults.assigneeId ?? null,
+            systemRequester: !user,
           },
           user ? { id: user.id, role: user.role } : null,
         );
@@ -153,8 +150,9 @@ export class FormSubmissionsService {
             id: submissionId,
             formId: form.id,
             formVersion: version,
-            submitterId: requesterId,
+            submitterId: user?.id ?? null,
             submitterEmail: email ?? null,
+            submitterEmailVerified: !!user,
             answers: result.values as Prisma.InputJsonValue,
             status: FormSubmissionStatus.TICKET_CREATED,
             ticketId: ticket.id,
@@ -176,7 +174,7 @@ export class FormSubmissionsService {
           type: 'FormSubmitted',
           aggregateType: 'FormSubmission',
           aggregateId: submissionId,
-          actorId: user?.id ?? requesterId,
+          actorId: user?.id ?? null,
           payload: { formId: form.id, formVersion: version, ticketId: ticket.id, anonymous: !user },
         });
         return {
@@ -197,17 +195,20 @@ export class FormSubmissionsService {
     }
   }
 
-  /** The requester of an anonymous submission: the customer with this address, created without a password if new. */
-  private async requesterFor(tx: Tx, email: string): Promise<string> {
-    const user = await tx.user.upsert({
-      where: { email },
-      update: {},
-      create: { email, name: email.split('@')[0]!, role: UserRole.CUSTOMER, passwordHash: null },
-    });
-    if (user.role !== UserRole.CUSTOMER || user.deletedAt || !user.isActive) {
-      throw new ForbiddenException('Sign in to submit with this e-mail address');
+  /**
+   * The form when it takes submissions from this caller: published (404 otherwise) and, for an anonymous
+   * caller, open to anonymous submissions (401). The upload interceptor calls it before reading the body.
+   */
+  async assertAcceptsSubmissions(
+    user: AuthUser | undefined,
+    formId: string,
+  ): Promise<CustomForm & { publishedVersion: number }> {
+    const form = await this.prisma.customForm.findFirst({ where: { id: formId, deletedAt: null } });
+    if (!form || form.status !== FormStatus.PUBLISHED || form.publishedVersion === null) {
+      throw new NotFoundException('Form not found');
     }
-    return user.id;
+    if (!user && !form.allowAnonymous) throw new UnauthorizedException('Sign in to submit this form');
+    return form as CustomForm & { publishedVersion: number };
   }
 
   async list(user: AuthUser, formId: string, q: ListSubmissionsQueryDto, answerFilters: Record<string, string[]>) {
@@ -320,6 +321,19 @@ function defaultsOf(form: CustomForm): TicketDefaults {
   return d && typeof d === 'object' && !Array.isArray(d) ? (d as TicketDefaults) : {};
 }
 
+/** The requester of anonymous submissions: inactive, no password, so nobody signs in, is notified or mails as it. */
+export const UNVERIFIED_CONTACT_EMAIL = 'unverified-form-contact@nixflow.invalid';
+
+async function unverifiedContactId(tx: Tx): Promise<string> {
+  // ON CONFLICT: concurrent first submissions agree on one row.
+  await tx.$executeRaw`
+    INSERT INTO "User" ("id", "email", "name", "role", "isActive", "passwordHash", "updatedAt")
+    VALUES (gen_random_uuid(), ${UNVERIFIED_CONTACT_EMAIL}, 'Unverified form contact', 'CUSTOMER', false, NULL, now())
+    ON CONFLICT ("email") DO NOTHING`;
+  const row = await tx.user.findUniqueOrThrow({ where: { email: UNVERIFIED_CONTACT_EMAIL }, select: { id: true } });
+  return row.id;
+}
+
 function submissionSummary(s: {
   id: string;
   formId: string;
@@ -327,6 +341,7 @@ function submissionSummary(s: {
   status: FormSubmissionStatus;
   submitterId: string | null;
   submitterEmail: string | null;
+  submitterEmailVerified: boolean;
   ticketId: string | null;
   createdAt: Date;
   ticket?: { id: string; number: number; status: string } | null;
@@ -338,6 +353,7 @@ function submissionSummary(s: {
     status: s.status,
     submitterId: s.submitterId,
     submitterEmail: s.submitterEmail,
+    submitterEmailVerified: s.submitterEmailVerified,
     ticketId: s.ticketId,
     ticket: s.ticket ? { id: s.ticket.id, number: s.ticket.number, status: s.ticket.status } : null,
     createdAt: s.createdAt,

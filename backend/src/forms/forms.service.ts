@@ -5,7 +5,6 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateFormDto, ListFormsQueryDto, TicketDefaultsDto, UpdateFormDto } from './dto/form.dto.js';
-import { timedPatternMatch } from './timed-pattern-matcher.js';
 import { fieldRows, fieldView, plainFields, throwIfErrors, toFieldDefinition } from './form-fields.js';
 
 type Tx = Prisma.TransactionClient;
@@ -61,7 +60,7 @@ export class FormsService {
 
   async create(dto: CreateFormDto) {
     const fields = plainFields(dto.fields ?? []);
-    const errors = validateFormDefinition(fields, { matchPattern: timedPatternMatch });
+    const errors = validateFormDefinition(fields);
     Object.assign(errors, await this.ticketDefaultsErrors(dto.ticketDefaults));
     throwIfErrors(errors);
     const form = await this.prisma.$transaction(async (tx) => {
@@ -87,7 +86,7 @@ export class FormsService {
 
   async update(id: string, dto: UpdateFormDto) {
     const fields = dto.fields ? plainFields(dto.fields) : undefined;
-    const errors: FieldErrors = fields ? validateFormDefinition(fields, { matchPattern: timedPatternMatch }) : {};
+    const errors: FieldErrors = fields ? validateFormDefinition(fields) : {};
     Object.assign(errors, await this.ticketDefaultsErrors(dto.ticketDefaults));
     throwIfErrors(errors);
     const form = await this.prisma.$transaction(async (tx) => {
@@ -119,7 +118,7 @@ export class FormsService {
         where: { formId: id, formVersion: current.version },
         orderBy: { position: 'asc' },
       });
-      const errors = validateFormDefinition(rows.map(toFieldDefinition), { matchPattern: timedPatternMatch });
+      const errors = validateFormDefinition(rows.map(toFieldDefinition));
       if (!rows.length) errors.fields = ['a form needs at least one field to be published'];
       throwIfErrors(errors);
       return tx.customForm.update({

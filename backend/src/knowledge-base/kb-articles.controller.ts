@@ -76,7 +76,7 @@ export class KbArticlesController {
   async get(@CurrentUser() user: AuthUser | undefined, @Param('idOrSlug') idOrSlug: string, @Req() req: Request) {
     const article = await this.articles.get(user, idOrSlug);
     if (article.status === KnowledgeArticleStatus.PUBLISHED) {
-      const view = await this.articles.recordView(article.id, viewerKey(user, req.ip, req.get('user-agent')));
+      const view = await this.articles.recordView(article.id, viewerKey(user, req.ip));
       article.viewCount = view.viewCount;
     }
     return article;
@@ -151,7 +151,7 @@ export class KbArticlesController {
     @Req() req: Request,
   ) {
     const article = await this.articles.findVisible(user, id);
-    return this.articles.recordView(article.id, viewerKey(user, req.ip, req.get('user-agent')));
+    return this.articles.recordView(article.id, viewerKey(user, req.ip));
   }
 
   @Post(':id/feedback')

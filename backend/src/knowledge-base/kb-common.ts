@@ -71,10 +71,13 @@ export function normalizeQuery(q: string): string {
   return q.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
-/** Per-reader key for view de-duplication: the user id, else a hash of address + user agent. */
-export function viewerKey(user: AuthUser | undefined, ip: string | undefined, userAgent: string | undefined): string {
+/**
+ * Per-reader key for view de-duplication (per article and UTC day): the user id, else a hash of the client
+ * address. Not the User-Agent: a reader chooses it freely, so varying it would inflate the count.
+ */
+export function viewerKey(user: AuthUser | undefined, ip: string | undefined): string {
   if (user) return `u:${user.id}`;
   return `a:${createHash('sha256')
-    .update(`${ip ?? ''}|${userAgent ?? ''}`)
+    .update(ip ?? '')
     .digest('hex')}`;
 }

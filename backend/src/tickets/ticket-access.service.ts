@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { PrismaClient, UserRole, type Prisma, type Ticket } from '@nixflow/db/client';
+import { canSeeTicket } from '@nixflow/core';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -19,9 +20,9 @@ export class TicketAccessService {
     return user.role === UserRole.CUSTOMER ? { deletedAt: null, requesterId: user.id } : { deletedAt: null };
   }
 
+  /** The shared rule (`canSeeTicket` in @nixflow/core), also used by notifications and mail threading. */
   canSee(user: Viewer, ticket: Pick<Ticket, 'requesterId' | 'deletedAt'>): boolean {
-    if (ticket.deletedAt && user.role !== UserRole.ADMIN) return false;
-    return user.role !== UserRole.CUSTOMER || ticket.requesterId === user.id;
+    return canSeeTicket(user, ticket);
   }
 
   /** The ticket when `user` may see it, else 404. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, Ticket } from '@nixflow/db/client';
-import { notificationRecipients } from '@nixflow/core';
+import { canSeeTicket, notificationRecipients } from '@nixflow/core';
 import type { Tx } from './ticket-tx.js';
 
 export interface TicketNotice {
@@ -36,8 +36,10 @@ export class TicketNotifierService {
       where: { AND: [candidates, { isActive: true, deletedAt: null }] },
       select: { id: true, role: true },
     });
-    // The actor is left out here, and customers on internal changes.
-    const recipients = notificationRecipients(users, notice.actorId, notice.internal);
+    // Re-checked now, not when someone started watching: whoever cannot see the ticket any more (an old
+    // requester, a demoted agent) gets nothing. The actor is left out, and customers on internal changes.
+    const visible = users.filter((u) => canSeeTicket(u, ticket));
+    const recipients = notificationRecipients(visible, notice.actorId, notice.internal);
     if (recipients.length === 0) return 0;
     const data = { ticketId: ticket.id, ticketNumber: ticket.number, ...notice.data } as Prisma.InputJsonObject;
     const res = await tx.notification.createMany({

@@ -4,6 +4,7 @@ import { SlaModule } from '../sla/sla.module.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';
 import { TicketAccessModule } from './ticket-access.module.js';
+import { TicketAccessRevocationService } from './ticket-access-revocation.js';
 import { TicketDeletionService } from './ticket-deletion.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
@@ -22,7 +23,8 @@ import { WatchersService } from './watchers.service.js';
     TicketDeletionService,
     WatchersService,
     TicketNotifierService,
+    TicketAccessRevocationService,
   ],
-  exports: [TicketsService, CommentsService],
+  exports: [TicketsService, CommentsService, TicketAccessRevocationService],
 })
 export class TicketsModule {}

@@ -26,6 +26,7 @@ import type { CreateTicketDto, UpdateTicketDto } from './dto/tickets.dto.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
+import { removeWatchersWithoutAccess } from './ticket-watcher-access.js';
 import {
   TICKET_TX_OPTIONS,
   ticketWriteTx,
@@ -49,6 +50,8 @@ export interface NewTicketInput {
   workflowId?: string | null;
   tags?: string[];
   formId?: string | null;
+  /** The requester is the system's unverified-contact account (inactive by design): skip the active check. */
+  systemRequester?: boolean;
 }
 
 /** Fields a ticket update may change (undefined = leave as is). */
@@ -163,7 +166,7 @@ export class TicketsService {
     actor: Actor | null,
   ): Promise<{ ticket: Ticket; view: TicketView }> {
     const requester = await tx.user.findFirst({
-      where: { id: input.requesterId, deletedAt: null, isActive: true },
+      where: { id: input.requesterId, deletedAt: null, ...(input.systemRequester ? {} : { isActive: true }) },
       select: USER_SUMMARY,
     });
     if (!requester) throw fieldError('requesterId', 'requesterId must be an existing, active user');
@@ -318,6 +321,10 @@ export class TicketsService {
     });
     await this.events.appendMany(tx, this.updateEvents(after, changes, actorId));
     await this.sla.onTicketChanged(tx, before, after);
+    // The old requester (a customer) loses the ticket: they stop watching it before anyone is notified.
+    if (changes.some((c) => c.field === 'requesterId')) {
+      await removeWatchersWithoutAccess(tx, this.events, after, actorId, now);
+    }
     await this.notifyChanges(tx, after, changes, actorId);
     return after;
   }

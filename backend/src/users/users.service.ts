@@ -3,6 +3,8 @@ import { Prisma } from '@nixflow/db/client';
 import { hashPassword } from '../auth/password.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { TicketAccessRevocationService } from '../tickets/ticket-access-revocation.js';
+import { TICKET_TX_OPTIONS, type Actor } from '../tickets/ticket-tx.js';
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 
 /** Public columns: passwordHash and tokenVersion never leave the service. */
@@ -19,7 +21,10 @@ export const USER_SELECT = {
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly revocation: TicketAccessRevocationService,
+  ) {}
 
   async list(q: ListUsersQueryDto): Promise<Paginated<UserDto>> {
     const where: Prisma.UserWhereInput = { deletedAt: null };
@@ -58,7 +63,7 @@ export class UsersService {
     });
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserDto> {
+  async update(id: string, dto: UpdateUserDto, actor: Actor | null = null): Promise<UserDto> {
     await this.get(id);
     const data: Prisma.UserUpdateInput = {};
     if (dto.email !== undefined) data.email = dto.email;
@@ -71,15 +76,25 @@ export class UsersService {
       revoke = true;
     }
     if (revoke) data.tokenVersion = { increment: 1 };
-    return this.prisma.user.update({ where: { id }, data, select: USER_SELECT });
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.update({ where: { id }, data, select: { ...USER_SELECT, deletedAt: true } });
+      // Demoted or deactivated: unwatch and unassign what they may no longer see, in the same transaction.
+      await this.revocation.revokeForUser(tx, user, actor);
+      const { deletedAt: _deletedAt, ...view } = user;
+      return view;
+    }, TICKET_TX_OPTIONS);
   }
 
   /** Soft delete: the row stays (tickets reference it); every token stops working. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: Actor | null = null): Promise<void> {
     await this.get(id);
-    await this.prisma.user.update({
-      where: { id },
-      data: { deletedAt: new Date(), isActive: false, tokenVersion: { increment: 1 } },
-    });
+    await this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.update({
+        where: { id },
+        data: { deletedAt: new Date(), isActive: false, tokenVersion: { increment: 1 } },
+        select: { id: true, role: true, isActive: true, deletedAt: true },
+      });
+      await this.revocation.revokeForUser(tx, user, actor);
+    }, TICKET_TX_OPTIONS);
   }
 }

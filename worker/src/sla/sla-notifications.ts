@@ -43,8 +43,8 @@ const WORDS: Record<string, string> = {
 };
 
 /**
- * In-app notifications for SLA alerts, one per recipient (assignee and watchers, active users only) per
- * metric and kind, made unique by (userId, dedupeKey); then, when an active email account with SMTP
+ * In-app notifications for SLA alerts, one per recipient (assignee and watchers who can still see the
+ * ticket: active staff or its current requester) per metric and kind, made unique by (userId, dedupeKey); then, when an active email account with SMTP
  * exists, one email per alert to the recipients that were notified just now. Set-based: one statement
  * for the whole batch.
  */
@@ -73,7 +73,9 @@ export async function notifySlaAlerts(
         UNION
         SELECT w."userId" FROM "TicketWatcher" w WHERE w."ticketId" = t."id"
       ) r
+      -- canSeeTicket (@nixflow/core), evaluated now: staff, or the ticket's current requester.
       JOIN "User" u ON u."id" = r."userId" AND u."isActive" AND u."deletedAt" IS NULL
+        AND (u."role" IN ('ADMIN', 'AGENT') OR u."id" = t."requesterId")
     ),
     inserted AS (
       INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")

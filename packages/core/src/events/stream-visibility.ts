@@ -1,3 +1,5 @@
+import { canSeeTicket } from '../tickets/ticket-rules.js';
+
 /**
  * Which live updates a user may receive: the REST routes' rule (staff see every live ticket, admins
  * deleted ones too, customers only their own) and never anything about internal notes for customers.
@@ -60,11 +62,9 @@ function pick(payload: Record<string, unknown>, keys: readonly string[]): Record
   return out;
 }
 
-/** The REST routes' ticket rule, applied to the ticket as it is now. */
+/** The REST routes' ticket rule (canSeeTicket), applied to the ticket as it is now. */
 export function streamTicketVisible(viewer: StreamViewer, ticket: StreamTicketRef | undefined): boolean {
-  if (!ticket) return false;
-  if (ticket.deletedAt && viewer.role !== 'ADMIN') return false;
-  return viewer.role !== 'CUSTOMER' || ticket.requesterId === viewer.id;
+  return !!ticket && canSeeTicket(viewer, ticket);
 }
 
 /**

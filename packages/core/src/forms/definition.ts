@@ -1,7 +1,6 @@
 import { checkFieldValue } from './field-value.js';
 import { FORM_LIMITS } from './limits.js';
-import { compilePattern, patternTooSlow } from './pattern.js';
-import type { PatternMatcher } from './field-value.js';
+import { compilePattern } from './pattern.js';
 import {
   addError,
   CHOICE_FIELD_TYPES,
@@ -41,13 +40,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * to an earlier, existing field (so chains are allowed and cycles impossible). Errors are keyed by path
  * (`fields[2].options`).
  */
-export function validateFormDefinition(
-  fields: readonly FieldDefinition[],
-  options: {
-    /** A time-limited matcher: when given, patterns are also probed with long adversarial inputs. */
-    matchPattern?: PatternMatcher;
-  } = {},
-): FieldErrors {
+export function validateFormDefinition(fields: readonly FieldDefinition[]): FieldErrors {
   const errors: FieldErrors = {};
   if (!Array.isArray(fields)) {
     addError(errors, 'fields', 'must be a list');
@@ -91,7 +84,7 @@ export function validateFormDefinition(
     if (field.required !== undefined && typeof field.required !== 'boolean')
       addError(errors, at('required'), 'must be a boolean');
     checkOptions(field, at, errors);
-    checkValidation(field, at, errors, options.matchPattern);
+    checkValidation(field, at, errors);
     checkCondition(fields, field, i, indexOfKey, at, errors);
     checkDefault(field, at, errors);
   });
@@ -134,12 +127,7 @@ function checkOptions(field: FieldDefinition, at: (p: string) => string, errors:
   });
 }
 
-function checkValidation(
-  field: FieldDefinition,
-  at: (p: string) => string,
-  errors: FieldErrors,
-  matchPattern: PatternMatcher | undefined,
-): void {
+function checkValidation(field: FieldDefinition, at: (p: string) => string, errors: FieldErrors): void {
   const v = field.validation;
   if (v == null) return;
   const where = (k: string) => `${at('validation')}.${k}`;
@@ -166,9 +154,6 @@ function checkValidation(
       else {
         const compiled = compilePattern(v.pattern);
         if (!compiled.ok) addError(errors, where('pattern'), compiled.error);
-        else if (matchPattern && patternTooSlow(compiled.regex, matchPattern)) {
-          addError(errors, where('pattern'), 'pattern rejected: it is too slow on long inputs');
-        }
       }
     }
   }

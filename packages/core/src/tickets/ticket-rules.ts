@@ -98,3 +98,26 @@ export function notificationRecipients(
   }
   return out;
 }
+
+export interface TicketViewer {
+  id: string;
+  role: string;
+  /** When given (a loaded user row): an inactive or deleted account sees nothing. */
+  isActive?: boolean;
+  deletedAt?: Date | null;
+}
+
+/**
+ * The one visibility rule, for every path that reads, notifies or threads mail: staff see every live
+ * ticket, customers only the ones they currently request, soft-deleted tickets only admins; a
+ * deactivated or deleted account sees nothing. Re-checked when access changes and when a notification
+ * or mail is produced, so losing access (requester change, demotion) takes effect at once.
+ */
+export function canSeeTicket(
+  user: TicketViewer | null | undefined,
+  ticket: { requesterId: string; deletedAt: Date | null },
+): boolean {
+  if (!user || user.isActive === false || user.deletedAt) return false;
+  if (ticket.deletedAt && user.role !== 'ADMIN') return false;
+  return isStaffRole(user.role) || ticket.requesterId === user.id;
+}

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  canSeeTicket,
   customerMayChangeStatus,
   initialStage,
   normalizeTags,
@@ -99,5 +100,22 @@ describe('ticket rules', () => {
     assert.deepEqual(notificationRecipients([agent, customer, agent, null, admin], 'd', false), ['a', 'c']);
     assert.deepEqual(notificationRecipients([agent, customer, admin], 'a', true), ['d']);
     assert.deepEqual(notificationRecipients([customer], null, false), ['c']);
+  });
+});
+
+describe('canSeeTicket', () => {
+  const live = { requesterId: 'c1', deletedAt: null };
+  const deleted = { requesterId: 'c1', deletedAt: new Date() };
+  it('staff see live tickets, customers only the ones they currently request, deleted ones only admins', () => {
+    assert.equal(canSeeTicket({ id: 'a', role: 'AGENT' }, live), true);
+    assert.equal(canSeeTicket({ id: 'c1', role: 'CUSTOMER' }, live), true);
+    assert.equal(canSeeTicket({ id: 'c2', role: 'CUSTOMER' }, live), false);
+    assert.equal(canSeeTicket({ id: 'a', role: 'AGENT' }, deleted), false);
+    assert.equal(canSeeTicket({ id: 'x', role: 'ADMIN' }, deleted), true);
+  });
+  it('an inactive or deleted account sees nothing; no user sees nothing', () => {
+    assert.equal(canSeeTicket({ id: 'a', role: 'ADMIN', isActive: false }, live), false);
+    assert.equal(canSeeTicket({ id: 'c1', role: 'CUSTOMER', deletedAt: new Date() }, live), false);
+    assert.equal(canSeeTicket(null, live), false);
   });
 });
