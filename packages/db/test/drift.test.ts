@@ -26,6 +26,8 @@ const MIGRATION_ONLY: string[] = [
   // Full-text search over the generated tsvector column, and trigram search on titles (pg_trgm).
   'extra index "KnowledgeArticle"."KnowledgeArticle_searchVector_idx"',
   'extra index "KnowledgeArticle"."KnowledgeArticle_title_trgm_idx"',
+  // Trigram lookup of a misspelt search word in the knowledge base's vocabulary (pg_trgm operator class).
+  'extra index "KnowledgeWord"."KnowledgeWord_word_trgm_idx"',
   // Trigram indexes for the ticket list's case-insensitive substring filter `q` (pg_trgm operator class).
   'extra index "Ticket"."Ticket_subject_trgm_idx"',
   'extra index "Ticket"."Ticket_description_trgm_idx"',
