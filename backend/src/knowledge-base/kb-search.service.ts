@@ -27,9 +27,17 @@ export interface SearchResult {
   correctedQuery: string | null;
   mode: 'fulltext' | 'fuzzy';
   items: SearchHit[];
+  /** Number of matches, exact up to COUNT_CAP (then totalExact is false). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
+}
+
+interface FulltextPage {
+  rows: RawHit[];
+  total: number;
+  totalExact: boolean;
 }
 
 interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
@@ -38,8 +46,10 @@ interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
   total: bigint | number;
 }
 
-/** Full-text matches ranked per search at most (the newest ones; see fulltext()). */
-const RANK_CANDIDATES = 2000;
+/** Full-text matches ranked per search at most (see fulltext()). */
+const RANK_CANDIDATES = 1000;
+/** Matches counted exactly at most; `totalExact` is false above. */
+const COUNT_CAP = 1000;
 /** Query words considered for typo correction. */
 const MAX_QUERY_WORDS = 8;
 
@@ -119,7 +129,7 @@ export class KbSearchService {
         ORDER BY hits.rank DESC, a.id`;
       if (rows.length) {
         mode = 'fuzzy';
-        page = { rows, total: Number(rows[0]!.total) };
+        page = { rows, total: Number(rows[0]!.total), totalExact: true };
       }
     }
 
@@ -152,51 +162,55 @@ export class KbSearchService {
       mode,
       items,
       total,
+      totalExact: page.totalExact,
       page: q.page,
       pageSize: q.pageSize,
     };
   }
 
   /**
-   * One page of full-text hits and the number of matches. Ranking reads every candidate's tsvector, the
-   * costly part when a common word matches thousands of articles: only the RANK_CANDIDATES newest matches
-   * are ranked (the count stays exact), then headlines are built for the page alone.
+   * One page of full-text hits and the exact number of matches (two statements, run side by side).
+   * Ranking reads every candidate's tsvector (TOAST), the costly part when a common word matches thousands
+   * of articles: only the first RANK_CANDIDATES matches the index yields are ranked, so the scan stops
+   * early; below that many matches (most queries in most knowledge bases) the ranking is exact. Headlines
+   * are built for the page alone.
    */
   private async fulltext(
     text: string,
     where: Prisma.Sql,
     limit: number,
     offset: number,
-  ): Promise<{ rows: RawHit[]; total: number }> {
-    const rows = await this.prisma.$queryRaw<RawHit[]>`
-      WITH query AS (SELECT websearch_to_tsquery('english', ${text}) AS tsq),
-      candidates AS (
-        SELECT a.id, a."searchVector", a."publishedAt", count(*) OVER () AS total
-        FROM "KnowledgeArticle" a, query
-        WHERE a."searchVector" @@ query.tsq AND ${where}
-        ORDER BY a."publishedAt" DESC NULLS LAST, a.id
-        LIMIT ${RANK_CANDIDATES}
-      ),
-      page AS (
-        SELECT c.id, ts_rank_cd(c."searchVector", query.tsq) AS rank, c.total
-        FROM candidates c, query
-        ORDER BY rank DESC, c."publishedAt" DESC NULLS LAST, c.id
-        LIMIT ${limit} OFFSET ${offset}
-      )
-      SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-             page.rank::float8 AS rank, page.total,
-             ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
-      FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
-      ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`;
-    let total = rows.length ? Number(rows[0]!.total) : 0;
-    if (rows.length === 0 && offset > 0) {
-      // Past the last page: the count still tells the client how many there are.
-      const [c] = await this.prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM "KnowledgeArticle" a
-        WHERE a."searchVector" @@ websearch_to_tsquery('english', ${text}) AND ${where}`;
-      total = Number(c?.n ?? 0);
-    }
-    return { rows, total };
+  ): Promise<FulltextPage> {
+    const [rows, counted] = await Promise.all([
+      this.prisma.$queryRaw<RawHit[]>`
+        WITH query AS (SELECT websearch_to_tsquery('english', ${text}) AS tsq),
+        candidates AS (
+          SELECT a.id, a."searchVector", a."publishedAt"
+          FROM "KnowledgeArticle" a, query
+          WHERE a."searchVector" @@ query.tsq AND ${where}
+          LIMIT ${Math.max(RANK_CANDIDATES, offset + limit)}
+        ),
+        page AS (
+          SELECT c.id, ts_rank_cd(c."searchVector", query.tsq) AS rank
+          FROM candidates c, query
+          ORDER BY rank DESC, c."publishedAt" DESC NULLS LAST, c.id
+          LIMIT ${limit} OFFSET ${offset}
+        )
+        SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
+               page.rank::float8 AS rank, 0 AS total,
+               ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
+        FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
+        ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`,
+      // Counting reads every match's row too: exact up to COUNT_CAP, "more than" beyond.
+      this.prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM (
+          SELECT 1 FROM "KnowledgeArticle" a
+          WHERE a."searchVector" @@ websearch_to_tsquery('english', ${text}) AND ${where}
+          LIMIT ${COUNT_CAP + 1}
+        ) m`,
+    ]);
+    const n = Number(counted[0]?.n ?? 0);
+    return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
   }
 
   /**

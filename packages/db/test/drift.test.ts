@@ -28,6 +28,8 @@ const MIGRATION_ONLY: string[] = [
   'extra index "KnowledgeArticle"."KnowledgeArticle_title_trgm_idx"',
   // Trigram lookup of a misspelt search word in the knowledge base's vocabulary (pg_trgm operator class).
   'extra index "KnowledgeWord"."KnowledgeWord_word_trgm_idx"',
+  // Partial full-text index for public KB search (published, not deleted).
+  'extra index "KnowledgeArticle"."KnowledgeArticle_published_searchVector_idx"',
   // Trigram indexes for the ticket list's case-insensitive substring filter `q` (pg_trgm operator class).
   'extra index "Ticket"."Ticket_subject_trgm_idx"',
   'extra index "Ticket"."Ticket_description_trgm_idx"',

@@ -16,6 +16,11 @@ CREATE TABLE IF NOT EXISTS "KnowledgeWord" (
 );
 CREATE INDEX IF NOT EXISTS "KnowledgeWord_word_trgm_idx" ON "KnowledgeWord" USING GIN ("word" gin_trgm_ops);
 
+-- What anonymous readers and customers search (published, not deleted) has its own smaller full-text
+-- index, so that their searches skip drafts and deleted articles without reading them.
+CREATE INDEX IF NOT EXISTS "KnowledgeArticle_published_searchVector_idx" ON "KnowledgeArticle" USING GIN ("searchVector")
+  WHERE "status" = 'PUBLISHED' AND "deletedAt" IS NULL;
+
 -- The distinct vocabulary words of one article.
 CREATE OR REPLACE FUNCTION "knowledge_article_words"(title TEXT, body TEXT) RETURNS SETOF TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$

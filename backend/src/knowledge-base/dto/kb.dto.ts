@@ -411,7 +411,10 @@ export class SearchResultDto {
   })
   mode!: 'fulltext' | 'fuzzy';
   @ApiProperty({ type: [SearchHitDto] }) items!: SearchHitDto[];
-  @ApiProperty({ type: 'integer' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'Number of matches; counted up to 1000 (see totalExact)' })
+  total!: number;
+  @ApiProperty({ description: 'false: there are more than `total` matches ("1000+")' })
+  totalExact!: boolean;
   @ApiProperty({ type: 'integer' }) page!: number;
   @ApiProperty({ type: 'integer' }) pageSize!: number;
 }
