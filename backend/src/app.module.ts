@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountModule } from './auth/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logger.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -35,6 +36,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     }),
     PrismaModule,
     AuthModule,
+    AccountModule,
     UsersModule,
     HealthModule,
     EventsModule,

@@ -313,7 +313,11 @@ describe('knowledge base search', () => {
       });
       // Words of unpublished articles must never surface to readers who cannot see them.
       await mk('secret', { title: 'Roadmap notes', body: 'The zanzibarian rollout happens next quarter.' });
-      await mk('later', { title: 'Keyboard care', body: 'Clean the quetzalcoatl keyboard weekly.', status: 'PUBLISHED' });
+      await mk('later', {
+        title: 'Keyboard care',
+        body: 'Clean the quetzalcoatl keyboard weekly.',
+        status: 'PUBLISHED',
+      });
     });
 
     it('corrects "pritner" and "toner cartrige" from body words, with highlighted snippets', async () => {
@@ -378,7 +382,15 @@ describe('knowledge base search', () => {
     });
 
     it('takes odd input without errors', async () => {
-      for (const q of ['🙂🙂', 'ab', "o'; DROP TABLE x;--", 'é'.repeat(200), '1234 5678', 'the and of', 'x'.repeat(200)]) {
+      for (const q of [
+        '🙂🙂',
+        'ab',
+        "o'; DROP TABLE x;--",
+        'é'.repeat(200),
+        '1234 5678',
+        'the and of',
+        'x'.repeat(200),
+      ]) {
         const res = await t.http.get('/api/kb/search').query({ q });
         assert.equal(res.status, 200, `${q}: ${JSON.stringify(res.body)}`);
         assert.ok(res.body.correctedQuery === null || typeof res.body.correctedQuery === 'string');

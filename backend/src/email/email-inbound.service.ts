@@ -20,6 +20,7 @@ import {
   type LoopSafetyFlag,
 } from '@nixflow/core';
 import { removeStoredFile, storeFile, type StoredFile } from '../common/attachment-storage.js';
+import { AccountService } from '../auth/account.service.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { CommentsService } from '../tickets/comments.service.js';
@@ -51,6 +52,7 @@ export class EmailInboundService {
     private readonly comments: CommentsService,
     private readonly events: EventsService,
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
+    private readonly accounts: AccountService,
   ) {}
 
   /** Throws UnparseableMessageError for input that is not a mail message. */
@@ -68,7 +70,12 @@ export class EmailInboundService {
       }
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.prisma.$transaction((tx) => this.store(tx, account, msg, id, files), { timeout: 20_000 });
+          const invitations: (string | null)[] = [];
+          const result = await this.prisma.$transaction((tx) => this.store(tx, account, msg, id, files, invitations), {
+            timeout: 20_000,
+          });
+          for (const mail of invitations) await this.accounts.enqueue(mail);
+          return result;
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           // A concurrent delivery of the same message won the race; or a new sender was created concurrently.
@@ -116,6 +123,8 @@ export class EmailInboundService {
       sizeBytes: number;
       contentId: string | null;
     }[],
+    /** Out: invitation mails queued for a new sender, to enqueue after the commit. */
+    invitations: (string | null)[] = [],
   ): Promise<InboundResultDto> {
     const now = new Date();
     let flag: LoopSafetyFlag | { type: 'NEW_TICKET'; reason: string } | null = classifyLoopSafety({
@@ -135,7 +144,7 @@ export class EmailInboundService {
 
     if (!flag) {
       const decision = await this.decide(tx, account.id, msg);
-      const sender = await this.senderUser(tx, msg);
+      const sender = await this.senderUser(tx, msg, invitations);
       if (!sender.isActive || sender.deletedAt) {
         flag = { type: 'NEW_TICKET', reason: 'sender account is deactivated' };
       } else if (decision.kind === 'reply') {
@@ -266,10 +275,10 @@ export class EmailInboundService {
   }
 
   /** The sender's user; unknown senders become customers without a password (they can reset one later). */
-  private async senderUser(tx: Tx, msg: InboundMessage): Promise<User> {
+  private async senderUser(tx: Tx, msg: InboundMessage, invitations: (string | null)[]): Promise<User> {
     const found = await tx.user.findUnique({ where: { email: msg.fromAddress } });
     if (found) return found;
-    return tx.user.create({
+    const created = await tx.user.create({
       data: {
         email: msg.fromAddress,
         name: (msg.fromName || msg.fromAddress.split('@')[0] || msg.fromAddress).slice(0, 200),
@@ -277,6 +286,9 @@ export class EmailInboundService {
         passwordHash: null,
       },
     });
+    // An invitation to choose a password, so the customer can follow the ticket online.
+    invitations.push(await this.accounts.inviteInTx(tx, created));
+    return created;
   }
 
   private async overRateLimit(tx: Tx, fromAddress: string, now: Date): Promise<boolean> {

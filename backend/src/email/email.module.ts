@@ -1,3 +1,4 @@
+import { AccountModule } from '../auth/account.module.js';
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { EmailAccountsController } from './email-accounts.controller.js';
@@ -12,7 +13,7 @@ import { EmailOutboundModule } from './email-outbound.module.js';
 import { EmailSecretsService } from './email-secrets.service.js';
 
 @Module({
-  imports: [TicketsModule, EmailOutboundModule],
+  imports: [TicketsModule, EmailOutboundModule, AccountModule],
   controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController],
   providers: [
     EmailSecretsService,

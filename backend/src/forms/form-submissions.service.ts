@@ -37,6 +37,7 @@ import { TICKET_TX_OPTIONS } from '../tickets/ticket-tx.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
+import { AccountService } from '../auth/account.service.js';
 import { formMaxAttachmentBytes } from './form-upload.interceptor.js';
 import { FormsService } from './forms.service.js';
 import { timedPatternMatch } from './timed-pattern-matcher.js';
@@ -69,6 +70,7 @@ export class FormSubmissionsService {
     private readonly forms: FormsService,
     private readonly tickets: TicketsService,
     private readonly events: EventsService,
+    private readonly accounts: AccountService,
   ) {}
 
   /**
@@ -130,8 +132,9 @@ export class FormSubmissionsService {
         values: result.values,
         subjectTemplate: defaultsOf(form).subjectTemplate,
       });
-      return await this.prisma.$transaction(async (tx) => {
-        const requesterId = user ? user.id : await this.requesterFor(tx, email!);
+      const invitations: (string | null)[] = [];
+      const submitted = await this.prisma.$transaction(async (tx) => {
+        const requesterId = user ? user.id : await this.requesterFor(tx, email!, invitations);
         const defaults = defaultsOf(form);
         const ticket = await this.tickets.createInTx(
           tx,
@@ -190,6 +193,8 @@ export class FormSubmissionsService {
           createdAt: submission.createdAt,
         };
       }, TICKET_TX_OPTIONS);
+      for (const mail of invitations) await this.accounts.enqueue(mail);
+      return submitted;
     } catch (err) {
       if (stored.length) await removeStoredFolder(dir).catch(() => undefined);
       await removeFolderIfEmpty(['forms', form.id]);
@@ -198,15 +203,20 @@ export class FormSubmissionsService {
   }
 
   /** The requester of an anonymous submission: the customer with this address, created without a password if new. */
-  private async requesterFor(tx: Tx, email: string): Promise<string> {
-    const user = await tx.user.upsert({
-      where: { email },
-      update: {},
-      create: { email, name: email.split('@')[0]!, role: UserRole.CUSTOMER, passwordHash: null },
-    });
+  private async requesterFor(tx: Tx, email: string, invitations: (string | null)[]): Promise<string> {
+    const existing = await tx.user.findUnique({ where: { email } });
+    const user =
+      existing ??
+      (await tx.user.upsert({
+        where: { email },
+        update: {},
+        create: { email, name: email.split('@')[0]!, role: UserRole.CUSTOMER, passwordHash: null },
+      }));
     if (user.role !== UserRole.CUSTOMER || user.deletedAt || !user.isActive) {
       throw new ForbiddenException('Sign in to submit with this e-mail address');
     }
+    // A new customer gets an invitation to choose a password.
+    if (!existing) invitations.push(await this.accounts.inviteInTx(tx, user));
     return user.id;
   }
 

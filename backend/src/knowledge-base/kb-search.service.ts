@@ -175,12 +175,7 @@ export class KbSearchService {
    * early; below that many matches (most queries in most knowledge bases) the ranking is exact. Headlines
    * are built for the page alone.
    */
-  private async fulltext(
-    text: string,
-    where: Prisma.Sql,
-    limit: number,
-    offset: number,
-  ): Promise<FulltextPage> {
+  private async fulltext(text: string, where: Prisma.Sql, limit: number, offset: number): Promise<FulltextPage> {
     const [rows, counted] = await Promise.all([
       this.prisma.$queryRaw<RawHit[]>`
         WITH query AS (SELECT websearch_to_tsquery('english', ${text}) AS tsq),
@@ -219,7 +214,12 @@ export class KbSearchService {
    * Stop words, short words and numbers are kept as they are.
    */
   async correct(text: string, staff: boolean): Promise<string | null> {
-    const tokens = (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_QUERY_WORDS);
+    const tokens = (
+      text
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? []
+    ).slice(0, MAX_QUERY_WORDS);
     if (tokens.length === 0) return null;
     const visible = Prisma.raw(staff ? 'k."articles"' : 'k."publishedArticles"');
     const rows = await this.prisma.$queryRaw<{ token: string; fixed: string | null }[]>`
