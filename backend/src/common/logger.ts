@@ -12,10 +12,43 @@ export function genReqId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/** Nest's start-up chatter: one line per controller and route. Logged at debug, not info. */
+const QUIET_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
+
+/**
+ * Readable, coloured lines (pino-pretty) for a developer at a terminal: stdout is a TTY and NODE_ENV is
+ * development (or unset, as with `npm start`). Anything else (production, tests, pipes) stays JSON.
+ */
+export function prettyLogs(env: NodeJS.ProcessEnv = process.env, isTty = !!process.stdout.isTTY): boolean {
+  return isTty && (env.NODE_ENV ?? 'development') === 'development';
+}
+
 export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
+      ...(prettyLogs()
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: {
+                translateTime: 'SYS:HH:MM:ss.l',
+                ignore: 'pid,hostname,req.headers,res.headers',
+                messageFormat: 'api {msg}',
+              },
+            },
+          }
+        : {}),
+      hooks: {
+        logMethod(args, method, level) {
+          const first = args[0] as { context?: unknown } | undefined;
+          // 30 = info: the route table is only shown with LOG_LEVEL=debug (or trace).
+          if (level === 30 && typeof first?.context === 'string' && QUIET_CONTEXTS.has(first.context)) {
+            return this.isLevelEnabled('debug') ? method.apply(this, args) : undefined;
+          }
+          return method.apply(this, args);
+        },
+      },
       genReqId,
       redact: {
         paths: [
@@ -27,6 +60,9 @@ export function loggerParams(config: AppConfig): Params {
           '*.refreshToken',
           '*.accessToken',
           'req.body.password',
+          'req.body.currentPassword',
+          'req.body.newPassword',
+          'req.body.token',
         ],
         censor: '[REDACTED]',
       },
