@@ -22,7 +22,12 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
+    LoggerModule.forRootAsync({
+      imports: [],
+      providers: [],
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loggerParams(config),
+    }),
     // Named throttlers, each used by its own guard: login (N attempts per minute per IP + e-mail) and
     // formSubmit (form submissions per IP). In-memory storage.
     ThrottlerModule.forRootAsync({
