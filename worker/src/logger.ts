@@ -16,7 +16,11 @@ export function workerLoggerParams(env: NodeJS.ProcessEnv = process.env, isTty =
         ? {
             transport: {
               target: 'pino-pretty',
-              options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageFormat: 'worker {msg}' },
+              options: {
+                translateTime: 'SYS:HH:MM:ss.l',
+                ignore: 'pid,hostname,context',
+                messageFormat: 'worker {if context}[{context}] {end}{msg}',
+              },
             },
           }
         : {}),

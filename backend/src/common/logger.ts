@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -25,6 +26,8 @@ export function prettyLogs(env: NodeJS.ProcessEnv = process.env, isTty = !!proce
 
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Every route, in path-to-regexp 8 syntax (the default '*' makes Nest warn about a legacy route).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       ...(prettyLogs()
@@ -33,8 +36,8 @@ export function loggerParams(config: AppConfig): Params {
               target: 'pino-pretty',
               options: {
                 translateTime: 'SYS:HH:MM:ss.l',
-                ignore: 'pid,hostname,req.headers,res.headers',
-                messageFormat: 'api {msg}',
+                ignore: 'pid,hostname,context,req.headers,res.headers',
+                messageFormat: 'api {if context}[{context}] {end}{msg}',
               },
             },
           }
