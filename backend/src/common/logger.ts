@@ -36,8 +36,11 @@ export function loggerParams(config: AppConfig): Params {
               target: 'pino-pretty',
               options: {
                 translateTime: 'SYS:HH:MM:ss.l',
-                ignore: 'pid,hostname,context,req.headers,res.headers',
-                messageFormat: 'api {if context}[{context}] {end}{msg}',
+                // One line per entry: the request as "GET /api/x 200 12 ms" (JSON logs keep every field).
+                ignore: 'pid,hostname,context,req,res,responseTime',
+                messageFormat:
+                  'api {if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
+                  '{if res.statusCode} {res.statusCode} {responseTime} ms{end}',
               },
             },
           }
