@@ -249,4 +249,21 @@ describe('invitations', () => {
       404,
     );
   });
+
+  it('invites a customer created by an anonymous form submission', async () => {
+    const agent = await t.tokenFor(UserRole.AGENT);
+    const form = await t.http
+      .post('/api/forms')
+      .set(auth(agent))
+      .send({ name: 'Contact', allowAnonymous: true, fields: [{ key: 'msg', label: 'Message', type: 'TEXT' }] });
+    assert.equal(form.status, 201, JSON.stringify(form.body));
+    assert.equal((await t.http.post(`/api/forms/${form.body.id}/publish`).set(auth(agent))).status, 200);
+    const email = `form-${randomBytes(4).toString('hex')}@customer.example`;
+    const sent = await t.http.post(`/api/forms/${form.body.id}/submissions`).send({ email, answers: { msg: 'Hello' } });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const token = await tokenFromMail(email, /Your nixflow support account/);
+    const ok = await t.http.post('/api/auth/password-reset/confirm').send({ token, newPassword: 'Form-customer-1' });
+    assert.equal(ok.status, 204, JSON.stringify(ok.body));
+    assert.equal((await login(email, 'Form-customer-1')).status, 200);
+  });
 });
