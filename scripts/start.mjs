@@ -34,22 +34,29 @@ const children = [
   spawn(process.execPath, [path.join(root, 'backend/dist/src/main.js')], { env, stdio: 'inherit' }),
   spawn(process.execPath, [path.join(root, 'worker/dist/src/main.js')], { env, stdio: 'inherit' }),
 ];
+const names = ['API', 'worker'];
 let stopping = false;
+let byUser = false;
 const stop = (signal) => {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 };
-process.on('SIGINT', () => stop('SIGTERM'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+const onSignal = () => {
+  if (!byUser) console.log('\n▶ Stopping the API and the worker…');
+  byUser = true;
+  stop('SIGTERM');
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 let exitCode = 0;
 await Promise.all(
   children.map(
-    (child) =>
+    (child, i) =>
       new Promise((resolve) =>
-        child.on('exit', (code) => {
+        child.on('exit', (code, signal) => {
           if (!stopping) {
-            console.error(`A process stopped (exit ${code}); stopping the other one.`);
+            console.error(`✖ The ${names[i]} stopped (${signal ?? `exit ${code}`}); stopping the other one.`);
             exitCode = code || 1;
           }
           stop('SIGTERM');
@@ -58,4 +65,5 @@ await Promise.all(
       ),
   ),
 );
+console.log(byUser ? '✔ Stopped the API and the worker.' : '✖ Stopped the API and the worker.');
 process.exit(exitCode);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountModule } from './auth/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logger.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -24,7 +25,12 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerParams(config) }),
+    LoggerModule.forRootAsync({
+      imports: [],
+      providers: [],
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loggerParams(config),
+    }),
     // Named throttlers, each used by its own guard: login (per IP + e-mail, and per IP across e-mails)
     // and formSubmit (per IP). Counts live in Redis, shared by every API instance.
     ThrottlerModule.forRootAsync({
@@ -43,6 +49,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     }),
     PrismaModule,
     AuthModule,
+    AccountModule,
     UsersModule,
     HealthModule,
     EventsModule,

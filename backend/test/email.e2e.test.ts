@@ -413,7 +413,8 @@ describe('outbound replies (worker + SMTP)', () => {
         const m = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
         return m.status === 'SENT' && m;
       },
-      20_000,
+      // The worker (concurrency 1) first sends the invitations queued for the new senders of earlier tests.
+      90_000,
       `message SENT (worker output: ${worker!.output()})`,
     );
     assert.ok(sent.sentAt);

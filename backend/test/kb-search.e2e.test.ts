@@ -216,12 +216,13 @@ describe('knowledge base search', () => {
       assert.doesNotMatch(text, /[<>]/, snippet);
       assert.ok(!text.includes('\u0001') && !text.includes('\u0002'), snippet);
 
-      // The typo fallback shows the excerpt, escaped.
+      // Typo hits get the same escaped, highlighted body snippet.
       const fuzzy = await t.http.get('/api/kb/search').query({ q: 'quarantne' });
       assert.equal(fuzzy.body.mode, 'fuzzy');
+      assert.equal(fuzzy.body.correctedQuery, 'quarantine');
       assert.equal(fuzzy.body.items[0]?.id, ids.hostile);
-      assert.doesNotMatch(fuzzy.body.items[0].snippet, /<b/);
-      assert.match(fuzzy.body.items[0].snippet, /&lt;b onmouseover/);
+      assert.match(fuzzy.body.items[0].snippet, /<mark>quarantine<\/mark>/);
+      assert.doesNotMatch(fuzzy.body.items[0].snippet.replace(/<\/?mark>/g, ''), /[<>]/);
     });
 
     it('accepts a click only from the searcher, on an article the searcher may see', async () => {
@@ -292,6 +293,108 @@ describe('knowledge base search', () => {
       assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(agent))).status, 404);
       const admin = await t.tokenFor(UserRole.ADMIN);
       assert.equal((await t.http.get(`/api/tickets/${ticket.id}/suggested-articles`).set(auth(admin))).status, 200);
+    });
+  });
+
+  describe('typo tolerance over titles and bodies', () => {
+    const ids: Record<string, string> = {};
+    const mk = async (key: string, body: Record<string, unknown>) => {
+      const res = await t.http.post('/api/kb/articles').set(auth(agent)).send(body);
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      ids[key] = res.body.id;
+    };
+
+    before(async () => {
+      // The misspelt words occur only in the bodies, never in a title.
+      await mk('toner', {
+        title: 'Office supplies',
+        body: 'When the printer shows streaks, replace the toner cartridge and print a test page.',
+        status: 'PUBLISHED',
+      });
+      // Words of unpublished articles must never surface to readers who cannot see them.
+      await mk('secret', { title: 'Roadmap notes', body: 'The zanzibarian rollout happens next quarter.' });
+      await mk('later', {
+        title: 'Keyboard care',
+        body: 'Clean the quetzalcoatl keyboard weekly.',
+        status: 'PUBLISHED',
+      });
+    });
+
+    it('corrects "pritner" and "toner cartrige" from body words, with highlighted snippets', async () => {
+      const one = await t.http.get('/api/kb/search').query({ q: 'pritner' });
+      assert.equal(one.status, 200, JSON.stringify(one.body));
+      assert.equal(one.body.correctedQuery, 'printer');
+      assert.equal(one.body.mode, 'fuzzy');
+      assert.equal(one.body.items[0]?.id, ids.toner);
+      assert.match(one.body.items[0].snippet, /<mark>printer<\/mark>/);
+
+      const two = await t.http.get('/api/kb/search').query({ q: 'toner cartrige' });
+      assert.equal(two.body.correctedQuery, 'toner cartridge');
+      assert.deepEqual(
+        two.body.items.map((i: { id: string }) => i.id),
+        [ids.toner],
+      );
+      assert.match(two.body.items[0].snippet, /<mark>toner<\/mark> <mark>cartridge<\/mark>/);
+      assert.equal(two.body.total, 1);
+
+      const exact = await t.http.get('/api/kb/search').query({ q: 'printer' });
+      assert.equal(exact.body.correctedQuery, null, 'a query with hits is not corrected');
+      assert.equal(exact.body.mode, 'fulltext');
+    });
+
+    it('never corrects to a word only unpublished articles use, except for staff', async () => {
+      const anon = await t.http.get('/api/kb/search').query({ q: 'zanzibarien' });
+      assert.equal(anon.status, 200);
+      assert.equal(anon.body.correctedQuery, null);
+      assert.equal(anon.body.total, 0);
+      assert.doesNotMatch(JSON.stringify(anon.body), /zanzibarian/);
+      const asCustomer = await t.http.get('/api/kb/search').query({ q: 'zanzibarien' }).set(auth(customer));
+      assert.equal(asCustomer.body.correctedQuery, null);
+      const staff = await t.http.get('/api/kb/search').query({ q: 'zanzibarien' }).set(auth(agent));
+      assert.equal(staff.body.correctedQuery, 'zanzibarian');
+      assert.equal(staff.body.items[0]?.id, ids.secret);
+    });
+
+    it('keeps the vocabulary in step with unpublishing, editing and deleting', async () => {
+      const found = await t.http.get('/api/kb/search').query({ q: 'quetzalcoat' });
+      assert.equal(found.body.correctedQuery, 'quetzalcoatl');
+      const unpublish = await t.http
+        .patch(`/api/kb/articles/${ids.later}`)
+        .set(auth(agent))
+        .send({ expectedVersion: 1, status: 'DRAFT' });
+      assert.equal(unpublish.status, 200, JSON.stringify(unpublish.body));
+      const hidden = await t.http.get('/api/kb/search').query({ q: 'quetzalcoat' });
+      assert.equal(hidden.body.correctedQuery, null, 'the word left the public vocabulary');
+      const word = await t.prisma.knowledgeWord.findUniqueOrThrow({ where: { word: 'quetzalcoatl' } });
+      assert.deepEqual([word.publishedArticles, word.articles], [0, 1]);
+
+      // Views and ratings update the article row without touching the counts.
+      await t.prisma.knowledgeArticle.update({ where: { id: ids.toner }, data: { viewCount: { increment: 3 } } });
+      const printer = await t.prisma.knowledgeWord.findUniqueOrThrow({ where: { word: 'printer' } });
+      assert.equal(printer.publishedArticles, 1);
+
+      const del = await t.http.delete(`/api/kb/articles/${ids.later}`).set(auth(agent));
+      assert.ok(del.status === 204 || del.status === 200, JSON.stringify(del.body));
+      const gone = await t.prisma.knowledgeWord.findUniqueOrThrow({ where: { word: 'quetzalcoatl' } });
+      assert.deepEqual([gone.publishedArticles, gone.articles], [0, 0]);
+      const staff = await t.http.get('/api/kb/search').query({ q: 'quetzalcoat' }).set(auth(agent));
+      assert.equal(staff.body.correctedQuery, null);
+    });
+
+    it('takes odd input without errors', async () => {
+      for (const q of [
+        '🙂🙂',
+        'ab',
+        "o'; DROP TABLE x;--",
+        'é'.repeat(200),
+        '1234 5678',
+        'the and of',
+        'x'.repeat(200),
+      ]) {
+        const res = await t.http.get('/api/kb/search').query({ q });
+        assert.equal(res.status, 200, `${q}: ${JSON.stringify(res.body)}`);
+        assert.ok(res.body.correctedQuery === null || typeof res.body.correctedQuery === 'string');
+      }
     });
   });
 });

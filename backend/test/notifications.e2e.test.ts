@@ -23,7 +23,7 @@ describe('notifications (own list, read, snooze)', () => {
 
   const make = (title: string, over: Record<string, unknown> = {}) =>
     t.prisma.notification.create({
-      data: { userId: agent.id, type: 'SLA_BREACHED', title, dedupeKey: `k-${title}`, ...over },
+      data: { userId: agent.id, type: 'sla.breached', title, dedupeKey: `k-${title}`, ...over },
     });
 
   it('lists only my notifications; read is idempotent; snoozed ones hide until their time', async () => {

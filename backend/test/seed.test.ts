@@ -22,8 +22,26 @@ describe('seed', () => {
     const opts = { adminEmail: 'Admin@nixflow.local', adminPassword: 'Admin-Password-1' };
     const first = await seedDemoData(prisma, opts);
     assert.equal(first.ticketsCreated, 6);
+    assert.equal(first.articlesCreated, 3);
     const second = await seedDemoData(prisma, opts);
     assert.equal(second.ticketsCreated, 0);
+    assert.equal(second.articlesCreated, 0);
+    // Knowledge base, a form, and SLA metrics in every state the dashboard shows (the worker sweeps the due ones).
+    assert.equal(await prisma.knowledgeArticle.count({ where: { status: 'PUBLISHED' } }), 3);
+    assert.ok((await prisma.knowledgeWord.findUnique({ where: { word: 'toner' } }))!.publishedArticles >= 1);
+    const form = await prisma.customForm.findFirstOrThrow({ where: { name: 'Hardware request' } });
+    assert.equal(form.status, 'PUBLISHED');
+    assert.equal(await prisma.customForm.count(), 1);
+    const now = new Date();
+    assert.ok(await prisma.sLAMetric.count({ where: { status: 'MET' } }), 'a met SLA');
+    assert.ok(
+      await prisma.sLAMetric.count({ where: { status: 'ACTIVE', dueAt: { lt: now } } }),
+      'an overdue SLA (breached by the worker)',
+    );
+    assert.ok(
+      await prisma.sLAMetric.count({ where: { status: 'ACTIVE', warningAt: { lt: now }, dueAt: { gt: now } } }),
+      'an SLA at risk (marked by the worker)',
+    );
     assert.equal(await isDatabaseEmpty(prisma), false);
     assert.equal(await prisma.user.count(), 5);
     assert.equal(await prisma.ticket.count(), 6);

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { workerLoggerParams } from './logger.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { EventsModule } from './events/events.module.js';
 import { SlaModule } from './sla/sla.module.js';
@@ -14,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
+        LoggerModule.forRoot(workerLoggerParams(config)),
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
         SlaModule,

@@ -244,7 +244,7 @@ describe('SLA event handling', () => {
       );
       const notes = await prisma.notification.findMany({ where: { ticketId: fx.ticketId } });
       assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, fx.watcherId].sort());
-      assert.ok(notes.every((n) => n.type === 'SLA_BREACHED' && n.dedupeKey === `sla-breach:${metricId}`));
+      assert.ok(notes.every((n) => n.type === 'sla.breached' && n.dedupeKey === `sla-breach:${metricId}`));
       const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
       assert.equal(jobs.length, 1);
       assert.equal(jobs[0]!.name, SEND_NOTIFICATION_JOB);

@@ -205,7 +205,7 @@ async function killNineAndRestart(): Promise<void> {
 
   const second = launch({ EVENT_CONSUMER_BATCH_SIZE: '100' });
   await waitFor(async () => (await watermark()) >= lastId, 90_000, `the consumer to finish\n${second.output()}`);
-  const notes = await prisma.notification.count({ where: { ticketId: ticket.id, type: 'SLA_AT_RISK' } });
+  const notes = await prisma.notification.count({ where: { ticketId: ticket.id, type: 'sla.at_risk' } });
   const [{ attempts, distinct }] = await prisma.$queryRaw<Array<{ attempts: number; distinct: number }>>`
       SELECT count(*)::int AS "attempts", count(DISTINCT "dedupeKey")::int AS "distinct" FROM "_test_attempts"`;
   assert.equal(notes, 2 * EVENTS);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -12,10 +13,48 @@ export function genReqId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/** Nest's start-up chatter: one line per controller and route. Logged at debug, not info. */
+const QUIET_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
+
+/**
+ * Readable, coloured lines (pino-pretty) for a developer at a terminal: stdout is a TTY and NODE_ENV is
+ * development (or unset, as with `npm start`). Anything else (production, tests, pipes) stays JSON.
+ */
+export function prettyLogs(env: NodeJS.ProcessEnv = process.env, isTty = !!process.stdout.isTTY): boolean {
+  return isTty && (env.NODE_ENV ?? 'development') === 'development';
+}
+
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Every route, in path-to-regexp 8 syntax (the default '*' makes Nest warn about a legacy route).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
+      ...(prettyLogs()
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: {
+                translateTime: 'SYS:HH:MM:ss.l',
+                // One line per entry: the request as "GET /api/x 200 12 ms" (JSON logs keep every field).
+                ignore: 'pid,hostname,context,req,res,responseTime',
+                messageFormat:
+                  'api {if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
+                  '{if res.statusCode} {res.statusCode} {responseTime} ms{end}',
+              },
+            },
+          }
+        : {}),
+      hooks: {
+        logMethod(args, method, level) {
+          const first = args[0] as { context?: unknown } | undefined;
+          // 30 = info: the route table is only shown with LOG_LEVEL=debug (or trace).
+          if (level === 30 && typeof first?.context === 'string' && QUIET_CONTEXTS.has(first.context)) {
+            return this.isLevelEnabled('debug') ? method.apply(this, args) : undefined;
+          }
+          return method.apply(this, args);
+        },
+      },
       genReqId,
       redact: {
         paths: [
@@ -32,6 +71,9 @@ export function loggerParams(config: AppConfig): Params {
           'req.body.refreshToken',
           '*.jwtSecret',
           '*.emailSecretKey',
+          'req.body.currentPassword',
+          'req.body.newPassword',
+          'req.body.token',
         ],
         censor: '[REDACTED]',
       },

@@ -27,6 +27,7 @@ import {
   type ThreadingDecision,
 } from '@nixflow/core';
 import { removeStoredFile, storeFile, type StoredFile } from '../common/attachment-storage.js';
+import { AccountService } from '../auth/account.service.js';
 import { EventsService } from '../events/events.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { CommentsService } from '../tickets/comments.service.js';
@@ -100,6 +101,7 @@ export class EmailInboundService {
     private readonly comments: CommentsService,
     private readonly events: EventsService,
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
+    private readonly accounts: AccountService,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
   }
@@ -126,7 +128,12 @@ export class EmailInboundService {
       }
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.prisma.$transaction((tx) => this.store(tx, account, msg, id, files), { timeout: 20_000 });
+          const invitations: (string | null)[] = [];
+          const result = await this.prisma.$transaction((tx) => this.store(tx, account, msg, id, files, invitations), {
+            timeout: 20_000,
+          });
+          for (const mail of invitations) await this.accounts.enqueue(mail);
+          return result;
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           // A concurrent delivery of the same message won the race; or a new sender was created concurrently.
@@ -172,6 +179,8 @@ export class EmailInboundService {
     msg: InboundMessage,
     id: string,
     files: StoredEmailFile[],
+    /** Out: invitation mails queued for a new sender, to enqueue after the commit. */
+    invitations: (string | null)[] = [],
   ): Promise<InboundResultDto> {
     const now = new Date();
     let flag: Flag | null = classifyLoopSafety({
@@ -198,7 +207,8 @@ export class EmailInboundService {
       const linked = await this.linkReport(tx, account.id, msg, flag);
       if (linked) outcome = { ...outcome, ...linked, flag: { ...flag, reason: `${flag.reason}; ${linked.note}` } };
     }
-    if (!flag) outcome = await this.route(tx, account, msg, now, { released: false, linkedTicketId: null });
+    if (!flag)
+      outcome = await this.route(tx, account, msg, now, { released: false, linkedTicketId: null, invitations });
     flag = outcome.flag;
 
     const status = flag ? EmailMessageStatus.FLAGGED : EmailMessageStatus.PROCESSED;
@@ -277,7 +287,7 @@ export class EmailInboundService {
     account: EmailAccount,
     msg: RouteInput,
     now: Date,
-    opts: { released: boolean; linkedTicketId: string | null },
+    opts: { released: boolean; linkedTicketId: string | null; invitations: (string | null)[] },
   ): Promise<RouteOutcome> {
     const flagged = (type: 'NEW_TICKET' | 'REPLY', reason: string, ticket?: { id: string; number: number } | null) => ({
       flag: { type, reason },
@@ -339,7 +349,7 @@ export class EmailInboundService {
     if (!verified && staff)
       return flagged('NEW_TICKET', `unverified staff sender ${msg.fromAddress}: a From header proves nothing (${why})`);
 
-    const sender = existing ?? (await this.createCustomer(tx, msg));
+    const sender = existing ?? (await this.createCustomer(tx, msg, opts.invitations));
     // Threading onto a ticket needs the API's visibility (canSeeTicket): a former requester's reply to an
     // old mail, signed or not, opens a ticket of their own instead of commenting on someone else's.
     const replyTo =
@@ -453,7 +463,8 @@ export class EmailInboundService {
    * not a flagged inbound message, has no sender, or was released already.
    */
   async release(id: string, actorId: string): Promise<InboundResultDto> {
-    return this.prisma.$transaction(
+    const invitations: (string | null)[] = [];
+    const result = await this.prisma.$transaction(
       async (tx) => {
         const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id FROM "EmailMessage" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -477,7 +488,7 @@ export class EmailInboundService {
             authenticationResults: [],
           },
           new Date(),
-          { released: true, linkedTicketId: row.ticketId },
+          { released: true, linkedTicketId: row.ticketId, invitations },
         );
         if (outcome.flag) throw new ConflictException(`Cannot release: ${outcome.flag.reason}`);
         const updated = await tx.emailMessage.update({
@@ -504,6 +515,8 @@ export class EmailInboundService {
       },
       { timeout: 20_000 },
     );
+    for (const mail of invitations) await this.accounts.enqueue(mail);
+    return result;
   }
 
   private async tokenTicketFor(tx: Tx, number: number, fromAddress: string): Promise<{ id: string } | null> {
@@ -524,9 +537,13 @@ export class EmailInboundService {
     });
   }
 
-  /** Unknown senders become customers without a password (they can reset one later). */
-  private createCustomer(tx: Tx, msg: Pick<RouteInput, 'fromAddress' | 'fromName'>): Promise<User> {
-    return tx.user.create({
+  /** Unknown senders become customers without a password, invited to choose one (queued after the commit). */
+  private async createCustomer(
+    tx: Tx,
+    msg: Pick<RouteInput, 'fromAddress' | 'fromName'>,
+    invitations: (string | null)[],
+  ): Promise<User> {
+    const created = await tx.user.create({
       data: {
         email: msg.fromAddress,
         name: (msg.fromName || msg.fromAddress.split('@')[0] || msg.fromAddress).slice(0, 200),
@@ -534,6 +551,9 @@ export class EmailInboundService {
         passwordHash: null,
       },
     });
+    // An invitation to choose a password, so the customer can follow the ticket online.
+    invitations.push(await this.accounts.inviteInTx(tx, created));
+    return created;
   }
 
   private async overRateLimit(tx: Tx, fromAddress: string, now: Date): Promise<boolean> {

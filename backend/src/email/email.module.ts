@@ -1,3 +1,4 @@
+import { AccountModule } from '../auth/account.module.js';
 import { Module } from '@nestjs/common';
 import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
@@ -15,7 +16,7 @@ import { EmailOutboundModule } from './email-outbound.module.js';
 import { EmailSecretsService } from './email-secrets.service.js';
 
 @Module({
-  imports: [TicketsModule, TicketAccessModule, EmailOutboundModule],
+  imports: [TicketsModule, TicketAccessModule, EmailOutboundModule, AccountModule],
   controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController, EmailAttachmentsController],
   providers: [
     EmailSecretsService,

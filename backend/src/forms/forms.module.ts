@@ -1,3 +1,4 @@
+import { AccountModule } from '../auth/account.module.js';
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { FormSubmissionsController } from './form-submissions.controller.js';
@@ -9,7 +10,7 @@ import { FormsService } from './forms.service.js';
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, AccountModule],
   controllers: [FormsController, FormSubmissionsController],
   providers: [FormsService, FormSubmissionsService, FormSubmitThrottlerGuard, FormUploadInterceptor, OptionalAuthGuard],
   exports: [FormsService],

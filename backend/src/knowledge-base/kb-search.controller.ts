@@ -11,7 +11,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UserRole, type KnowledgeArticleFeedback } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
@@ -20,6 +20,7 @@ import {
   ListFeedbackQueryDto,
   SearchClickDto,
   SearchQueryDto,
+  SearchResultDto,
   UpdateFeedbackDto,
 } from './dto/kb.dto.js';
 import { KbArticlesService } from './kb-articles.service.js';
@@ -40,7 +41,8 @@ export class KbSearchController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get('kb/search')
-  find(@CurrentUser() user: AuthUser | undefined, @Query() q: SearchQueryDto) {
+  @ApiOkResponse({ type: SearchResultDto })
+  find(@CurrentUser() user: AuthUser | undefined, @Query() q: SearchQueryDto): Promise<SearchResultDto> {
     return this.search.search(user, q);
   }
 

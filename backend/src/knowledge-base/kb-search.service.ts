@@ -23,11 +23,21 @@ export interface SearchHit {
 export interface SearchResult {
   searchId: string;
   query: string;
+  /** The corrected query the results are for ("showing results for …"), or null. */
+  correctedQuery: string | null;
   mode: 'fulltext' | 'fuzzy';
   items: SearchHit[];
+  /** Number of matches, exact up to COUNT_CAP (then totalExact is false). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
+}
+
+interface FulltextPage {
+  rows: RawHit[];
+  total: number;
+  totalExact: boolean;
 }
 
 interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
@@ -36,10 +46,20 @@ interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
   total: bigint | number;
 }
 
+/** Full-text matches ranked per search at most (see fulltext()). */
+const RANK_CANDIDATES = 1000;
+/** Matches counted exactly at most; `totalExact` is false above. */
+const COUNT_CAP = 1000;
+/** Query words considered for typo correction. */
+const MAX_QUERY_WORDS = 8;
+
 const HEADLINE_OPTS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
-/** The body with the marker characters removed, so an article cannot forge highlight tags. */
-const BODY_WITHOUT_MARKERS = Prisma.sql`translate(a.body, ${MARK_START + MARK_END}, '')`;
+/**
+ * The body with the marker characters removed, so an article cannot forge highlight tags; bounded, so that
+ * one huge article cannot make every headline slow (a match further in shows the article's beginning).
+ */
+const BODY_WITHOUT_MARKERS = Prisma.sql`translate(left(a.body, 50000), ${MARK_START + MARK_END}, '')`;
 
 @Injectable()
 export class KbSearchService {
@@ -74,40 +94,47 @@ export class KbSearchService {
     const limit = q.pageSize;
     const offset = (q.page - 1) * q.pageSize;
     let mode: SearchResult['mode'] = 'fulltext';
-    // Full text: rank the matching page first, then build headlines for that page only.
-    let rows = await this.prisma.$queryRaw<RawHit[]>`
-      WITH query AS (SELECT websearch_to_tsquery('english', ${q.q}) AS tsq),
-      page AS (
-        SELECT a.id, ts_rank_cd(a."searchVector", query.tsq) AS rank, count(*) OVER () AS total
-        FROM "KnowledgeArticle" a, query
-        WHERE a."searchVector" @@ query.tsq AND ${where}
-        ORDER BY rank DESC, a."publishedAt" DESC NULLS LAST, a.id
-        LIMIT ${limit} OFFSET ${offset}
-      )
-      SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-             page.rank::float8 AS rank, page.total,
-             ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
-      FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
-      ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`;
+    let correctedQuery: string | null = null;
+    let page = await this.fulltext(q.q, where, limit, offset);
 
-    if (rows.length === 0 && q.page === 1) {
-      // Typos / partial words: trigram similarity on the title (GIN gin_trgm_ops index).
+    if (page.total === 0) {
+      // Typos: each unknown query word is replaced by its nearest word of the KB's own vocabulary
+      // (trigram similarity over KnowledgeWord, limited to what this caller may see), then full text again.
+      const corrected = await this.correct(q.q, isStaff(user));
+      if (corrected) {
+        const again = await this.fulltext(corrected, where, limit, offset);
+        if (again.total > 0) {
+          page = again;
+          mode = 'fuzzy';
+          correctedQuery = corrected;
+        }
+      }
+    }
+    if (page.total === 0 && q.page === 1) {
+      // Last resort for partial words: trigram similarity on the title (GIN gin_trgm_ops index).
       // `<%`: word_similarity ≥ pg_trgm.word_similarity_threshold (0.6); `%`: similarity ≥ 0.3.
-      mode = 'fuzzy';
-      rows = await this.prisma.$queryRaw<RawHit[]>`
+      const rows = await this.prisma.$queryRaw<RawHit[]>`
+        WITH hits AS (
+          SELECT a.id, GREATEST(word_similarity(${q.q}, a.title), similarity(a.title, ${q.q})) AS rank,
+                 count(*) OVER () AS total
+          FROM "KnowledgeArticle" a
+          WHERE (${q.q} <% a.title OR a.title % ${q.q}) AND ${where}
+          ORDER BY rank DESC, a.id
+          LIMIT ${limit}
+        )
         SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-               GREATEST(word_similarity(${q.q}, a.title), similarity(a.title, ${q.q}))::float8 AS rank,
-               count(*) OVER () AS total,
-               NULL::text AS snippet
-        FROM "KnowledgeArticle" a
-        WHERE (${q.q} <% a.title OR a.title % ${q.q}) AND ${where}
-        ORDER BY rank DESC, a.id
-        LIMIT ${limit}`;
-      if (rows.length === 0) mode = 'fulltext';
+               hits.rank::float8 AS rank, hits.total,
+               ts_headline('english', ${BODY_WITHOUT_MARKERS}, plainto_tsquery('english', ${q.q}), ${HEADLINE_OPTS}) AS snippet
+        FROM hits JOIN "KnowledgeArticle" a ON a.id = hits.id
+        ORDER BY hits.rank DESC, a.id`;
+      if (rows.length) {
+        mode = 'fuzzy';
+        page = { rows, total: Number(rows[0]!.total), totalExact: true };
+      }
     }
 
-    const total = rows.length ? Number(rows[0]!.total) : 0;
-    const items: SearchHit[] = rows.map((r) => ({
+    const total = page.total;
+    const items: SearchHit[] = page.rows.map((r) => ({
       id: r.id,
       title: r.title,
       slug: r.slug,
@@ -128,7 +155,88 @@ export class KbSearchService {
       },
       select: { id: true },
     });
-    return { searchId: history.id, query: q.q, mode, items, total, page: q.page, pageSize: q.pageSize };
+    return {
+      searchId: history.id,
+      query: q.q,
+      correctedQuery,
+      mode,
+      items,
+      total,
+      totalExact: page.totalExact,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /**
+   * One page of full-text hits and the exact number of matches (two statements, run side by side).
+   * Ranking reads every candidate's tsvector (TOAST), the costly part when a common word matches thousands
+   * of articles: only the first RANK_CANDIDATES matches the index yields are ranked, so the scan stops
+   * early; below that many matches (most queries in most knowledge bases) the ranking is exact. Headlines
+   * are built for the page alone.
+   */
+  private async fulltext(text: string, where: Prisma.Sql, limit: number, offset: number): Promise<FulltextPage> {
+    const [rows, counted] = await Promise.all([
+      this.prisma.$queryRaw<RawHit[]>`
+        WITH query AS (SELECT websearch_to_tsquery('english', ${text}) AS tsq),
+        candidates AS (
+          SELECT a.id, a."searchVector", a."publishedAt"
+          FROM "KnowledgeArticle" a, query
+          WHERE a."searchVector" @@ query.tsq AND ${where}
+          LIMIT ${Math.max(RANK_CANDIDATES, offset + limit)}
+        ),
+        page AS (
+          SELECT c.id, ts_rank_cd(c."searchVector", query.tsq) AS rank
+          FROM candidates c, query
+          ORDER BY rank DESC, c."publishedAt" DESC NULLS LAST, c.id
+          LIMIT ${limit} OFFSET ${offset}
+        )
+        SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
+               page.rank::float8 AS rank, 0 AS total,
+               ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
+        FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
+        ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`,
+      // Counting reads every match's row too: exact up to COUNT_CAP, "more than" beyond.
+      this.prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM (
+          SELECT 1 FROM "KnowledgeArticle" a
+          WHERE a."searchVector" @@ websearch_to_tsquery('english', ${text}) AND ${where}
+          LIMIT ${COUNT_CAP + 1}
+        ) m`,
+    ]);
+    const n = Number(counted[0]?.n ?? 0);
+    return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+  }
+
+  /**
+   * The query with each unknown word replaced by the most similar word of the knowledge base's vocabulary
+   * (counting only articles the caller may see: published ones unless staff), or null when nothing changes.
+   * Stop words, short words and numbers are kept as they are.
+   */
+  async correct(text: string, staff: boolean): Promise<string | null> {
+    const tokens = (
+      text
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? []
+    ).slice(0, MAX_QUERY_WORDS);
+    if (tokens.length === 0) return null;
+    const visible = Prisma.raw(staff ? 'k."articles"' : 'k."publishedArticles"');
+    const rows = await this.prisma.$queryRaw<{ token: string; fixed: string | null }[]>`
+      SELECT t.token,
+             CASE WHEN length(t.token) < 4 OR length(t.token) > 40 OR t.token !~ '^[[:alpha:]]+$'
+                       OR numnode(plainto_tsquery('english', t.token)) = 0
+                       OR EXISTS (SELECT 1 FROM "KnowledgeWord" k WHERE k.word = t.token AND ${visible} > 0)
+                  THEN NULL
+                  ELSE (SELECT k.word FROM "KnowledgeWord" k
+                        WHERE k.word % t.token AND ${visible} > 0
+                        ORDER BY similarity(k.word, t.token) DESC, ${visible} DESC, k.word
+                        LIMIT 1)
+             END AS fixed
+      FROM unnest(${tokens}::text[]) WITH ORDINALITY AS t(token, ord)
+      ORDER BY t.ord`;
+    if (!rows.some((r) => r.fixed)) return null;
+    return rows.map((r) => r.fixed ?? r.token).join(' ');
   }
 
   async recordClick(user: AuthUser | undefined, searchId: string, articleId: string): Promise<void> {

@@ -1,4 +1,6 @@
-import { type PrismaClient, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
+import { type PrismaClient, SLABreachType, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
+import type { CreateFormDto } from '../forms/dto/form.dto.js';
+import { FormsService } from '../forms/forms.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { createTicketServices } from '../tickets/standalone.js';
 import { TICKET_TX_OPTIONS, lockTicketOrThrow } from '../tickets/ticket-tx.js';
@@ -14,7 +16,47 @@ export interface SeedReport {
   stages: string[];
   slaPolicies: string[];
   ticketsCreated: number;
+  articlesCreated: number;
+  forms: string[];
 }
+
+const DEMO_ARTICLES = [
+  {
+    slug: 'reset-your-password',
+    title: 'Reset your password',
+    excerpt: 'Forgot it? Get a reset link by mail.',
+    body: 'Use **Forgot password** on the login page and enter your e-mail address. You get a link that works once, for one hour. Choose a new password: every device you were signed in on signs out.',
+  },
+  {
+    slug: 'replace-the-printer-toner',
+    title: 'Replace the printer toner',
+    excerpt: 'Streaks or faint pages mean the toner cartridge is nearly empty.',
+    body: 'Open the front cover of the printer, pull out the old toner cartridge, shake the new cartridge gently and push it in until it clicks. Print a test page.',
+  },
+  {
+    slug: 'export-your-tickets',
+    title: 'Export your tickets',
+    excerpt: 'A CSV of every ticket, for reports.',
+    body: 'Agents can export the ticket list as CSV from the dashboard: filter first, then choose Export. Large exports arrive by e-mail.',
+  },
+];
+
+const DEMO_FORM: CreateFormDto = {
+  name: 'Hardware request',
+  description: 'Ask for a new laptop, screen or phone.',
+  allowAnonymous: true,
+  fields: [
+    {
+      key: 'item',
+      label: 'What do you need?',
+      type: 'SELECT',
+      required: true,
+      options: ['Laptop', 'Screen', 'Phone'].map((o) => ({ value: o.toLowerCase(), label: o })),
+    },
+    { key: 'reason', label: 'Why?', type: 'TEXTAREA', required: true, validation: { maxLength: 2000 } },
+    { key: 'neededBy', label: 'Needed by', type: 'DATE' },
+  ],
+} as unknown as CreateFormDto;
 
 export const DEMO_AGENT_PASSWORD = 'Agent-Password-123';
 export const DEMO_CUSTOMER_PASSWORD = 'Customer-Password-123';
@@ -257,7 +299,13 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     ticketsCreated++;
   }
 
+  const articlesCreated = await seedArticles(prisma, agent1.id);
+  const forms = await seedForm(prisma);
+  await spreadSlaStates(prisma);
+
   return {
+    articlesCreated,
+    forms,
     users: [
       options.adminEmail.toLowerCase(),
       'agent1@nixflow.local',
@@ -270,4 +318,62 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     slaPolicies: policies.map((p) => p.name),
     ticketsCreated,
   };
+}
+
+/** Published knowledge-base articles (with their first version), once each. */
+async function seedArticles(prisma: PrismaClient, authorId: string): Promise<number> {
+  let created = 0;
+  for (const a of DEMO_ARTICLES) {
+    if (await prisma.knowledgeArticle.findUnique({ where: { slug: a.slug } })) continue;
+    await prisma.knowledgeArticle.create({
+      data: {
+        ...a,
+        authorId,
+        status: 'PUBLISHED',
+        publishedAt: new Date(),
+        versions: { create: { version: 1, title: a.title, body: a.body, excerpt: a.excerpt, authorId } },
+      },
+    });
+    created++;
+  }
+  return created;
+}
+
+/** A published form that opens tickets, through FormsService (same checks as the API). */
+async function seedForm(prisma: PrismaClient): Promise<string[]> {
+  const existing = await prisma.customForm.findFirst({ where: { name: DEMO_FORM.name, deletedAt: null } });
+  if (!existing) {
+    const forms = new FormsService(prisma as never);
+    const form = await forms.create(DEMO_FORM);
+    await forms.publish(form.id);
+  }
+  return [DEMO_FORM.name];
+}
+
+/**
+ * The dashboard shows every SLA state: "Cannot log in" met its first response (the agent answered), the
+ * outage's first response is overdue and "Invoice for March" is close to its due time. The worker's sweep
+ * turns the last two into BREACHED and AT_RISK (with events and notifications) within seconds of starting.
+ */
+async function spreadSlaStates(prisma: PrismaClient): Promise<void> {
+  const now = Date.now();
+  const minutes = (n: number) => new Date(now + n * 60_000);
+  const firstResponse = (subject: string) =>
+    prisma.sLAMetric.findFirst({
+      where: { type: SLABreachType.FIRST_RESPONSE, status: 'ACTIVE', ticket: { subject } },
+    });
+  const overdue = await firstResponse('Production API returns 500 errors');
+  if (overdue) {
+    await prisma.sLAMetric.update({
+      where: { id: overdue.id },
+      data: { startedAt: minutes(-90), dueAt: minutes(-60), warningAt: minutes(-66) },
+    });
+  }
+  const close = await firstResponse('Invoice for March is missing');
+  if (close) {
+    await prisma.sLAMetric.update({
+      where: { id: close.id },
+      data: { startedAt: minutes(-200), dueAt: minutes(40), warningAt: minutes(-10), pausedAt: null },
+    });
+  }
 }

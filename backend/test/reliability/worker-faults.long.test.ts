@@ -93,7 +93,7 @@ async function tally(fx: Fixture): Promise<Tally> {
        (SELECT count(*)::int FROM "SLAMetric" WHERE "ticketId" = $1::uuid AND status IN ('ACTIVE', 'AT_RISK')) AS open,
        (SELECT count(*)::int FROM "SLABreach" WHERE "ticketId" = $1::uuid) AS breaches,
        (SELECT count(*)::int FROM "EventLog" WHERE type = 'SLABreached' AND "aggregateId" = $1::text) AS events,
-       (SELECT count(*)::int FROM "Notification" WHERE "ticketId" = $1::uuid AND type = 'SLA_BREACHED') AS notifications,
+       (SELECT count(*)::int FROM "Notification" WHERE "ticketId" = $1::uuid AND type = 'sla.breached') AS notifications,
        (SELECT count(*)::int FROM "SLAMetric" m LEFT JOIN "SLABreach" b ON b."metricId" = m.id
          WHERE m."ticketId" = $1::uuid AND ((m.status = 'BREACHED') <> (b.id IS NOT NULL))) AS inconsistent,
        (SELECT count(*)::int FROM (

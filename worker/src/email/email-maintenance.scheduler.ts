@@ -19,12 +19,13 @@ export class EmailMaintenanceScheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.maintenanceIntervalMs;
-    // Runs immediately once, then every `every` ms: poll schedulers exist right after start-up.
+    // An `every` scheduler runs its first job at once (BullMQ; `immediately` would only add a warning), so
+    // poll schedulers exist right after start-up.
     // After a reconnect to an empty Redis this also brings back the per-account poll schedulers it manages.
     const register = () =>
       this.queue.upsertJobScheduler(
         EMAIL_MAINTENANCE_SCHEDULER_ID,
-        { every, immediately: true },
+        { every },
         { name: EMAIL_MAINTENANCE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
       );
     await keepScheduled(this.queue, register, this.logger, 'e-mail maintenance');

@@ -80,7 +80,7 @@ export async function notifySlaAlerts(
     inserted AS (
       INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey")
       SELECT r."userId", r."ticketId",
-             CASE r."kind" WHEN 'SLABreached' THEN 'SLA_BREACHED' ELSE 'SLA_AT_RISK' END,
+             CASE r."kind" WHEN 'SLABreached' THEN 'sla.breached' ELSE 'sla.at_risk' END,
              CASE r."kind" WHEN 'SLABreached' THEN 'SLA breached' ELSE 'SLA at risk' END,
              'Ticket #' || r."number" || CASE r."kind" WHEN 'SLABreached' THEN ' missed its ' ELSE ' is close to its ' END
                || r."metricType" || ' target',

@@ -30,7 +30,7 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ticketId!: string | null;
-  @ApiProperty({ example: 'SLA_BREACHED' }) type!: string;
+  @ApiProperty({ example: 'sla.breached' }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: String, nullable: true }) body!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;

@@ -22,6 +22,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/auth/refresh': 'public',
   'GET /api/auth/me': 'any',
   'POST /api/auth/logout': 'any',
+  'POST /api/auth/password': 'any',
+  'POST /api/auth/password-reset/request': 'public',
+  'POST /api/auth/password-reset/confirm': 'public',
   // health
   'GET /api/health': 'public',
 
@@ -32,6 +35,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/users/{id}': ADMIN,
   'PATCH /api/users/{id}': ADMIN,
   'DELETE /api/users/{id}': ADMIN,
+  'POST /api/users/{id}/invitation': ADMIN,
   // tickets (docs/tickets-api.md); per-ticket visibility is the handler's: others' tickets answer 404
   'GET /api/tickets': 'any',
   'POST /api/tickets': 'any',
