@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
+import { declareErrorResponses, ErrorBodyDto, FieldErrorDto, PageMetaDto } from './common/api-docs.js';
 import { AllExceptionsFilter, expressErrorHandler } from './common/all-exceptions.filter.js';
 import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
@@ -15,11 +16,16 @@ export function buildOpenApiConfig(): Omit<OpenAPIObject, 'paths'> {
     .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
     .setVersion('0.1.0')
     .addBearerAuth()
+    // Paths carry the /api prefix: the server is the API's origin (a client sets its own base URL).
+    .addServer('/', 'The server this document was fetched from')
     .build();
 }
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, buildOpenApiConfig());
+  const document = SwaggerModule.createDocument(app, buildOpenApiConfig(), {
+    extraModels: [ErrorBodyDto, FieldErrorDto, PageMetaDto],
+  });
+  return declareErrorResponses(document);
 }
 
 /**
@@ -29,7 +35,16 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 export function configureApp(app: INestApplication, options: { swagger?: boolean } = {}): INestApplication {
   const config = loadAppConfig();
   app.setGlobalPrefix(API_PREFIX);
-  app.use(helmet());
+  app.use(
+    helmet({
+      // helmet's default CSP says upgrade-insecure-requests: over plain HTTP (a server's network
+      // address) browsers then fetch the Swagger UI assets over https and /api/docs stays blank.
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: config.upgradeInsecureRequests ? [] : null },
+      },
+      crossOriginResourcePolicy: { policy: config.crossOriginResourcePolicy },
+    }),
+  );
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));

@@ -14,12 +14,30 @@ export interface AppConfig {
   adminPassword: string;
   logLevel: string;
   corsOrigins: string[] | true;
+  /** Cross-Origin-Resource-Policy of every response (attachments included). */
+  crossOriginResourcePolicy: CrossOriginResourcePolicy;
+  /** CSP `upgrade-insecure-requests`: only when the API is served over HTTPS (HTTPS=true). */
+  upgradeInsecureRequests: boolean;
   bcryptCost: number;
   bodyLimit: string;
   loginThrottleLimit: number;
   loginThrottleTtlMs: number;
   formSubmitThrottleLimit: number;
   formSubmitThrottleTtlMs: number;
+}
+
+export const CROSS_ORIGIN_RESOURCE_POLICIES = ['same-origin', 'same-site', 'cross-origin'] as const;
+export type CrossOriginResourcePolicy = (typeof CROSS_ORIGIN_RESOURCE_POLICIES)[number];
+
+/**
+ * CROSS_ORIGIN_RESOURCE_POLICY when valid; otherwise `cross-origin` when CORS_ORIGINS lists origins (a
+ * front end there must be able to show attachments, e.g. KB images), else `same-origin`.
+ */
+function crossOriginResourcePolicy(env: NodeJS.ProcessEnv, corsListed: boolean): CrossOriginResourcePolicy {
+  const v = (env.CROSS_ORIGIN_RESOURCE_POLICY || '').trim().toLowerCase();
+  if ((CROSS_ORIGIN_RESOURCE_POLICIES as readonly string[]).includes(v)) return v as CrossOriginResourcePolicy;
+  if (v) new Logger('Config').warn(`CROSS_ORIGIN_RESOURCE_POLICY=${v} is not one of ${CROSS_ORIGIN_RESOURCE_POLICIES}`);
+  return corsListed ? 'cross-origin' : 'same-origin';
 }
 
 /** Development defaults. Override every secret in production. */
@@ -65,6 +83,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean),
+    crossOriginResourcePolicy: crossOriginResourcePolicy(env, cors !== '' && cors !== '*'),
+    upgradeInsecureRequests: /^(1|true|yes)$/i.test((env.HTTPS || '').trim()),
     bcryptCost: int(env.BCRYPT_COST, 10),
     bodyLimit: env.BODY_LIMIT || '1mb',
     loginThrottleLimit: int(env.LOGIN_THROTTLE_LIMIT, 10),

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -6,15 +6,14 @@ import {
   IsEnum,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 import { TicketPriority } from '@nixflow/db/client';
+import { Nullable, IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -27,14 +26,14 @@ export class CreateEmailAccountDto {
   address!: string;
 
   @ApiPropertyOptional({ example: 'Example Support', nullable: true })
-  @IsOptional()
+  @Nullable()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   displayName?: string | null;
 
   @ApiPropertyOptional({ example: 'imap.example.com', nullable: true })
-  @IsOptional()
+  @Nullable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -42,7 +41,7 @@ export class CreateEmailAccountDto {
   imapHost?: string | null;
 
   @ApiPropertyOptional({ example: 993, nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -52,12 +51,12 @@ export class CreateEmailAccountDto {
     description: 'Implicit TLS (port 993); false: plain connection upgraded with STARTTLS when offered',
     default: true,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   imapTls?: boolean;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsString()
   @MaxLength(254)
   imapUser?: string | null;
@@ -67,14 +66,13 @@ export class CreateEmailAccountDto {
     nullable: true,
     writeOnly: true,
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   imapPassword?: string | null;
 
   @ApiPropertyOptional({ default: 'INBOX' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -82,14 +80,14 @@ export class CreateEmailAccountDto {
   imapFolder?: string;
 
   @ApiPropertyOptional({ default: 60, minimum: 2, maximum: 86400 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(2)
   @Max(86400)
   pollIntervalSeconds?: number;
 
   @ApiPropertyOptional({ example: 'smtp.example.com', nullable: true })
-  @IsOptional()
+  @Nullable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -97,19 +95,19 @@ export class CreateEmailAccountDto {
   smtpHost?: string | null;
 
   @ApiPropertyOptional({ example: 465, nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(65535)
   smtpPort?: number | null;
 
   @ApiPropertyOptional({ description: 'Implicit TLS (port 465); false: STARTTLS when offered (587/25)', default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   smtpTls?: boolean;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsString()
   @MaxLength(254)
   smtpUser?: string | null;
@@ -119,8 +117,7 @@ export class CreateEmailAccountDto {
     nullable: true,
     writeOnly: true,
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   smtpPassword?: string | null;
@@ -130,23 +127,22 @@ export class CreateEmailAccountDto {
     nullable: true,
     description: 'Workflow of tickets opened by mail (null: the default workflow)',
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsUUID()
   defaultWorkflowId?: string | null;
 
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', default: TicketPriority.NORMAL })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketPriority)
   defaultPriority?: TicketPriority;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }
 
-export class UpdateEmailAccountDto extends PartialType(CreateEmailAccountDto) {}
+export class UpdateEmailAccountDto extends UpdateType(CreateEmailAccountDto) {}
 
 export class EmailAccountDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

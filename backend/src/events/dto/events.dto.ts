@@ -1,15 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 export class ListEventsQueryDto {
   @ApiPropertyOptional({ description: 'Return events with an id greater than this (watermark)', example: '0' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer' })
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -17,19 +18,19 @@ export class ListEventsQueryDto {
   limit: number = 100;
 
   @ApiPropertyOptional({ example: 'CommentAdded' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   type?: string;
 
   @ApiPropertyOptional({ example: 'Ticket', description: 'Aggregate type (with aggregateId: index-backed lookup)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   aggregateType?: string;
 
   @ApiPropertyOptional({ description: 'Aggregate id, e.g. a ticket id' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   aggregateId?: string;

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Allow, IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow, IsEnum, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { FormSubmissionStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 /** multipart/form-data sends `answers` as a JSON string; JSON bodies send an object. */
 const parseJsonString = ({ value }: { value: unknown }) => {
@@ -22,13 +23,13 @@ export class SubmitFormDto {
       'Field key → answer, as described by GET /api/forms/{id}/schema. In multipart/form-data, a JSON string part; files go in parts named after their field key.',
     example: { order_number: 'A-1001', reason: 'damaged' },
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(parseJsonString)
   @Allow()
   answers?: unknown;
 
   @ApiPropertyOptional({ description: 'Required for anonymous submissions: the requester’s e-mail address' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(254)
   email?: string;
@@ -36,17 +37,17 @@ export class SubmitFormDto {
 
 export class ListSubmissionsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: FormSubmissionStatus, enumName: 'FormSubmissionStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(FormSubmissionStatus)
   status?: FormSubmissionStatus;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Submitted at or after' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Submitted before' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   to?: string;
 }

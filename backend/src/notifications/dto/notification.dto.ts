@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsOptional } from 'class-validator';
+import { IsBoolean, IsDate } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListNotificationsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'only unread (true) or only read (false)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   unread?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'include notifications snoozed until a later time' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   includeSnoozed?: boolean;

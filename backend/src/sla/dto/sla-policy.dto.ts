@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -7,7 +7,6 @@ import {
   IsEnum,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -17,24 +16,25 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
+import { Nullable, IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class SlaConditionsDto {
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketPriority, { each: true })
   priorities?: TicketPriority[];
 
   @ApiPropertyOptional({ enum: TicketChannel, enumName: 'TicketChannel', isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketChannel, { each: true })
   channels?: TicketChannel[];
 
   @ApiPropertyOptional({ type: [String], description: 'Matches when the ticket has any of these tags' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -42,13 +42,13 @@ export class SlaConditionsDto {
   tags?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsUUID('all', { each: true })
   workflowIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsUUID('all', { each: true })
   formIds?: string[];
@@ -57,25 +57,25 @@ export class SlaConditionsDto {
 /** Minutes of business time per priority; each must be a positive integer. */
 export class SlaPriorityTargetsDto {
   @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   LOW?: number;
 
   @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   NORMAL?: number;
 
   @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   HIGH?: number;
 
   @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   URGENT?: number;
@@ -83,19 +83,19 @@ export class SlaPriorityTargetsDto {
 
 export class SlaTargetsDto {
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   FIRST_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   NEXT_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   RESOLUTION?: SlaPriorityTargetsDto;
@@ -123,7 +123,7 @@ export class HolidayDto {
   date!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -136,7 +136,7 @@ export class SlaCalendarDto {
   timezone!: string;
 
   @ApiPropertyOptional({ type: [BusinessIntervalDto], nullable: true, description: 'null or absent = 24/7' })
-  @IsOptional()
+  @Nullable()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
@@ -144,7 +144,7 @@ export class SlaCalendarDto {
   businessHours?: BusinessIntervalDto[] | null;
 
   @ApiPropertyOptional({ type: [HolidayDto], default: [] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -161,25 +161,25 @@ export class CreateSlaPolicyDto {
   name!: string;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 
   @ApiPropertyOptional({ default: 0, description: 'Evaluation order (lowest first)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
   @ApiPropertyOptional({ type: SlaConditionsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaConditionsDto)
   conditions?: SlaConditionsDto;
@@ -190,7 +190,7 @@ export class CreateSlaPolicyDto {
   targets!: SlaTargetsDto;
 
   @ApiPropertyOptional({ type: SlaCalendarDto, description: 'Defaults to UTC, 24/7, no holidays' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaCalendarDto)
   calendar?: SlaCalendarDto;
@@ -201,20 +201,20 @@ export class CreateSlaPolicyDto {
     isArray: true,
     default: [TicketStatus.PENDING_CUSTOMER, TicketStatus.ON_HOLD],
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketStatus, { each: true })
   pauseStatuses?: TicketStatus[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 99, default: 80 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(99)
   warningThresholdPercent?: number;
 }
 
-export class UpdateSlaPolicyDto extends PartialType(CreateSlaPolicyDto) {}
+export class UpdateSlaPolicyDto extends UpdateType(CreateSlaPolicyDto) {}
 
 export class SlaPolicyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

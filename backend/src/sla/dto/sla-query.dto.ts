@@ -1,63 +1,64 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsUUID } from 'class-validator';
 import { SLABreachType, SLAStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListSlaMetricsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ticketId?: string;
 
   @ApiPropertyOptional({ enum: SLAStatus, enumName: 'SLAStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLAStatus)
   status?: SLAStatus;
 
   @ApiPropertyOptional({ enum: SLABreachType, enumName: 'SLABreachType' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLABreachType)
   type?: SLABreachType;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   policyId?: string;
 }
 
 export class ListSlaBreachesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   policyId?: string;
 
   @ApiPropertyOptional({ enum: SLABreachType, enumName: 'SLABreachType' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLABreachType)
   type?: SLABreachType;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ticketId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   acknowledged?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'breachedAt >= from' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'breachedAt < to' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   to?: Date;
@@ -65,13 +66,13 @@ export class ListSlaBreachesQueryDto extends PaginationQueryDto {
 
 export class SlaDashboardQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'metrics started at or after (default: 30 days ago)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'metrics started before (default: now)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   to?: Date;
