@@ -62,7 +62,7 @@ async function dropRunDatabases() {
 }
 
 const filter = process.argv.slice(2);
-const files = ['packages/core', 'packages/db', 'backend', 'worker']
+const files = ['packages/core', 'packages/db', 'packages/client', 'backend', 'worker']
   .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
   .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
   // Match on the path inside the repository, so the checkout directory name never matches by accident.

@@ -11,14 +11,16 @@ import { loadAppConfig } from './config/app-config.js';
 export const API_PREFIX = 'api';
 
 export function buildOpenApiConfig(): Omit<OpenAPIObject, 'paths'> {
-  return new DocumentBuilder()
-    .setTitle('nixflow API')
-    .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    // Paths carry the /api prefix: the server is the API's origin (a client sets its own base URL).
-    .addServer('/', 'The server this document was fetched from')
-    .build();
+  return (
+    new DocumentBuilder()
+      .setTitle('nixflow API')
+      .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      // Paths carry the /api prefix: the server is the API's origin (a client sets its own base URL).
+      .addServer('/', 'The server this document was fetched from')
+      .build()
+  );
 }
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {

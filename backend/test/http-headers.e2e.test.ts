@@ -64,7 +64,10 @@ describe('HTTP headers for front ends', () => {
 
   it('lets another origin embed attachments when CORS_ORIGINS lists it', async () => {
     await withApp({ CORS_ORIGINS: 'https://spa.example' }, async (t) => {
-      const file = await t.http.get(await attachmentUrl(t)).set('Origin', 'https://spa.example').buffer(true);
+      const file = await t.http
+        .get(await attachmentUrl(t))
+        .set('Origin', 'https://spa.example')
+        .buffer(true);
       assert.equal(file.status, 200);
       assert.equal(file.headers['cross-origin-resource-policy'], 'cross-origin');
     });

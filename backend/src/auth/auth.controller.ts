@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -21,6 +22,7 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
+  @ApiOperation({ summary: 'Sign in: an access and a refresh token' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
@@ -31,6 +33,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @ApiOperation({ summary: 'Exchange a refresh token for a new token pair' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired or revoked refresh token' })
@@ -39,6 +42,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
   @ApiBearerAuth()
   @ApiOkResponse({ type: AuthUserDto })
   me(@CurrentUser() user: AuthUser): AuthUserDto {
@@ -46,6 +50,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'Sign out: revoke every token issued to the user so far' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Every token issued to the user so far is revoked' })

@@ -16,7 +16,10 @@ export function IsOptionalNotNull(options?: ValidationOptions): PropertyDecorato
   return (target: object, key: string | symbol) => {
     ValidateIf((_o, v) => v !== undefined)(target, key);
     ValidateBy(
-      { name: 'isNotNull', validator: { validate: (v) => v !== null, defaultMessage: (a) => `${a?.property} must not be null` } },
+      {
+        name: 'isNotNull',
+        validator: { validate: (v) => v !== null, defaultMessage: (a) => `${a?.property} must not be null` },
+      },
       options,
     )(target, key);
   };

@@ -11,7 +11,14 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
@@ -41,6 +48,7 @@ export class SlaController {
   ) {}
 
   @Get('sla/policies')
+  @ApiOperation({ summary: 'List SLA policies' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: [SlaPolicyDto] })
   listPolicies(): Promise<SlaPolicyDto[]> {
@@ -48,6 +56,7 @@ export class SlaController {
   }
 
   @Post('sla/policies')
+  @ApiOperation({ summary: 'Create an SLA policy' })
   @Roles(UserRole.ADMIN)
   @ApiCreatedResponse({ type: SlaPolicyDto })
   createPolicy(@Body() dto: CreateSlaPolicyDto): Promise<SlaPolicyDto> {
@@ -55,6 +64,7 @@ export class SlaController {
   }
 
   @Get('sla/policies/:id')
+  @ApiOperation({ summary: 'One SLA policy' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaPolicyDto })
   getPolicy(@Param('id', new ParseUUIDPipe()) id: string): Promise<SlaPolicyDto> {
@@ -62,6 +72,7 @@ export class SlaController {
   }
 
   @Patch('sla/policies/:id')
+  @ApiOperation({ summary: 'Change an SLA policy (recomputes its open metrics)' })
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: SlaPolicyDto })
   updatePolicy(
@@ -73,6 +84,7 @@ export class SlaController {
   }
 
   @Delete('sla/policies/:id')
+  @ApiOperation({ summary: 'Delete an SLA policy' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
@@ -81,6 +93,7 @@ export class SlaController {
   }
 
   @Get('sla/metrics')
+  @ApiOperation({ summary: 'List SLA metrics' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaMetricPageDto })
   listMetrics(@Query() q: ListSlaMetricsQueryDto): Promise<SlaMetricPageDto> {
@@ -88,6 +101,7 @@ export class SlaController {
   }
 
   @Get('sla/breaches')
+  @ApiOperation({ summary: 'List SLA breaches' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaBreachPageDto })
   listBreaches(@Query() q: ListSlaBreachesQueryDto): Promise<SlaBreachPageDto> {
@@ -95,6 +109,7 @@ export class SlaController {
   }
 
   @Post('sla/breaches/:id/acknowledge')
+  @ApiOperation({ summary: 'Acknowledge an SLA breach' })
   @Roles(...STAFF)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SlaBreachDto })
@@ -103,6 +118,7 @@ export class SlaController {
   }
 
   @Get('sla/dashboard')
+  @ApiOperation({ summary: 'SLA dashboard: met, breached and at-risk counts' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaDashboardDto })
   dashboard(@Query() q: SlaDashboardQueryDto): Promise<SlaDashboardDto> {
@@ -111,6 +127,7 @@ export class SlaController {
 
   /** Staff: full metrics. Customers: their own ticket's metrics without policy internals (others: 404). */
   @Get('tickets/:id/sla')
+  @ApiOperation({ summary: "A ticket's SLA metrics" })
   @ApiOkResponse({ type: [SlaMetricDto] })
   ticketSla(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<SlaMetricDto[]> {
     return this.reports.ticketMetrics(id, user);

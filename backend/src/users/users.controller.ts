@@ -17,6 +17,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
@@ -32,12 +33,14 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List users' })
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     return this.users.list(query);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a user' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'E-mail already in use' })
   create(@Body() dto: CreateUserDto): Promise<UserDto> {
@@ -45,18 +48,21 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserDto })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
     return this.users.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a user' })
   @ApiOkResponse({ type: UserDto })
   update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(id, dto);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Deactivate a user' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
   remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

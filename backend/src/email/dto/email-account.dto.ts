@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsEnum,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { TicketPriority } from '@nixflow/db/client';
 import { Nullable, IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
@@ -25,14 +14,14 @@ export class CreateEmailAccountDto {
   @MaxLength(254)
   address!: string;
 
-  @ApiPropertyOptional({ example: 'Example Support', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Example Support', nullable: true })
   @Nullable()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   displayName?: string | null;
 
-  @ApiPropertyOptional({ example: 'imap.example.com', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'imap.example.com', nullable: true })
   @Nullable()
   @Transform(trim)
   @IsString()
@@ -40,7 +29,7 @@ export class CreateEmailAccountDto {
   @MaxLength(253)
   imapHost?: string | null;
 
-  @ApiPropertyOptional({ example: 993, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 993, nullable: true })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -55,13 +44,14 @@ export class CreateEmailAccountDto {
   @IsBoolean()
   imapTls?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(254)
   imapUser?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Write-only: stored encrypted, never returned; null clears it',
     nullable: true,
     writeOnly: true,
@@ -79,14 +69,14 @@ export class CreateEmailAccountDto {
   @MaxLength(200)
   imapFolder?: string;
 
-  @ApiPropertyOptional({ default: 60, minimum: 2, maximum: 86400 })
+  @ApiPropertyOptional({ type: 'integer', default: 60, minimum: 2, maximum: 86400 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(2)
   @Max(86400)
   pollIntervalSeconds?: number;
 
-  @ApiPropertyOptional({ example: 'smtp.example.com', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'smtp.example.com', nullable: true })
   @Nullable()
   @Transform(trim)
   @IsString()
@@ -94,7 +84,7 @@ export class CreateEmailAccountDto {
   @MaxLength(253)
   smtpHost?: string | null;
 
-  @ApiPropertyOptional({ example: 465, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 465, nullable: true })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -106,13 +96,14 @@ export class CreateEmailAccountDto {
   @IsBoolean()
   smtpTls?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(254)
   smtpUser?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Write-only: stored encrypted, never returned; null clears it',
     nullable: true,
     writeOnly: true,
@@ -123,6 +114,7 @@ export class CreateEmailAccountDto {
   smtpPassword?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'Workflow of tickets opened by mail (null: the default workflow)',
@@ -149,7 +141,7 @@ export class EmailAccountDto {
   @ApiProperty({ format: 'email' }) address!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ nullable: true, type: String }) imapHost!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) imapPort!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) imapPort!: number | null;
   @ApiProperty() imapTls!: boolean;
   @ApiProperty({ nullable: true, type: String }) imapUser!: string | null;
   @ApiProperty() hasImapPassword!: boolean;
@@ -161,7 +153,7 @@ export class EmailAccountDto {
   imapLastUid!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPolledAt!: Date | null;
   @ApiProperty({ nullable: true, type: String }) smtpHost!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) smtpPort!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) smtpPort!: number | null;
   @ApiProperty() smtpTls!: boolean;
   @ApiProperty({ nullable: true, type: String }) smtpUser!: string | null;
   @ApiProperty() hasSmtpPassword!: boolean;

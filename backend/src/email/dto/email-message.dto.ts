@@ -60,7 +60,7 @@ export class InboundResultDto {
   @ApiProperty({ enum: EmailMessageStatus, enumName: 'EmailMessageStatus' }) status!: EmailMessageStatus;
   @ApiProperty({ enum: EmailMessageType, enumName: 'EmailMessageType' }) type!: EmailMessageType;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) ticketId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) ticketNumber!: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) ticketNumber!: number | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) commentId!: string | null;
   @ApiProperty({ nullable: true, type: String }) flagReason!: string | null;
 }

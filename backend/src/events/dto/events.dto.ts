@@ -1,7 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/nullability.js';
+
+/** Every event type written to the event log (backend and worker). */
+export const EVENT_TYPES = [
+  'TicketCreated',
+  'TicketUpdated',
+  'TicketAssigned',
+  'StatusChanged',
+  'StageChanged',
+  'TicketDeleted',
+  'TicketRestored',
+  'CommentAdded',
+  'CommentEdited',
+  'CommentDeleted',
+  'WatcherAdded',
+  'WatcherRemoved',
+  'EmailReceived',
+  'EmailSent',
+  'EmailFailed',
+  'FormSubmitted',
+  'SLAPolicyChanged',
+  'SLABreached',
+  'SLAAtRisk',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export class ListEventsQueryDto {
   @ApiPropertyOptional({ description: 'Return events with an id greater than this (watermark)', example: '0' })
@@ -9,7 +33,7 @@ export class ListEventsQueryDto {
   @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer' })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -17,11 +41,10 @@ export class ListEventsQueryDto {
   @Max(500)
   limit: number = 100;
 
-  @ApiPropertyOptional({ example: 'CommentAdded' })
+  @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType' })
   @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(100)
-  type?: string;
+  @IsIn(EVENT_TYPES)
+  type?: EventType;
 
   @ApiPropertyOptional({ example: 'Ticket', description: 'Aggregate type (with aggregateId: index-backed lookup)' })
   @IsOptionalNotNull()
@@ -43,7 +66,7 @@ export class EventDto {
   @ApiProperty({ description: 'committing transaction id (bigint as a string)' })
   txId!: string;
 
-  @ApiProperty({ example: 'TicketCreated' })
+  @ApiProperty({ enum: EVENT_TYPES, enumName: 'EventType' })
   type!: string;
 
   @ApiProperty({ example: 'Ticket' })

@@ -54,13 +54,13 @@ export class FieldValidationDto {
   @Allow()
   max?: number | string;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   minLength?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -84,6 +84,7 @@ export class FieldValidationDto {
   fileTypes?: string[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     description: 'FILE: largest file in bytes (never above FORM_MAX_ATTACHMENT_BYTES)',
   })
@@ -92,7 +93,7 @@ export class FieldValidationDto {
   @Min(1)
   maxFileBytes?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10, default: 1 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -135,7 +136,7 @@ export class FormFieldDto {
   @MaxLength(200)
   label!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(1000)
@@ -221,7 +222,7 @@ export class CreateFormDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(2000)
@@ -257,7 +258,7 @@ export class UpdateFormDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(2000)

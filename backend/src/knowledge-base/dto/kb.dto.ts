@@ -52,12 +52,12 @@ export class CreateCategoryDto {
   @IsEnum(KBCategory)
   kind?: KBCategory;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @Nullable()
   @IsUUID()
   parentId?: string | null;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -79,7 +79,7 @@ export class UpdateCategoryDto {
   @MaxLength(100)
   slug?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(2000)
@@ -90,12 +90,12 @@ export class UpdateCategoryDto {
   @IsEnum(KBCategory)
   kind?: KBCategory;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @Nullable()
   @IsUUID()
   parentId?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -106,9 +106,9 @@ export class CategoryNodeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() slug!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: KBCategory, enumName: 'KBCategory' }) kind!: KBCategory;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) parentId!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) parentId!: string | null;
   @ApiProperty() position!: number;
   @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
 }
@@ -211,7 +211,10 @@ export class CreateArticleDto {
 }
 
 export class UpdateArticleDto {
-  @ApiProperty({ description: 'The currentVersion the editor read; 409 when the article changed since' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The currentVersion the editor read; 409 when the article changed since',
+  })
   @IsInt()
   @Min(1)
   expectedVersion!: number;
@@ -230,7 +233,7 @@ export class UpdateArticleDto {
   @MaxLength(500_000)
   body?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(1000)
@@ -242,7 +245,7 @@ export class UpdateArticleDto {
   @MaxLength(120)
   slug?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @Nullable()
   @IsUUID()
   categoryId?: string | null;
@@ -267,7 +270,7 @@ export class UpdateArticleDto {
 }
 
 export class RestoreVersionDto {
-  @ApiPropertyOptional({ description: 'When given, 409 if the article changed since' })
+  @ApiPropertyOptional({ type: 'integer', description: 'When given, 409 if the article changed since' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -281,13 +284,13 @@ export class RestoreVersionDto {
 }
 
 export class DiffQueryDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   from!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -300,7 +303,7 @@ export class RatingDto {
   @IsBoolean()
   helpful?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -359,7 +362,7 @@ export class SearchQueryDto {
   @MaxLength(100)
   tag?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -367,7 +370,7 @@ export class SearchQueryDto {
   @Max(1000)
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 10 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -393,7 +396,7 @@ export class AnalyticsQueryDto {
   @IsDateString()
   to?: string;
 
-  @ApiPropertyOptional({ default: 20 })
+  @ApiPropertyOptional({ type: 'integer', default: 20 })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()

@@ -27,11 +27,21 @@ export class SnoozeNotificationDto {
   until!: Date;
 }
 
+/** In-app notification types: ticket notices (backend) and SLA alerts (worker). */
+export const NOTIFICATION_TYPES = [
+  'comment.added',
+  'ticket.status_changed',
+  'ticket.assigned',
+  'ticket.updated',
+  'SLA_BREACHED',
+  'SLA_AT_RISK',
+] as const;
+
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ticketId!: string | null;
-  @ApiProperty({ example: 'SLA_BREACHED' }) type!: string;
+  @ApiProperty({ enum: NOTIFICATION_TYPES, enumName: 'NotificationType' }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: String, nullable: true }) body!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;

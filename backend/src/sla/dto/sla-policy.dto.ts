@@ -56,25 +56,25 @@ export class SlaConditionsDto {
 
 /** Minutes of business time per priority; each must be a positive integer. */
 export class SlaPriorityTargetsDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   LOW?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   NORMAL?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   HIGH?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -102,7 +102,7 @@ export class SlaTargetsDto {
 }
 
 export class BusinessIntervalDto {
-  @ApiProperty({ minimum: 0, maximum: 6, description: '0 = Sunday' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 6, description: '0 = Sunday' })
   @IsInt()
   @Min(0)
   @Max(6)
@@ -160,7 +160,7 @@ export class CreateSlaPolicyDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(2000)
@@ -171,7 +171,7 @@ export class CreateSlaPolicyDto {
   @IsBoolean()
   isActive?: boolean;
 
-  @ApiPropertyOptional({ default: 0, description: 'Evaluation order (lowest first)' })
+  @ApiPropertyOptional({ type: 'integer', default: 0, description: 'Evaluation order (lowest first)' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -206,7 +206,7 @@ export class CreateSlaPolicyDto {
   @IsEnum(TicketStatus, { each: true })
   pauseStatuses?: TicketStatus[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 99, default: 80 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 99, default: 80 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)

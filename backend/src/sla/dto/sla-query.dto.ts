@@ -134,7 +134,8 @@ export class SlaDashboardRowDto {
   @ApiProperty({ format: 'uuid' }) policyId!: string;
   @ApiProperty() policyName!: string;
   @ApiProperty({ enum: SLABreachType, enumName: 'SLABreachType' }) type!: SLABreachType;
-  @ApiProperty({ description: 'metrics that ended MET or BREACHED, or are open and already breached' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'metrics that ended MET or BREACHED, or are open and already breached' })
+  total!: number;
   @ApiProperty() met!: number;
   @ApiProperty() breached!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'met / (met + breached) × 100' })
@@ -146,14 +147,15 @@ export class SlaDashboardRowDto {
 }
 
 export class SlaDashboardTotalsDto {
-  @ApiProperty({ description: 'metrics started in the window that ended MET or BREACHED' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'metrics started in the window that ended MET or BREACHED' })
+  total!: number;
   @ApiProperty() met!: number;
   @ApiProperty() breached!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'met / (met + breached) × 100' })
   compliancePercent!: number | null;
-  @ApiProperty({ description: 'open now' }) active!: number;
-  @ApiProperty({ description: 'open now, past the warning threshold' }) atRisk!: number;
-  @ApiProperty({ description: 'open now, clock paused' }) paused!: number;
+  @ApiProperty({ type: 'integer', description: 'open now' }) active!: number;
+  @ApiProperty({ type: 'integer', description: 'open now, past the warning threshold' }) atRisk!: number;
+  @ApiProperty({ type: 'integer', description: 'open now, clock paused' }) paused!: number;
   @ApiProperty({ description: 'BREACHED metrics not yet completed (still waiting)' }) openBreached!: number;
 }
 

@@ -75,12 +75,12 @@ export class CommentPageDto {
   @ApiProperty({ type: [CommentDto] })
   items!: CommentDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }

@@ -57,7 +57,12 @@ export class CreateTicketDto {
   @IsUUID()
   requesterId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; an active agent or admin' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Staff only; an active agent or admin',
+  })
   @Nullable()
   @IsUUID()
   assigneeId?: string | null;
@@ -112,12 +117,17 @@ export class UpdateTicketDto {
   @IsUUID()
   requesterId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; null unassigns' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Staff only; null unassigns' })
   @Nullable()
   @IsUUID()
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; moves to its initial stage' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Staff only; moves to its initial stage',
+  })
   @Nullable()
   @IsUUID()
   workflowId?: string | null;
@@ -136,7 +146,11 @@ export class UpdateTicketDto {
   @Matches(/\S/, { each: true, message: 'each value in tags must not be blank' })
   tags?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Optimistic concurrency: the version you read (stale → 409)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Optimistic concurrency: the version you read (stale → 409)',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -246,7 +260,7 @@ export class StageSummaryDto {
   @ApiProperty()
   name!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   position!: number;
 }
 
@@ -254,7 +268,7 @@ export class TicketDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ description: 'Human reference, e.g. [#123] in mail subjects' })
+  @ApiProperty({ type: 'integer', description: 'Human reference, e.g. [#123] in mail subjects' })
   number!: number;
 
   @ApiProperty()
@@ -287,7 +301,7 @@ export class TicketDto {
   @ApiProperty({ type: [String] })
   tags!: string[];
 
-  @ApiProperty({ description: 'Send it back in PATCH for optimistic concurrency' })
+  @ApiProperty({ type: 'integer', description: 'Send it back in PATCH for optimistic concurrency' })
   version!: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -330,13 +344,13 @@ export class TicketPageDto {
   @ApiProperty({ type: [TicketDto] })
   items!: TicketDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }
 

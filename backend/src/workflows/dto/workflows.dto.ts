@@ -43,7 +43,11 @@ export class NewStageDto {
 }
 
 export class CreateStageDto extends NewStageDto {
-  @ApiPropertyOptional({ minimum: 0, description: 'Zero-based; default: last. Later stages shift down.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Zero-based; default: last. Later stages shift down.',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -80,7 +84,7 @@ export class UpdateStageDto {
   @IsBoolean()
   isInitial?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Move the stage; the others shift' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Move the stage; the others shift' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -131,7 +135,7 @@ export class UpdateWorkflowDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true })
   @Nullable()
   @IsString()
   @MaxLength(1000)
@@ -153,7 +157,7 @@ export class StageDto {
   @ApiProperty()
   name!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   position!: number;
 
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', nullable: true })
