@@ -86,9 +86,9 @@ type Operation = {
 
 /**
  * Adds the error responses every operation can give by construction, so none is forgotten:
- * 400 (parameters or body are validated), 401 and 403 (signed-in routes), 404 (a path parameter names
- * a record), 409 (writes), 413 (bodies), 503 (every route reads the database). Routes declare the
- * rest themselves with @ApiErrors (429 on throttled routes, for instance).
+ * 400 (parameters or body are validated), 401 and 403 (signed-in routes), 404 (a path parameter or an
+ * id in the body names a record), 409 (writes), 413 (bodies), 503 (every route reads the database).
+ * Routes declare the rest themselves with @ApiErrors (429 on throttled routes, 415 on uploads).
  */
 export function declareErrorResponses(doc: OpenAPIObject): OpenAPIObject {
   const ref = { $ref: getSchemaPath(ErrorBodyDto) };
@@ -102,7 +102,8 @@ export function declareErrorResponses(doc: OpenAPIObject): OpenAPIObject {
       const statuses = new Set<number>([503]);
       if (params.length || op.requestBody) statuses.add(400);
       if (op.security?.length) statuses.add(401).add(403);
-      if (params.some((p) => p.in === 'path')) statuses.add(404);
+      // A path parameter or an id in the body names a record that may not exist.
+      if (op.requestBody || params.some((p) => p.in === 'path')) statuses.add(404);
       if (method !== 'get') statuses.add(409);
       if (op.requestBody) statuses.add(413);
       for (const status of statuses) {

@@ -2412,6 +2412,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
         headers: {
@@ -2589,6 +2598,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
         headers: {
@@ -2705,6 +2723,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -3166,6 +3193,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
         headers: {
@@ -3482,6 +3518,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -4585,6 +4630,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -5772,6 +5826,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
         headers: {
@@ -6396,6 +6459,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7144,6 +7216,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
         headers: {
@@ -7519,6 +7600,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -8719,6 +8809,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description E-mail already in use */
       409: {
         headers: {
@@ -9062,6 +9161,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
