@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
+import { declareErrorResponses, ErrorBodyDto, FieldErrorDto, PageMetaDto } from './common/api-docs.js';
 import { AllExceptionsFilter, expressErrorHandler } from './common/all-exceptions.filter.js';
 import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
@@ -10,16 +11,23 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 export const API_PREFIX = 'api';
 
 export function buildOpenApiConfig(): Omit<OpenAPIObject, 'paths'> {
-  return new DocumentBuilder()
-    .setTitle('nixflow API')
-    .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
+  return (
+    new DocumentBuilder()
+      .setTitle('nixflow API')
+      .setDescription('Helpdesk backend: tickets, workflows, SLA, users.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      // Paths carry the /api prefix: the server is the API's origin (a client sets its own base URL).
+      .addServer('/', 'The server this document was fetched from')
+      .build()
+  );
 }
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, buildOpenApiConfig());
+  const document = SwaggerModule.createDocument(app, buildOpenApiConfig(), {
+    extraModels: [ErrorBodyDto, FieldErrorDto, PageMetaDto],
+  });
+  return declareErrorResponses(document);
 }
 
 /**
@@ -31,7 +39,16 @@ export function configureApp(app: INestApplication, options: { swagger?: boolean
   app.setGlobalPrefix(API_PREFIX);
   // Client IP (rate limits, logs): X-Forwarded-For counts only from the proxies TRUST_PROXY names.
   (app.getHttpAdapter().getInstance() as express.Express).set('trust proxy', config.trustProxy);
-  app.use(helmet());
+  app.use(
+    helmet({
+      // helmet's default CSP says upgrade-insecure-requests: over plain HTTP (a server's network
+      // address) browsers then fetch the Swagger UI assets over https and /api/docs stays blank.
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: config.upgradeInsecureRequests ? [] : null },
+      },
+      crossOriginResourcePolicy: { policy: config.crossOriginResourcePolicy },
+    }),
+  );
   // CORS is opt-in outside development (CORS_ORIGINS); `*` never goes with credentials.
   if (config.corsOrigins === '*') app.enableCors({ origin: '*', credentials: false, exposedHeaders: ['x-request-id'] });
   else if (config.corsOrigins)

@@ -62,6 +62,37 @@ describe('error handling', () => {
     assert.deepEqual(errors, [{ field: 'items.0.name', messages: ['name must be a string'] }]);
   });
 
+  it('answers null with 400 naming the field, where null does not mean "clear"', async () => {
+    const auth = { authorization: `Bearer ${admin}` };
+    const created = await t.http.post('/api/tickets').set(auth).send({ subject: 'Null', description: 'x' });
+    assert.equal(created.status, 201, created.text);
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['patch', `/api/tickets/${created.body.id}`, { subject: null }, 'subject'],
+      ['post', '/api/tickets', { subject: 'S', description: 'd', priority: null }, 'priority'],
+      ['post', '/api/sla/policies', { name: 'P', targets: {}, isActive: null }, 'isActive'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const res = await t.http[method as 'post'](url).set(auth).send(body);
+      assert.equal(res.status, 400, `${method} ${url} ${res.text}`);
+      const messages = res.body.errors.find((e: { field: string }) => e.field === field)?.messages;
+      assert.ok(messages?.includes(`${field} must not be null`), res.text);
+    }
+    // Where null means "clear", it clears.
+    const cleared = await t.http.patch(`/api/tickets/${created.body.id}`).set(auth).send({ assigneeId: null });
+    assert.equal(cleared.status, 200, cleared.text);
+    assert.equal(cleared.body.assigneeId, null);
+  });
+
+  it('names the field of a unique conflict, never the constraint', async () => {
+    const auth = { authorization: `Bearer ${admin}` };
+    const body = { name: `Unique ${Date.now()}`, targets: { FIRST_RESPONSE: { URGENT: 30 } } };
+    assert.equal((await t.http.post('/api/sla/policies').set(auth).send(body)).status, 201);
+    const again = await t.http.post('/api/sla/policies').set(auth).send(body);
+    assert.equal(again.status, 409, again.text);
+    assert.doesNotMatch(again.text, /_key|SLAPolicy_/);
+    assert.match(again.body.message, /\bname\b/);
+  });
+
   it('maps Prisma errors centrally', () => {
     const known = (code: string, meta: Record<string, unknown> = {}) =>
       Object.assign(new Error(`prisma ${code}`), { name: 'PrismaClientKnownRequestError', code, meta });
@@ -72,6 +103,17 @@ describe('error handling', () => {
       /is still referenced by/,
     );
     assert.equal(mapPrismaError(known('P2025'))?.status, 404);
+    // Constraint names are internal: answers name the fields.
+    const dup = mapPrismaError(known('P2002', { target: 'SLAPolicy_name_key' }))!;
+    assert.equal(dup.message, 'A record with this name already exists');
+    assert.equal(dup.detail, 'name');
+    const adapter = mapPrismaError(
+      known('P2002', { driverAdapterError: { cause: { constraint: { index: 'Notification_userId_dedupeKey_key' } } } }),
+    )!;
+    assert.equal(adapter.detail, 'userId,dedupeKey');
+    const fk = mapPrismaError(known('P2003', { field_name: 'Ticket_requesterId_fkey (index)', modelName: 'User' }))!;
+    assert.doesNotMatch(fk.message, /_fkey|_key/);
+    assert.match(fk.message, /Ticket\.requesterId/);
     const missing = mapPrismaError(known('P2021', { table: 'public.SLAPolicy' }))!;
     assert.equal(missing.status, 503);
     assert.equal(missing.message, MIGRATIONS_MESSAGE);

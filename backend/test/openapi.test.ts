@@ -2,6 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildOpenApiJson, OPENAPI_PATH } from '../src/openapi/export-openapi.js';
+import { checkResponse, SUCCESS_BODY_NOT_YET_DOCUMENTED } from './support/openapi-contract.js';
+
+type Op = { summary?: string; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+const operations = (doc: { paths: Record<string, Record<string, Op>> }) =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+  );
 
 describe('OpenAPI document', () => {
   it('matches the committed backend/openapi.json', async () => {
@@ -18,5 +25,39 @@ describe('OpenAPI document', () => {
     } catch {
       assert.fail('backend/openapi.json is out of date with the code: run `npm run openapi` and commit the result');
     }
+  });
+
+  it('declares error responses with the shared error body, a success schema, and a server', () => {
+    const doc = JSON.parse(fs.readFileSync(OPENAPI_PATH, 'utf8'));
+    assert.ok(doc.servers?.length, 'servers');
+    const missingSchema: string[] = [];
+    for (const { key, op } of operations(doc)) {
+      const codes = Object.keys(op.responses);
+      assert.ok(codes.includes('503'), `${key} declares 503`);
+      // The readiness probe answers 503 with its report (what is down), not with an error body.
+      for (const code of codes.filter((c) => Number(c) >= 400 && !(key === 'GET /api/health/ready' && c === '503'))) {
+        assert.deepEqual(
+          op.responses[code]!.content?.['application/json']?.schema,
+          { $ref: '#/components/schemas/ErrorBodyDto' },
+          `${key} ${code} uses the shared error body`,
+        );
+      }
+      const success = codes.filter((c) => c.startsWith('2') && c !== '204');
+      if (success.some((c) => !op.responses[c]!.content) && !/\/attachments\/\{/.test(key)) missingSchema.push(key);
+    }
+    assert.deepEqual(missingSchema.sort(), [...SUCCESS_BODY_NOT_YET_DOCUMENTED].sort());
+  });
+
+  it('finds responses that disagree with the document', () => {
+    const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+    const policy = '/api/sla/policies/6f1c1f3e-8a52-4d6e-9a39-2b0f6c1f2b11';
+    assert.match(String(checkResponse('GET', policy, 418, 'application/json', json({}))), /not declared/);
+    assert.match(String(checkResponse('GET', policy, 200, 'application/json', json({ id: 1 }))), /does not match/);
+    const error = { statusCode: 404, error: 'Not Found', message: 'x', requestId: 'r' };
+    assert.equal(checkResponse('GET', policy, 404, 'application/json; charset=utf-8', json(error)), undefined);
+    assert.match(
+      String(checkResponse('GET', policy, 404, 'application/json', json({ message: 'x' }))),
+      /does not match/,
+    );
   });
 });

@@ -57,6 +57,8 @@ describe('SlaSweeper against a real database', () => {
     assert.equal(events.length, 1);
     assert.equal((events[0]!.payload as { metricId: string; breachId: string }).metricId, metricId);
     assert.equal((events[0]!.payload as { breachId: string }).breachId, breaches[0]!.id);
+    // ISO 8601 with Z, not the zone-less text jsonb_build_object makes of a timestamp(3) column.
+    assert.equal((events[0]!.payload as { dueAt: string }).dueAt, dueAt.toISOString());
 
     assert.equal(await prisma.notification.count({ where: { dedupeKey: `sla-breach:${metricId}` } }), 0);
     await consumeUntil(
@@ -65,6 +67,7 @@ describe('SlaSweeper against a real database', () => {
     await consumeUntil(async () => true);
     const notes = await prisma.notification.findMany({ where: { dedupeKey: `sla-breach:${metricId}` } });
     assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, fx.watcherId].sort());
+    assert.ok(notes.every((n) => (n.data as { dueAt: string }).dueAt === dueAt.toISOString()));
   });
 
   it('leaves a metric that is not yet due alone', async () => {

@@ -5,6 +5,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
+  ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -24,6 +25,7 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
+  @ApiOperation({ summary: 'Sign in: an access and a refresh token' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid email or password' })
@@ -40,13 +42,16 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @ApiOperation({ summary: 'Exchange a refresh token for a new token pair' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiUnauthorizedResponse({ description: 'Invalid, expired or revoked refresh token' })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
     return this.auth.refresh(dto.refreshToken);
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
   @ApiBearerAuth()
   @ApiOkResponse({ type: AuthUserDto })
   me(@CurrentUser() user: AuthUser): AuthUserDto {
@@ -54,6 +59,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'Sign out: revoke every token issued to the user so far' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Every token issued to the user so far is revoked' })

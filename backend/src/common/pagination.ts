@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from './nullability.js';
 
 /** Highest page number any list accepts: deeper offsets are a scan, not a page. */
 export const MAX_PAGE = 10_000;
@@ -18,7 +19,7 @@ export const QueryInt = () =>
 
 export class PaginationQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)
@@ -26,7 +27,7 @@ export class PaginationQueryDto {
   page: number = 1;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)

@@ -24,14 +24,27 @@ function adapterCause(meta: AnyRecord | undefined): AnyRecord | undefined {
   return rec(dae?.cause) ?? dae;
 }
 
+/**
+ * The fields behind a constraint name made by Prisma's naming rules (`SLAPolicy_name_key`,
+ * `Notification_userId_dedupeKey_key`, `Ticket_requesterId_fkey`), so that answers name fields, never
+ * internal constraints. Returns undefined for names that do not follow the rules.
+ */
+export function fieldsOfConstraint(name: string): { model: string; fields: string[] } | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9_]+?)_(key|fkey|idx|pkey)$/.exec(name.replace(/"/g, ''));
+  return m ? { model: m[1]!, fields: m[2]!.split('_').filter(Boolean) } : undefined;
+}
+
+/** Field names (never constraint names) from a value Prisma put in meta.target / meta.field_name / the cause. */
+function namesOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+  return list.flatMap((v) => fieldsOfConstraint(v)?.fields ?? [v.replace(/"/g, '')]);
+}
+
 function uniqueFields(meta: AnyRecord | undefined): string[] {
-  const target = meta?.target;
-  if (Array.isArray(target)) return target.map(String);
-  if (typeof target === 'string') return [target];
+  if (meta?.target !== undefined) return namesOf(meta.target);
   const constraint = rec(adapterCause(meta)?.constraint);
-  if (Array.isArray(constraint?.fields))
-    return (constraint.fields as unknown[]).map((f) => String(f).replace(/"/g, ''));
-  if (typeof constraint?.index === 'string') return [constraint.index];
+  if (Array.isArray(constraint?.fields)) return namesOf(constraint.fields);
+  if (typeof constraint?.index === 'string') return namesOf(constraint.index);
   return [];
 }
 
@@ -157,11 +170,15 @@ export function mapPrismaError(err: unknown): MappedDbError | undefined {
       }
       case 'P2003': {
         const constraint = rec(cause?.constraint);
-        const field = String(meta?.field_name ?? constraint?.index ?? constraint?.fields ?? 'another record');
+        const raw = meta?.field_name ?? constraint?.index ?? constraint?.fields;
+        const named = typeof raw === 'string' ? fieldsOfConstraint(raw.replace(/ \(index\)$/, '')) : undefined;
+        const fields = named?.fields ?? namesOf(raw);
         const model = typeof meta?.modelName === 'string' ? meta.modelName : 'The record';
+        const by = fields.length ? `${named ? `${named.model}.` : ''}${fields.join(', ')}` : 'another record';
         return {
           status: HttpStatus.CONFLICT,
-          message: `${model} is still referenced by ${field} (or references a record that does not exist)`,
+          message: `${model} is still referenced by ${by} (or references a record that does not exist)`,
+          detail: fields.join(',') || undefined,
         };
       }
       case 'P2025':

@@ -35,6 +35,9 @@ const trustProxy = z
   })
   .default(false);
 
+export const CROSS_ORIGIN_RESOURCE_POLICIES = ['same-origin', 'same-site', 'cross-origin'] as const;
+export type CrossOriginResourcePolicy = (typeof CROSS_ORIGIN_RESOURCE_POLICIES)[number];
+
 /** Every variable the API reads. README's table documents exactly these (test: readme-env). */
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
@@ -49,6 +52,8 @@ export const apiEnvSchema = z.object({
     .regex(/^(\*|https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*)$/, 'must be * or a comma-separated list of origins')
     .optional(),
   API_DOCS: optionalBoolVar(),
+  HTTPS: boolVar(false),
+  CROSS_ORIGIN_RESOURCE_POLICY: z.enum(CROSS_ORIGIN_RESOURCE_POLICIES).optional(),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 1mb')
@@ -96,6 +101,10 @@ export interface AppConfig {
   /** Allowed origins; false = no CORS headers. `*` allows any origin but never with credentials. */
   corsOrigins: string[] | '*' | false;
   apiDocs: boolean;
+  /** Cross-Origin-Resource-Policy of every response (attachments included). */
+  crossOriginResourcePolicy: CrossOriginResourcePolicy;
+  /** CSP `upgrade-insecure-requests`: only when the API is served over HTTPS (HTTPS=true). */
+  upgradeInsecureRequests: boolean;
   bodyLimit: string;
   /** Express `trust proxy`: false, hop count or address list. */
   trustProxy: boolean | number | string[];
@@ -152,6 +161,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             ? '*'
             : false,
     apiDocs: e.API_DOCS ?? (nodeEnv === 'development' || nodeEnv === 'test'),
+    // A front end on another origin (CORS_ORIGINS lists it) must be able to show attachments, e.g. KB images.
+    crossOriginResourcePolicy:
+      e.CROSS_ORIGIN_RESOURCE_POLICY ?? (cors && cors !== '*' ? 'cross-origin' : 'same-origin'),
+    upgradeInsecureRequests: e.HTTPS,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
     loginThrottleLimit: e.LOGIN_THROTTLE_LIMIT,

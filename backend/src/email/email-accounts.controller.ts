@@ -27,12 +27,14 @@ export class EmailAccountsController {
   constructor(private readonly accounts: EmailAccountsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List email accounts' })
   @ApiOkResponse({ type: [EmailAccountDto] })
   list(): Promise<EmailAccountDto[]> {
     return this.accounts.list();
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create an email account (IMAP in, SMTP out)' })
   @ApiCreatedResponse({ type: EmailAccountDto })
   @ApiConflictResponse({ description: 'Address already configured' })
   create(@Body() dto: CreateEmailAccountDto): Promise<EmailAccountDto> {
@@ -40,18 +42,21 @@ export class EmailAccountsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One email account (passwords are never returned)' })
   @ApiOkResponse({ type: EmailAccountDto })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<EmailAccountDto> {
     return this.accounts.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change an email account (null clears optional settings)' })
   @ApiOkResponse({ type: EmailAccountDto })
   update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateEmailAccountDto): Promise<EmailAccountDto> {
     return this.accounts.update(id, dto);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete an email account' })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'The account has messages: deactivate it instead' })

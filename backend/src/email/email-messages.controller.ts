@@ -40,6 +40,7 @@ export class EmailMessagesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One email message with its attachments' })
   @ApiOkResponse({ type: EmailMessageDto })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<EmailMessageDto> {
     return this.messages.get(id);

@@ -93,7 +93,8 @@ export class EventStreamController {
         Math.max(0, Math.min(ms, 2_147_000_000)),
       );
     }
-    req.on('close', () => {
+    // The response's close, not the request's: a request stream closes once its (empty) body is read.
+    res.on('close', () => {
       if (expiry) clearTimeout(expiry);
       this.hub.remove(client);
     });

@@ -20,6 +20,7 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiQuery,
@@ -139,6 +140,7 @@ export class FormSubmissionsController {
   @Roles(...EVERYONE)
   @Get(':submissionId')
   @ApiOperation({ summary: 'One submission with the definition of the version it was validated against' })
+  @ApiOkResponse({ description: 'The submission, its answers and attachments' })
   @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s own (customers)' })
   get(
     @CurrentUser() user: AuthUser,
@@ -151,6 +153,10 @@ export class FormSubmissionsController {
   @Roles(...EVERYONE)
   @Get(':submissionId/attachments/:attachmentId')
   @ApiOperation({ summary: 'Download a file uploaded with a submission' })
+  @ApiOkResponse({
+    description: 'The file, with its stored content type',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s own submission (customers)' })
   async download(
     @CurrentUser() user: AuthUser,

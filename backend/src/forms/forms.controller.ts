@@ -60,6 +60,7 @@ export class FormsController {
   @Roles(...EVERYONE)
   @Get(':id')
   @ApiOperation({ summary: 'A form: staff see the current (possibly draft) version, customers the published one' })
+  @ApiOkResponse({ description: 'The form with its fields' })
   @ApiNotFoundResponse({ description: 'Unknown, deleted, or not published (customers)' })
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.forms.get(user, id);

@@ -22,7 +22,10 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -39,6 +42,7 @@ import {
   RestoreVersionDto,
   UpdateArticleDto,
 } from './dto/kb.dto.js';
+import { ApiErrors } from '../common/api-docs.js';
 import { contentDisposition, KbAttachmentsService, type UploadedFileLike } from './kb-attachments.service.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { viewerKey } from './kb-common.js';
@@ -59,12 +63,14 @@ export class KbArticlesController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get()
+  @ApiOperation({ summary: 'List knowledge base articles (published ones for customers and visitors)' })
   list(@CurrentUser() user: AuthUser | undefined, @Query() query: ListArticlesQueryDto) {
     return this.articles.list(user, query);
   }
 
   @Roles(...STAFF)
   @Post()
+  @ApiOperation({ summary: 'Create an article' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto) {
     return this.articles.create(user, dto);
   }
@@ -72,6 +78,8 @@ export class KbArticlesController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get(':idOrSlug')
+  @ApiOperation({ summary: 'One article by id or slug (counts a view when published)' })
+  @ApiOkResponse({ description: 'The article (counts a view when published)' })
   @ApiNotFoundResponse({ description: 'Unknown, deleted, or not visible to the caller' })
   async get(@CurrentUser() user: AuthUser | undefined, @Param('idOrSlug') idOrSlug: string, @Req() req: Request) {
     const article = await this.articles.get(user, idOrSlug);
@@ -84,6 +92,8 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Patch(':id')
+  @ApiOperation({ summary: 'Change an article (a new version; expectedVersion guards against lost updates)' })
+  @ApiOkResponse({ description: 'The updated article' })
   @ApiConflictResponse({ description: 'expectedVersion is stale' })
   update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateArticleDto) {
     return this.articles.update(user, id, dto);
@@ -91,6 +101,7 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete an article (soft)' })
   @HttpCode(HttpStatus.NO_CONTENT)
   remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.articles.softDelete(id);
@@ -101,18 +112,21 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Get(':id/versions')
+  @ApiOperation({ summary: "List an article's versions (staff)" })
   versions(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.articles.versions(user, id);
   }
 
   @Roles(...STAFF)
   @Get(':id/versions/diff')
+  @ApiOperation({ summary: 'Diff two versions of an article (staff)' })
   diff(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: DiffQueryDto) {
     return this.articles.diff(user, id, q.from, q.to);
   }
 
   @Roles(...STAFF)
   @Get(':id/versions/:n')
+  @ApiOperation({ summary: 'One version of an article (staff)' })
   version(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -123,6 +137,7 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Post(':id/versions/:n/restore')
+  @ApiOperation({ summary: 'Restore an earlier version as a new version (staff)' })
   @HttpCode(HttpStatus.OK)
   restore(
     @CurrentUser() user: AuthUser,
@@ -136,6 +151,7 @@ export class KbArticlesController {
   // ── ratings, views, feedback ──
 
   @Post(':id/rating')
+  @ApiOperation({ summary: 'Rate an article as helpful or not' })
   @HttpCode(HttpStatus.OK)
   rate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RatingDto) {
     return this.articles.rate(user, id, dto);
@@ -144,6 +160,7 @@ export class KbArticlesController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Post(':id/view')
+  @ApiOperation({ summary: 'Record a view of an article' })
   @HttpCode(HttpStatus.OK)
   async view(
     @CurrentUser() user: AuthUser | undefined,
@@ -155,6 +172,7 @@ export class KbArticlesController {
   }
 
   @Post(':id/feedback')
+  @ApiOperation({ summary: 'Leave feedback on an article' })
   feedback(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: FeedbackDto) {
     return this.articles.addFeedback(user, id, dto);
   }
@@ -163,12 +181,15 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Post(':id/attachments')
+  @ApiOperation({ summary: 'Upload an attachment to an article (multipart, field `file`)' })
   @UseInterceptors(KbUploadInterceptor)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
   })
+  @ApiCreatedResponse({ description: 'The stored attachment' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than KB_MAX_ATTACHMENT_BYTES' })
+  @ApiErrors(415)
   upload(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -180,6 +201,7 @@ export class KbArticlesController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get(':id/attachments')
+  @ApiOperation({ summary: "List an article's attachments" })
   listAttachments(@CurrentUser() user: AuthUser | undefined, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.attachments.list(user, id);
   }
@@ -187,6 +209,11 @@ export class KbArticlesController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get(':id/attachments/:attachmentId')
+  @ApiOkResponse({
+    description: 'The file, with its stored content type',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOperation({ summary: 'Download an attachment (images and PDFs inline)' })
   async download(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -203,6 +230,7 @@ export class KbArticlesController {
 
   @Roles(...STAFF)
   @Delete(':id/attachments/:attachmentId')
+  @ApiOperation({ summary: 'Delete an attachment' })
   @HttpCode(HttpStatus.NO_CONTENT)
   removeAttachment(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -11,7 +11,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserRole, type KnowledgeArticleFeedback } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
@@ -41,6 +41,7 @@ export class KbSearchController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Get('kb/search')
+  @ApiOperation({ summary: 'Search the knowledge base' })
   @ApiOkResponse({ type: SearchResultDto })
   find(@CurrentUser() user: AuthUser | undefined, @Query() q: SearchQueryDto): Promise<SearchResultDto> {
     return this.search.search(user, q);
@@ -48,6 +49,7 @@ export class KbSearchController {
 
   @Roles(...STAFF)
   @Get('kb/search/analytics')
+  @ApiOperation({ summary: 'Search analytics over a period (staff)' })
   analytics(@Query() q: AnalyticsQueryDto) {
     return this.search.analytics(q);
   }
@@ -55,6 +57,7 @@ export class KbSearchController {
   @Public()
   @UseGuards(OptionalAuthGuard)
   @Post('kb/search/:searchId/click')
+  @ApiOperation({ summary: 'Record a click on a search result' })
   @HttpCode(HttpStatus.NO_CONTENT)
   click(
     @CurrentUser() user: AuthUser | undefined,
@@ -66,12 +69,14 @@ export class KbSearchController {
 
   @Roles(...STAFF)
   @Get('kb/feedback')
+  @ApiOperation({ summary: 'List article feedback (staff)' })
   feedback(@Query() q: ListFeedbackQueryDto) {
     return this.articles.listFeedback(q);
   }
 
   @Roles(...STAFF)
   @Patch('kb/feedback/:id')
+  @ApiOperation({ summary: 'Set the status of article feedback (staff)' })
   updateFeedback(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: UpdateFeedbackDto,
@@ -81,6 +86,7 @@ export class KbSearchController {
 
   /** Staff, or the ticket's requester (others get 404). */
   @Get('tickets/:id/suggested-articles')
+  @ApiOperation({ summary: 'Articles suggested for a ticket' })
   suggested(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.search.suggestedForTicket(user, id);
   }

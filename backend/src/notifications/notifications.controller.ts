@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import {
@@ -18,12 +18,14 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @ApiOperation({ summary: "The signed-in user's notifications" })
   @ApiOkResponse({ type: NotificationPageDto })
   list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQueryDto): Promise<NotificationPageDto> {
     return this.notifications.list(user.id, q);
   }
 
   @Post('read-all')
+  @ApiOperation({ summary: 'Mark all notifications read' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ schema: { type: 'object', properties: { updated: { type: 'integer' } } } })
   readAll(@CurrentUser() user: AuthUser): Promise<{ updated: number }> {
@@ -31,6 +33,7 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
+  @ApiOperation({ summary: 'Mark one notification read' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NotificationDto })
   read(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<NotificationDto> {
@@ -38,6 +41,7 @@ export class NotificationsController {
   }
 
   @Post(':id/snooze')
+  @ApiOperation({ summary: 'Snooze a notification until a time' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NotificationDto })
   snooze(

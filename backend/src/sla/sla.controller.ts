@@ -17,6 +17,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
@@ -57,6 +58,7 @@ export class SlaController {
   ) {}
 
   @Get('sla/policies')
+  @ApiOperation({ summary: 'List SLA policies' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: [SlaPolicyDto] })
   listPolicies(): Promise<SlaPolicyDto[]> {
@@ -64,6 +66,7 @@ export class SlaController {
   }
 
   @Post('sla/policies')
+  @ApiOperation({ summary: 'Create an SLA policy' })
   @Roles(UserRole.ADMIN)
   @ApiCreatedResponse({ type: SlaPolicyDto })
   createPolicy(@Body() dto: CreateSlaPolicyDto): Promise<SlaPolicyDto> {
@@ -83,6 +86,7 @@ export class SlaController {
   }
 
   @Get('sla/policies/:id')
+  @ApiOperation({ summary: 'One SLA policy' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaPolicyDto })
   getPolicy(@Param('id', new ParseUUIDPipe()) id: string): Promise<SlaPolicyDto> {
@@ -90,6 +94,7 @@ export class SlaController {
   }
 
   @Patch('sla/policies/:id')
+  @ApiOperation({ summary: 'Change an SLA policy (recomputes its open metrics)' })
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: SlaPolicyDto })
   @ApiConflictResponse({ description: 'Stale version' })
@@ -102,6 +107,7 @@ export class SlaController {
   }
 
   @Delete('sla/policies/:id')
+  @ApiOperation({ summary: 'Delete an SLA policy' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
@@ -110,6 +116,7 @@ export class SlaController {
   }
 
   @Get('sla/metrics')
+  @ApiOperation({ summary: 'List SLA metrics' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaMetricPageDto })
   listMetrics(@Query() q: ListSlaMetricsQueryDto): Promise<SlaMetricPageDto> {
@@ -117,6 +124,7 @@ export class SlaController {
   }
 
   @Get('sla/breaches')
+  @ApiOperation({ summary: 'List SLA breaches' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaBreachPageDto })
   listBreaches(@Query() q: ListSlaBreachesQueryDto): Promise<SlaBreachPageDto> {
@@ -124,6 +132,7 @@ export class SlaController {
   }
 
   @Post('sla/breaches/:id/acknowledge')
+  @ApiOperation({ summary: 'Acknowledge an SLA breach' })
   @Roles(...STAFF)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SlaBreachDto })
@@ -132,6 +141,7 @@ export class SlaController {
   }
 
   @Get('sla/dashboard')
+  @ApiOperation({ summary: 'SLA dashboard: met, breached and at-risk counts' })
   @Roles(...STAFF)
   @ApiOkResponse({ type: SlaDashboardDto })
   dashboard(@Query() q: SlaDashboardQueryDto): Promise<SlaDashboardDto> {
@@ -140,6 +150,7 @@ export class SlaController {
 
   /** Staff: full metrics. Customers: their own ticket's metrics without policy internals (others: 404). */
   @Get('tickets/:id/sla')
+  @ApiOperation({ summary: "A ticket's SLA metrics" })
   @ApiOkResponse({ type: [SlaMetricDto] })
   ticketSla(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<SlaMetricDto[]> {
     return this.reports.ticketMetrics(id, user);

@@ -66,6 +66,7 @@ export class TicketsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One ticket' })
   @ApiOkResponse({ type: TicketDto })
   @ApiNotFoundResponse({ description: 'Missing, deleted (non-admins) or not yours (customers)' })
   get(@CurrentUser() user: AuthUser, @Param('id', UUID) id: string): Promise<TicketView> {
@@ -106,6 +107,7 @@ export class TicketsController {
   }
 
   @Post(':id/restore')
+  @ApiOperation({ summary: 'Restore a soft-deleted ticket (admins)' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TicketDto })

@@ -35,6 +35,7 @@ export class WatchersController {
   }
 
   @Delete(':userId')
+  @ApiOperation({ summary: 'Stop watching a ticket (or remove a watcher)' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
   remove(

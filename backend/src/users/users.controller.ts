@@ -17,6 +17,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
@@ -33,12 +34,14 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List users' })
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     return this.users.list(query);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a user' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'E-mail already in use' })
   create(@Body() dto: CreateUserDto): Promise<UserDto> {
@@ -46,12 +49,14 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserDto })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
     return this.users.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a user' })
   @ApiOkResponse({ type: UserDto })
   update(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -62,6 +67,7 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Deactivate a user' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
   remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() admin: AuthUser): Promise<void> {

@@ -30,12 +30,14 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List workflows' })
   @ApiOkResponse({ type: [WorkflowDto] })
   list(): Promise<WorkflowView[]> {
     return this.workflows.list();
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a workflow' })
   @Roles(UserRole.ADMIN)
   @ApiCreatedResponse({ type: WorkflowDto })
   @ApiConflictResponse({ description: 'Name already used' })
@@ -44,12 +46,14 @@ export class WorkflowsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One workflow with its stages' })
   @ApiOkResponse({ type: WorkflowDto })
   get(@Param('id', UUID) id: string): Promise<WorkflowView> {
     return this.workflows.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a workflow' })
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: WorkflowDto })
   update(@Param('id', UUID) id: string, @Body() dto: UpdateWorkflowDto): Promise<WorkflowView> {
@@ -57,6 +61,7 @@ export class WorkflowsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a workflow' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
@@ -74,6 +79,7 @@ export class WorkflowsController {
   }
 
   @Patch(':id/stages/:stageId')
+  @ApiOperation({ summary: 'Change a stage (name, position, status, allowed transitions)' })
   @Roles(UserRole.ADMIN)
   @ApiOkResponse({ type: StageDto })
   updateStage(
@@ -85,6 +91,7 @@ export class WorkflowsController {
   }
 
   @Delete(':id/stages/:stageId')
+  @ApiOperation({ summary: 'Delete a stage' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()

@@ -162,7 +162,7 @@ function queryArbitrary(route: ApiRoute): fc.Arbitrary<string> {
   );
 }
 
-describe('bad input on every route with a body or a query', { timeout: 240_000 }, () => {
+describe('bad input on every route with a body or a query', { timeout: 900_000 }, () => {
   let t: TestApp;
   let admin: string;
   let routes: ApiRoute[];
@@ -217,6 +217,46 @@ describe('bad input on every route with a body or a query', { timeout: 240_000 }
         { numRuns: RUNS, seed: Number(process.env.RELIABILITY_FUZZ_SEED) || undefined },
       );
     }
+    assert.deepEqual(failures, []);
+  });
+
+  it('answers null in every body field with 400 naming the field, unless the field is nullable (no 5xx)', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const route of routes.filter((r) => r.jsonBody)) {
+      const schema = route.jsonBody!;
+      const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
+      const base = sample(schema) as Record<string, unknown>;
+      const send = async (body: unknown) => {
+        const method = route.method.toLowerCase() as 'post' | 'patch' | 'put';
+        return t.http[method](concretePath(route))
+          .set('authorization', `Bearer ${admin}`)
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(body));
+      };
+      const allNull = await send(Object.fromEntries(Object.keys(props).map((k) => [k, null])));
+      if (allNull.status >= 500)
+        failures.push(`${route.key} all fields null → ${allNull.status} ${allNull.text.slice(0, 200)}`);
+      for (const [field, prop] of Object.entries(props)) {
+        const before = await snapshot();
+        const res = await send({ ...base, [field]: null });
+        checked++;
+        if (res.status >= 500) {
+          failures.push(`${route.key} {"${field}": null} → ${res.status} ${res.text.slice(0, 200)}`);
+          continue;
+        }
+        if (prop.nullable === true) continue; // null clears it: any non-5xx answer is the route's business
+        const named = ((res.body?.errors as { field: string }[] | undefined) ?? []).some(
+          (e) => e.field === field || e.field.startsWith(`${field}.`),
+        );
+        if (res.status !== 400 || !named)
+          failures.push(
+            `${route.key} {"${field}": null} → ${res.status} (want 400 naming ${field}) ${res.text.slice(0, 200)}`,
+          );
+        else assert.deepEqual(await snapshot(), before, `${route.key} ${field}: null changed rows`);
+      }
+    }
+    assert.ok(checked >= 100, `only ${checked} fields checked`);
     assert.deepEqual(failures, []);
   });
 

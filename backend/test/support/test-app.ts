@@ -8,6 +8,7 @@ import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { hashPassword } from '../../src/auth/password.js';
+import { formatViolations, openApiContractRecorder, type ContractViolation } from './openapi-contract.js';
 
 export interface TestUser {
   id: string;
@@ -22,6 +23,8 @@ export interface TestApp {
   http: ReturnType<typeof supertest>;
   prisma: PrismaClient;
   db: TestDatabase;
+  /** Responses that disagreed with backend/openapi.json so far; close() fails when there are any. */
+  contractViolations: ContractViolation[];
   close(): Promise<void>;
   createUser(opts?: { role?: UserRole; email?: string; password?: string; name?: string }): Promise<TestUser>;
   login(email: string, password: string): Promise<string>;
@@ -33,7 +36,7 @@ export const uniqueEmail = (prefix = 'user'): string =>
 
 /** A Nest app over a fresh clone of the migrated template database (one per test file). */
 export async function createTestApp(
-  options: { migrated?: boolean; env?: Record<string, string> } = {},
+  options: { migrated?: boolean; env?: Record<string, string>; checkContract?: boolean } = {},
 ): Promise<TestApp> {
   process.env.NODE_ENV ??= 'test';
   process.env.LOG_LEVEL ??= 'silent';
@@ -47,8 +50,11 @@ export async function createTestApp(
   process.env.DATABASE_URL = db.url;
   let app: INestApplication | undefined;
   const prisma = createPrismaClient(db.url, 3);
+  const contractViolations: ContractViolation[] = [];
   try {
     app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+    // Before everything else, so it sees every response, errors from body parsing included.
+    if (options.checkContract !== false) app.use(openApiContractRecorder(contractViolations));
     configureApp(app);
     await app.init();
   } catch (err) {
@@ -92,10 +98,12 @@ export async function createTestApp(
       const u = await createUser({ role });
       return login(u.email, u.password);
     },
+    contractViolations,
     close: async () => {
       await nest.close().catch(() => undefined);
       await prisma.$disconnect().catch(() => undefined);
       await db.drop();
+      if (contractViolations.length) throw new Error(formatViolations(contractViolations));
     },
   };
 }

@@ -36,6 +36,11 @@ interface NewNotificationRow {
   email: string;
 }
 
+/** Events written before the sweep added `Z` carry zone-less UTC text: the notification gets the `Z`. */
+function utcIso(text: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text}Z` : text;
+}
+
 const WORDS: Record<string, string> = {
   FIRST_RESPONSE: 'first response',
   NEXT_RESPONSE: 'next response',
@@ -59,7 +64,7 @@ export async function notifySlaAlerts(
     WITH alert AS (
       SELECT * FROM unnest(${alerts.map((a) => a.kind)}::text[], ${alerts.map((a) => a.ticketId)}::uuid[],
                            ${alerts.map((a) => a.metricId)}::text[], ${alerts.map((a) => a.metricType)}::text[],
-                           ${alerts.map((a) => a.dueAt)}::text[])
+                           ${alerts.map((a) => utcIso(a.dueAt))}::text[])
              AS a("kind", "ticketId", "metricId", "metricType", "dueAt")
     ),
     recipient AS (

@@ -10,6 +10,11 @@ export interface SweepBatchRow {
 // `now` travels as an ISO string cast to timestamp(3): columns are UTC `timestamp without time zone`
 // (Prisma's DateTime), and a string cast ignores the session TimeZone, so comparisons stay exact.
 const ts = (now: Date): Prisma.Sql => Prisma.sql`${now.toISOString()}::timestamp(3)`;
+/**
+ * A timestamp(3) column (UTC without zone) as ISO 8601 text with `Z`: jsonb_build_object would write it
+ * without a zone ("2026-12-03T12:51:24.301"), which clients read as local time.
+ */
+const isoZ = (column: Prisma.Sql): Prisma.Sql => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Epoch milliseconds (float8, exact for whole milliseconds), or null when there is none. */
 export interface SweepProbeRow {
@@ -77,7 +82,7 @@ events AS (
   -- Only for breaches inserted just now, so retries never duplicate events.
   INSERT INTO "EventLog" ("type", "aggregateType", "aggregateId", "payload")
   SELECT 'SLABreached', 'Ticket', b."ticketId"::text,
-         jsonb_build_object('metricId', b."metricId", 'breachId', b."id", 'type', b."type", 'dueAt', b."dueAt")
+         jsonb_build_object('metricId', b."metricId", 'breachId', b."id", 'type', b."type", 'dueAt', ${isoZ(Prisma.sql`b."dueAt"`)})
   FROM breaches b
   RETURNING 1
 )
@@ -110,7 +115,7 @@ marked AS (
 events AS (
   INSERT INTO "EventLog" ("type", "aggregateType", "aggregateId", "payload")
   SELECT 'SLAAtRisk', 'Ticket', w."ticketId"::text,
-         jsonb_build_object('metricId', w."id", 'type', w."type", 'dueAt', w."dueAt", 'warningAt', w."warningAt")
+         jsonb_build_object('metricId', w."id", 'type', w."type", 'dueAt', ${isoZ(Prisma.sql`w."dueAt"`)}, 'warningAt', ${isoZ(Prisma.sql`w."warningAt"`)})
   FROM warned w JOIN marked k ON k."id" = w."id"
   RETURNING 1
 )

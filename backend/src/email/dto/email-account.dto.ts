@@ -1,20 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsEnum,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { TicketPriority } from '@nixflow/db/client';
+import { Nullable, IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,23 +14,23 @@ export class CreateEmailAccountDto {
   @MaxLength(254)
   address!: string;
 
-  @ApiPropertyOptional({ example: 'Example Support', nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: 'Example Support', nullable: true })
+  @Nullable()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   displayName?: string | null;
 
-  @ApiPropertyOptional({ example: 'imap.example.com', nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: 'imap.example.com', nullable: true })
+  @Nullable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(253)
   imapHost?: string | null;
 
-  @ApiPropertyOptional({ example: 993, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', example: 993, nullable: true })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -52,91 +40,91 @@ export class CreateEmailAccountDto {
     description: 'Implicit TLS (port 993); false: plain connection upgraded with STARTTLS when offered',
     default: true,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   imapTls?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(254)
   imapUser?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Write-only: stored encrypted, never returned; null clears it',
     nullable: true,
     writeOnly: true,
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   imapPassword?: string | null;
 
   @ApiPropertyOptional({ default: 'INBOX' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   imapFolder?: string;
 
-  @ApiPropertyOptional({ default: 60, minimum: 2, maximum: 86400 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 60, minimum: 2, maximum: 86400 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(2)
   @Max(86400)
   pollIntervalSeconds?: number;
 
-  @ApiPropertyOptional({ example: 'smtp.example.com', nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: 'smtp.example.com', nullable: true })
+  @Nullable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(253)
   smtpHost?: string | null;
 
-  @ApiPropertyOptional({ example: 465, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', example: 465, nullable: true })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(65535)
   smtpPort?: number | null;
 
   @ApiPropertyOptional({ description: 'Implicit TLS (port 465); false: STARTTLS when offered (587/25)', default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   smtpTls?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(254)
   smtpUser?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Write-only: stored encrypted, never returned; null clears it',
     nullable: true,
     writeOnly: true,
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   smtpPassword?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'Workflow of tickets opened by mail (null: the default workflow)',
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsUUID()
   defaultWorkflowId?: string | null;
 
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', default: TicketPriority.NORMAL })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketPriority)
   defaultPriority?: TicketPriority;
 
@@ -147,8 +135,7 @@ export class CreateEmailAccountDto {
       "authserv-id of the account's own receiving server. Only the topmost Authentication-Results header with " +
       'this id is believed: a DMARC (or aligned DKIM) pass there proves the sender. null: none is believed.',
   })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @Transform(lower)
   @IsString()
   @IsNotEmpty()
@@ -156,19 +143,19 @@ export class CreateEmailAccountDto {
   trustedAuthservId?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }
 
-export class UpdateEmailAccountDto extends PartialType(CreateEmailAccountDto) {}
+export class UpdateEmailAccountDto extends UpdateType(CreateEmailAccountDto) {}
 
 export class EmailAccountDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'email' }) address!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ nullable: true, type: String }) imapHost!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) imapPort!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) imapPort!: number | null;
   @ApiProperty() imapTls!: boolean;
   @ApiProperty({ nullable: true, type: String }) imapUser!: string | null;
   @ApiProperty() hasImapPassword!: boolean;
@@ -180,7 +167,7 @@ export class EmailAccountDto {
   imapLastUid!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPolledAt!: Date | null;
   @ApiProperty({ nullable: true, type: String }) smtpHost!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) smtpPort!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) smtpPort!: number | null;
   @ApiProperty() smtpTls!: boolean;
   @ApiProperty({ nullable: true, type: String }) smtpUser!: string | null;
   @ApiProperty() hasSmtpPassword!: boolean;

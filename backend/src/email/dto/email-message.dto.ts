@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { EmailDirection, EmailMessageStatus, EmailMessageType } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
@@ -8,7 +9,7 @@ export class ListEmailMessagesQueryDto extends PaginationQueryDto {
     format: 'uuid',
     description: "The ticket's messages (agents and admins). Without it: all accounts' messages, admins only.",
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ticketId?: string;
 
@@ -17,12 +18,12 @@ export class ListEmailMessagesQueryDto extends PaginationQueryDto {
     enumName: 'EmailMessageStatus',
     description: 'e.g. FLAGGED, FAILED',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(EmailMessageStatus)
   status?: EmailMessageStatus;
 
   @ApiPropertyOptional({ enum: EmailMessageType, enumName: 'EmailMessageType', description: 'e.g. BOUNCE, AUTO_REPLY' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(EmailMessageType)
   type?: EmailMessageType;
 }
@@ -88,7 +89,7 @@ export class InboundResultDto {
   @ApiProperty({ enum: EmailMessageStatus, enumName: 'EmailMessageStatus' }) status!: EmailMessageStatus;
   @ApiProperty({ enum: EmailMessageType, enumName: 'EmailMessageType' }) type!: EmailMessageType;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) ticketId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) ticketNumber!: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) ticketNumber!: number | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) commentId!: string | null;
   @ApiProperty({ nullable: true, type: String }) flagReason!: string | null;
 }

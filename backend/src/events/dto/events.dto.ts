@@ -1,35 +1,59 @@
 import { QueryInt } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/nullability.js';
+
+/** Every event type written to the event log (backend and worker). */
+export const EVENT_TYPES = [
+  'TicketCreated',
+  'TicketUpdated',
+  'TicketAssigned',
+  'StatusChanged',
+  'StageChanged',
+  'TicketDeleted',
+  'TicketRestored',
+  'CommentAdded',
+  'CommentEdited',
+  'CommentDeleted',
+  'WatcherAdded',
+  'WatcherRemoved',
+  'EmailReceived',
+  'EmailSent',
+  'EmailFailed',
+  'FormSubmitted',
+  'SLAPolicyChanged',
+  'SLABreached',
+  'SLAAtRisk',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export class ListEventsQueryDto {
   @ApiPropertyOptional({ description: 'Return events with an id greater than this (watermark)', example: '0' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer' })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)
   @Max(500)
   limit: number = 100;
 
-  @ApiPropertyOptional({ example: 'CommentAdded' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  type?: string;
+  @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType' })
+  @IsOptionalNotNull()
+  @IsIn(EVENT_TYPES)
+  type?: EventType;
 
   @ApiPropertyOptional({ example: 'Ticket', description: 'Aggregate type (with aggregateId: index-backed lookup)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   aggregateType?: string;
 
   @ApiPropertyOptional({ description: 'Aggregate id, e.g. a ticket id' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   aggregateId?: string;
@@ -42,7 +66,7 @@ export class EventDto {
   @ApiProperty({ description: 'committing transaction id (bigint as a string)' })
   txId!: string;
 
-  @ApiProperty({ example: 'TicketCreated' })
+  @ApiProperty({ enum: EVENT_TYPES, enumName: 'EventType' })
   type!: string;
 
   @ApiProperty({ example: 'Ticket' })

@@ -9,17 +9,16 @@ import {
   IsInt,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { FormFieldType, FormStatus, TicketPriority } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const NUMBER_OR_STRING = { oneOf: [{ type: 'number' }, { type: 'string' }] };
@@ -43,7 +42,7 @@ export class FieldValidationDto {
     ...NUMBER_OR_STRING,
     description: 'NUMBER: minimum; DATE/DATETIME: earliest (ISO string); MULTISELECT: fewest selections',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Allow()
   min?: number | string;
 
@@ -51,18 +50,18 @@ export class FieldValidationDto {
     ...NUMBER_OR_STRING,
     description: 'NUMBER: maximum; DATE/DATETIME: latest (ISO string); MULTISELECT: most selections',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Allow()
   max?: number | string;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   minLength?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   maxLength?: number;
@@ -72,29 +71,30 @@ export class FieldValidationDto {
     description:
       'ECMAScript regular expression the whole answer must match; rejected when it could backtrack catastrophically',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   pattern?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['application/pdf', 'image/*', '.txt'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   fileTypes?: string[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     description: 'FILE: largest file in bytes (never above FORM_MAX_ATTACHMENT_BYTES)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   maxFileBytes?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10, default: 1 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(10)
@@ -107,18 +107,18 @@ export class VisibleWhenDto {
   field!: string;
 
   @ApiPropertyOptional({ description: 'Shown when the answer equals this (for a MULTISELECT: contains it)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Allow()
   equals?: unknown;
 
   @ApiPropertyOptional({ type: 'array', items: {}, description: 'Shown when the answer is one of these' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   in?: unknown[];
 
   @ApiPropertyOptional({ description: 'Shown when the answer differs from this' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Allow()
   notEquals?: unknown;
 }
@@ -136,8 +136,8 @@ export class FormFieldDto {
   @MaxLength(200)
   label!: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   helpText?: string | null;
@@ -147,17 +147,17 @@ export class FormFieldDto {
   type!: FormFieldType;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   required?: boolean;
 
   @ApiPropertyOptional({ description: 'Pre-filled value (validated like an answer)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Allow()
   defaultValue?: unknown;
 
   @ApiPropertyOptional({ type: [FieldOptionDto], description: 'SELECT, MULTISELECT, RADIO' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
@@ -165,13 +165,13 @@ export class FormFieldDto {
   options?: FieldOptionDto[];
 
   @ApiPropertyOptional({ type: FieldValidationDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => FieldValidationDto)
   validation?: FieldValidationDto;
 
   @ApiPropertyOptional({ type: VisibleWhenDto, description: 'Show the field only when an earlier field matches' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => VisibleWhenDto)
   visibleWhen?: VisibleWhenDto;
@@ -179,17 +179,17 @@ export class FormFieldDto {
 
 export class TicketDefaultsDto {
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   workflowId?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -197,18 +197,18 @@ export class TicketDefaultsDto {
   tags?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'An active agent or admin' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   assigneeId?: string;
 
   @ApiPropertyOptional({ description: 'Recorded with the form for routing rules; no group model yet' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   assigneeGroup?: string;
 
   @ApiPropertyOptional({ example: 'Refund for {{order_number}}', description: '"{{key}}" placeholders take answers' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(300)
   subjectTemplate?: string;
@@ -222,26 +222,26 @@ export class CreateFormDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ default: false, description: 'Anyone may submit (with an e-mail address)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   allowAnonymous?: boolean;
 
   @ApiPropertyOptional({ type: TicketDefaultsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => TicketDefaultsDto)
   ticketDefaults?: TicketDefaultsDto;
 
   @ApiPropertyOptional({ type: [FormFieldDto], description: 'The whole ordered field list' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -251,27 +251,26 @@ export class CreateFormDto {
 
 export class UpdateFormDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   allowAnonymous?: boolean;
 
   @ApiPropertyOptional({ type: TicketDefaultsDto, description: 'Replaces the defaults as a whole' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => TicketDefaultsDto)
@@ -282,7 +281,7 @@ export class UpdateFormDto {
     description:
       'Replaces the whole ordered field list. On a form whose current version is published this creates a new draft version.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -292,12 +291,12 @@ export class UpdateFormDto {
 
 export class ListFormsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: FormStatus, enumName: 'FormStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(FormStatus)
   status?: FormStatus;
 
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   q?: string;

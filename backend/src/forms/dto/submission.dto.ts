@@ -1,9 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Allow, IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow, IsEnum, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { FormSubmissionStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 /** Keys that reach Object.prototype when copied: a 400 naming the field, not a 500 further down. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -40,13 +41,13 @@ export class SubmitFormDto {
       'Field key → answer, as described by GET /api/forms/{id}/schema. In multipart/form-data, a JSON string part; files go in parts named after their field key.',
     example: { order_number: 'A-1001', reason: 'damaged' },
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(parseJsonString)
   @Allow()
   answers?: unknown;
 
   @ApiPropertyOptional({ description: 'Required for anonymous submissions: the requester’s e-mail address' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(254)
   email?: string;
@@ -54,17 +55,17 @@ export class SubmitFormDto {
 
 export class ListSubmissionsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: FormSubmissionStatus, enumName: 'FormSubmissionStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(FormSubmissionStatus)
   status?: FormSubmissionStatus;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Submitted at or after' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Submitted before' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   to?: string;
 }

@@ -9,17 +9,16 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 import { KBCategory, KnowledgeArticleStatus } from '@nixflow/db/client';
 import { PaginationQueryDto, QueryInt } from '../../common/pagination.js';
+import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // Lower-case words joined by hyphens; never UUID-shaped, since routes take "id or slug".
@@ -37,30 +36,29 @@ export class CreateCategoryDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'getting-started', description: 'Defaults to a slug of the name' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
 
   @ApiPropertyOptional({ enum: KBCategory, enumName: 'KBCategory' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(KBCategory)
   kind?: KBCategory;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @Nullable()
   @IsUUID()
   parentId?: string | null;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   position?: number;
@@ -68,7 +66,7 @@ export class CreateCategoryDto {
 
 export class UpdateCategoryDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -76,31 +74,29 @@ export class UpdateCategoryDto {
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ enum: KBCategory, enumName: 'KBCategory' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(KBCategory)
   kind?: KBCategory;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @Nullable()
   @IsUUID()
   parentId?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   position?: number;
@@ -110,9 +106,9 @@ export class CategoryNodeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() slug!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: KBCategory, enumName: 'KBCategory' }) kind!: KBCategory;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) parentId!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) parentId!: string | null;
   @ApiProperty() position!: number;
   @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
 }
@@ -126,7 +122,7 @@ export class CreateTagDto {
   name!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(100)
   slug?: string;
@@ -142,24 +138,24 @@ export class TagDto {
 
 export class ListArticlesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(KnowledgeArticleStatus)
   status?: KnowledgeArticleStatus;
 
   @ApiPropertyOptional({ description: 'Category id or slug' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   category?: string;
 
   @ApiPropertyOptional({ description: 'Tag id or slug' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   tag?: string;
 
   @ApiPropertyOptional({ description: 'Substring of the title' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   q?: string;
@@ -179,49 +175,52 @@ export class CreateArticleDto {
   body!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1000)
   excerpt?: string;
 
   @ApiPropertyOptional({ description: 'Defaults to a unique slug of the title' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(120)
   slug?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   categoryId?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   tagIds?: string[];
 
   @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus', default: 'DRAFT' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(KnowledgeArticleStatus)
   status?: KnowledgeArticleStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500)
   changeNote?: string;
 }
 
 export class UpdateArticleDto {
-  @ApiProperty({ description: 'The currentVersion the editor read; 409 when the article changed since' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The currentVersion the editor read; 409 when the article changed since',
+  })
   @IsInt()
   @Min(1)
   expectedVersion!: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -229,71 +228,69 @@ export class UpdateArticleDto {
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500_000)
   body?: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   excerpt?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(SLUG_RE, { message: SLUG_MESSAGE })
   @MaxLength(120)
   slug?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @Nullable()
   @IsUUID()
   categoryId?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   tagIds?: string[];
 
   @ApiPropertyOptional({ enum: KnowledgeArticleStatus, enumName: 'KnowledgeArticleStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(KnowledgeArticleStatus)
   status?: KnowledgeArticleStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500)
   changeNote?: string;
 }
 
 export class RestoreVersionDto {
-  @ApiPropertyOptional({ description: 'When given, 409 if the article changed since' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', description: 'When given, 409 if the article changed since' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500)
   changeNote?: string;
 }
 
 export class DiffQueryDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @QueryInt()
   @IsInt()
   @Min(1)
   from!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @QueryInt()
   @IsInt()
   @Min(1)
@@ -302,12 +299,12 @@ export class DiffQueryDto {
 
 export class RatingDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   helpful?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(5)
@@ -327,12 +324,12 @@ export const FEEDBACK_STATUSES = ['NEW', 'IN_PROGRESS', 'RESOLVED', 'DISMISSED']
 
 export class ListFeedbackQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: FEEDBACK_STATUSES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(FEEDBACK_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   articleId?: string;
 }
@@ -354,27 +351,27 @@ export class SearchQueryDto {
   q!: string;
 
   @ApiPropertyOptional({ description: 'Category id or slug (includes sub-categories)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   category?: string;
 
   @ApiPropertyOptional({ description: 'Tag id or slug' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   tag?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)
   @Max(1000)
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 10 })
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)
@@ -427,17 +424,17 @@ export class SearchClickDto {
 
 export class AnalyticsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: 30 days ago' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsDateString()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsDateString()
   to?: string;
 
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 20 })
+  @IsOptionalNotNull()
   @QueryInt()
   @IsInt()
   @Min(1)

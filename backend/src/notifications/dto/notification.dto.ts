@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsOptional } from 'class-validator';
+import { IsBoolean, IsDate } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListNotificationsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'only unread (true) or only read (false)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   unread?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'include notifications snoozed until a later time' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   includeSnoozed?: boolean;
@@ -26,11 +27,21 @@ export class SnoozeNotificationDto {
   until!: Date;
 }
 
+/** In-app notification types: ticket notices (backend) and SLA alerts (worker). */
+export const NOTIFICATION_TYPES = [
+  'comment.added',
+  'ticket.status_changed',
+  'ticket.assigned',
+  'ticket.updated',
+  'sla.breached',
+  'sla.at_risk',
+] as const;
+
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ticketId!: string | null;
-  @ApiProperty({ example: 'sla.breached' }) type!: string;
+  @ApiProperty({ enum: NOTIFICATION_TYPES, enumName: 'NotificationType' }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: String, nullable: true }) body!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -7,7 +7,6 @@ import {
   IsEnum,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -19,6 +18,7 @@ import {
 } from 'class-validator';
 import { SLABreachType, SLAStatus, TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { Nullable, IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
 /** Cost bound of POST /sla/policies/preview: open tickets examined per call. */
 export const PREVIEW_DEFAULT_EXAMINED = 2000;
@@ -28,19 +28,19 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class SlaConditionsDto {
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketPriority, { each: true })
   priorities?: TicketPriority[];
 
   @ApiPropertyOptional({ enum: TicketChannel, enumName: 'TicketChannel', isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketChannel, { each: true })
   channels?: TicketChannel[];
 
   @ApiPropertyOptional({ type: [String], description: 'Matches when the ticket has any of these tags' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -48,13 +48,13 @@ export class SlaConditionsDto {
   tags?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsUUID('all', { each: true })
   workflowIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsUUID('all', { each: true })
   formIds?: string[];
@@ -62,26 +62,26 @@ export class SlaConditionsDto {
 
 /** Minutes of business time per priority; each must be a positive integer. */
 export class SlaPriorityTargetsDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   LOW?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   NORMAL?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   HIGH?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'minutes' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'minutes' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   URGENT?: number;
@@ -89,26 +89,26 @@ export class SlaPriorityTargetsDto {
 
 export class SlaTargetsDto {
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   FIRST_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   NEXT_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   RESOLUTION?: SlaPriorityTargetsDto;
 }
 
 export class BusinessIntervalDto {
-  @ApiProperty({ minimum: 0, maximum: 6, description: '0 = Sunday' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 6, description: '0 = Sunday' })
   @IsInt()
   @Min(0)
   @Max(6)
@@ -129,7 +129,7 @@ export class HolidayDto {
   date!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -142,7 +142,7 @@ export class SlaCalendarDto {
   timezone!: string;
 
   @ApiPropertyOptional({ type: [BusinessIntervalDto], nullable: true, description: 'null or absent = 24/7' })
-  @IsOptional()
+  @Nullable()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
@@ -150,7 +150,7 @@ export class SlaCalendarDto {
   businessHours?: BusinessIntervalDto[] | null;
 
   @ApiPropertyOptional({ type: [HolidayDto], default: [] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -166,26 +166,26 @@ export class CreateSlaPolicyDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 
-  @ApiPropertyOptional({ default: 0, description: 'Evaluation order (lowest first)' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 0, description: 'Evaluation order (lowest first)' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
   @ApiPropertyOptional({ type: SlaConditionsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaConditionsDto)
   conditions?: SlaConditionsDto;
@@ -217,7 +217,7 @@ export class CreateSlaPolicyDto {
   notifyDuringBusinessHoursOnly?: boolean;
 
   @ApiPropertyOptional({ type: SlaCalendarDto, description: 'Defaults to UTC, 24/7, no holidays' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => SlaCalendarDto)
   calendar?: SlaCalendarDto;
@@ -228,20 +228,20 @@ export class CreateSlaPolicyDto {
     isArray: true,
     default: [TicketStatus.PENDING_CUSTOMER, TicketStatus.ON_HOLD],
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsEnum(TicketStatus, { each: true })
   pauseStatuses?: TicketStatus[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 99, default: 80 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 99, default: 80 })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(99)
   warningThresholdPercent?: number;
 }
 
-export class UpdateSlaPolicyDto extends PartialType(CreateSlaPolicyDto) {
+export class UpdateSlaPolicyDto extends UpdateType(CreateSlaPolicyDto) {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
@@ -254,7 +254,7 @@ export class UpdateSlaPolicyDto extends PartialType(CreateSlaPolicyDto) {
 }
 
 /** A policy body to preview: a new policy, or (with policyId) a change to an existing one. */
-export class SlaPolicyPreviewDto extends PartialType(CreateSlaPolicyDto) {
+export class SlaPolicyPreviewDto extends UpdateType(CreateSlaPolicyDto) {
   @ApiPropertyOptional({ format: 'uuid', description: 'The policy this body changes; absent: a new policy' })
   @ValidateIf((_, v) => v !== undefined)
   @IsUUID()
@@ -287,7 +287,7 @@ export class SlaPolicyPreviewQueryDto extends PaginationQueryDto {
     default: PREVIEW_DEFAULT_EXAMINED,
     description: 'How many open tickets (newest first) to examine at most',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsIn, IsUUID } from 'class-validator';
 import { SLABreachType, SLAStatus, TicketPriority } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -11,32 +12,32 @@ export type SlaMetricSort = (typeof SLA_METRIC_SORTS)[number];
 
 export class ListSlaMetricsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ticketId?: string;
 
   @ApiPropertyOptional({ enum: SLAStatus, enumName: 'SLAStatus' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLAStatus)
   status?: SLAStatus;
 
   @ApiPropertyOptional({ enum: SLABreachType, enumName: 'SLABreachType' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLABreachType)
   type?: SLABreachType;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   policyId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "The ticket's assignee" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   assigneeId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'dueAt < dueBefore (the "about to breach" queue)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   dueBefore?: Date;
@@ -46,41 +47,41 @@ export class ListSlaMetricsQueryDto extends PaginationQueryDto {
     default: 'startedAt',
     description: 'dueAt: soonest deadline first; startedAt: newest first',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SLA_METRIC_SORTS)
   sort?: SlaMetricSort;
 }
 
 export class ListSlaBreachesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   policyId?: string;
 
   @ApiPropertyOptional({ enum: SLABreachType, enumName: 'SLABreachType' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(SLABreachType)
   type?: SLABreachType;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ticketId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(bool)
   @IsBoolean()
   acknowledged?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'breachedAt >= from' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'breachedAt < to' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   to?: Date;
@@ -88,13 +89,13 @@ export class ListSlaBreachesQueryDto extends PaginationQueryDto {
 
 export class SlaDashboardQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'metrics started at or after (default: 30 days ago)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'metrics started before (default: now)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   to?: Date;
@@ -166,7 +167,8 @@ export class SlaDashboardRowDto {
   @ApiProperty({ format: 'uuid' }) policyId!: string;
   @ApiProperty() policyName!: string;
   @ApiProperty({ enum: SLABreachType, enumName: 'SLABreachType' }) type!: SLABreachType;
-  @ApiProperty({ description: 'metrics that ended MET or BREACHED, or are open and already breached' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'metrics that ended MET or BREACHED, or are open and already breached' })
+  total!: number;
   @ApiProperty() met!: number;
   @ApiProperty() breached!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'met / (met + breached) × 100' })
@@ -178,14 +180,15 @@ export class SlaDashboardRowDto {
 }
 
 export class SlaDashboardTotalsDto {
-  @ApiProperty({ description: 'metrics started in the window that ended MET or BREACHED' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'metrics started in the window that ended MET or BREACHED' })
+  total!: number;
   @ApiProperty() met!: number;
   @ApiProperty() breached!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'met / (met + breached) × 100' })
   compliancePercent!: number | null;
-  @ApiProperty({ description: 'open now' }) active!: number;
-  @ApiProperty({ description: 'open now, past the warning threshold' }) atRisk!: number;
-  @ApiProperty({ description: 'open now, clock paused' }) paused!: number;
+  @ApiProperty({ type: 'integer', description: 'open now' }) active!: number;
+  @ApiProperty({ type: 'integer', description: 'open now, past the warning threshold' }) atRisk!: number;
+  @ApiProperty({ type: 'integer', description: 'open now, clock paused' }) paused!: number;
   @ApiProperty({ description: 'BREACHED metrics not yet completed (still waiting)' }) openBreached!: number;
 }
 

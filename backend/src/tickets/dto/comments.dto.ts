@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { TicketChannel } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { UserSummaryDto } from './tickets.dto.js';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -15,7 +16,7 @@ export class CreateCommentDto {
   body!: string;
 
   @ApiPropertyOptional({ default: false, description: 'Internal note (staff only, never shown to customers)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   internal?: boolean;
 }
@@ -30,13 +31,13 @@ export class UpdateCommentDto {
 
 export class ListCommentsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'Staff only: only internal notes (true) or only public replies (false)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(toBool)
   @IsBoolean()
   internal?: boolean;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 }
@@ -83,12 +84,12 @@ export class CommentPageDto {
   @ApiProperty({ type: [CommentDto] })
   items!: CommentDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }

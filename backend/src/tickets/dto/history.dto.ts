@@ -38,12 +38,12 @@ export class HistoryPageDto {
   @ApiProperty({ type: [HistoryEntryDto] })
   items!: HistoryEntryDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }

@@ -9,7 +9,6 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -19,6 +18,7 @@ import {
 } from 'class-validator';
 import { TicketChannel, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** `?status=OPEN&status=ON_HOLD` or `?status=OPEN,ON_HOLD` → ['OPEN', 'ON_HOLD']. */
@@ -43,32 +43,37 @@ export class CreateTicketDto {
   description!: string;
 
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', description: 'Staff only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ enum: TicketChannel, enumName: 'TicketChannel', description: 'Staff only; default WEB' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketChannel)
   channel?: TicketChannel;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Staff only (customers: always themselves)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   requesterId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; an active agent or admin' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Staff only; an active agent or admin',
+  })
+  @Nullable()
   @IsUUID()
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Staff only; default: the default workflow' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   workflowId?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Staff only; stored trimmed and lower-case' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -79,7 +84,7 @@ export class CreateTicketDto {
 
 export class UpdateTicketDto {
   @ApiPropertyOptional({ maxLength: 300 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -87,7 +92,7 @@ export class UpdateTicketDto {
   subject?: string;
 
   @ApiPropertyOptional({ maxLength: 50_000 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(50_000)
@@ -98,39 +103,42 @@ export class UpdateTicketDto {
     enumName: 'TicketStatus',
     description: 'Customers: only CLOSED, or OPEN to reopen a RESOLVED/CLOSED/PENDING_CUSTOMER ticket',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketStatus)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', description: 'Staff only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Staff only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   requesterId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; null unassigns' })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Staff only; null unassigns' })
+  @Nullable()
   @IsUUID()
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Staff only; moves to its initial stage' })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Staff only; moves to its initial stage',
+  })
+  @Nullable()
   @IsUUID()
   workflowId?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Staff only; must be an allowed transition (else 409)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   stageId?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Staff only; replaces the tags' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -138,8 +146,12 @@ export class UpdateTicketDto {
   @Matches(/\S/, { each: true, message: 'each value in tags must not be blank' })
   tags?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Optimistic concurrency: the version you read (stale → 409)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Optimistic concurrency: the version you read (stale → 409)',
+  })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   version?: number;
@@ -156,76 +168,76 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
     isArray: true,
     description: 'Repeat or comma-separate',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(toList)
   @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[];
 
   @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(toList)
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
   @ApiPropertyOptional({ description: 'A user id, `me` or `none`' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateIf((_o, v) => v !== 'me' && v !== 'none')
   @IsUUID(undefined, { message: 'assigneeId must be a UUID, "me" or "none"' })
   assigneeId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   requesterId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   workflowId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   stageId?: string;
 
   @ApiPropertyOptional({ description: 'Tickets carrying this tag' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsString()
   @MaxLength(50)
   tag?: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'createdAt ≥ this' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   createdFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'createdAt < this' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Date)
   @IsDate()
   createdTo?: Date;
 
   @ApiPropertyOptional({ description: 'Text in subject or description (case-insensitive)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ enum: TICKET_SORT_FIELDS, default: 'createdAt' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(TICKET_SORT_FIELDS)
   sort: TicketSortField = 'createdAt';
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'desc';
 
   @ApiPropertyOptional({ description: 'Admin only: list the soft-deleted tickets instead (to restore them)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   deleted?: boolean;
@@ -249,7 +261,7 @@ export class StageSummaryDto {
   @ApiProperty()
   name!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   position!: number;
 }
 
@@ -257,7 +269,7 @@ export class TicketDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ description: 'Human reference, e.g. [#123] in mail subjects' })
+  @ApiProperty({ type: 'integer', description: 'Human reference, e.g. [#123] in mail subjects' })
   number!: number;
 
   @ApiProperty()
@@ -299,7 +311,7 @@ export class TicketDto {
   @ApiProperty({ type: [String] })
   tags!: string[];
 
-  @ApiProperty({ description: 'Send it back in PATCH for optimistic concurrency' })
+  @ApiProperty({ type: 'integer', description: 'Send it back in PATCH for optimistic concurrency' })
   version!: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -358,19 +370,19 @@ export class TicketPageDto {
   @ApiProperty({ type: [TicketDto] })
   items!: TicketDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }
 
 export class DeleteTicketQueryDto {
   @ApiPropertyOptional({ description: 'Admin only: delete the row for good (409 while other rows depend on it)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['true', 'false'])
   hard?: 'true' | 'false';
 }

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserRole } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { IsOptionalNotNull, UpdateType } from '../../common/nullability.js';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -28,26 +29,26 @@ export class CreateUserDto {
   password!: string;
 
   @ApiPropertyOptional({ enum: UserRole, enumName: 'UserRole', default: UserRole.CUSTOMER })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(UserRole)
   role?: UserRole;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }
 
-export class UpdateUserDto extends PartialType(CreateUserDto) {}
+export class UpdateUserDto extends UpdateType(CreateUserDto) {}
 
 export class ListUsersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: UserRole, enumName: 'UserRole' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(UserRole)
   role?: UserRole;
 
   @ApiPropertyOptional({ description: 'Search in e-mail and name' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   q?: string;
@@ -83,12 +84,12 @@ export class UserPageDto {
   @ApiProperty({ type: [UserDto] })
   items!: UserDto[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   page!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   pageSize!: number;
 }

@@ -7,15 +7,14 @@ import {
   IsEnum,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TicketStatus } from '@nixflow/db/client';
+import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -33,20 +32,23 @@ export class NewStageDto {
     nullable: true,
     description: 'Status the ticket takes when it enters the stage (null: unchanged)',
   })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @Nullable()
   @IsEnum(TicketStatus)
   status?: TicketStatus | null;
 
   @ApiPropertyOptional({ description: 'New tickets start here (one per workflow)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isInitial?: boolean;
 }
 
 export class CreateStageDto extends NewStageDto {
-  @ApiPropertyOptional({ minimum: 0, description: 'Zero-based; default: last. Later stages shift down.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Zero-based; default: last. Later stages shift down.',
+  })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   position?: number;
@@ -56,7 +58,7 @@ export class CreateStageDto extends NewStageDto {
     format: 'uuid',
     description: 'Stages of the same workflow a ticket may move to from this one; empty = any',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
@@ -65,7 +67,7 @@ export class CreateStageDto extends NewStageDto {
 
 export class UpdateStageDto {
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -73,24 +75,23 @@ export class UpdateStageDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: TicketStatus, enumName: 'TicketStatus', nullable: true })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @Nullable()
   @IsEnum(TicketStatus)
   status?: TicketStatus | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isInitial?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Move the stage; the others shift' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Move the stage; the others shift' })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   position?: number;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
@@ -106,18 +107,18 @@ export class CreateWorkflowDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
   @ApiPropertyOptional({ description: 'Used for new tickets without a workflow (the first workflow always is)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isDefault?: boolean;
 
   @ApiPropertyOptional({ type: [NewStageDto], description: 'Stages in order (transitions: any; refine per stage)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -127,22 +128,21 @@ export class CreateWorkflowDto {
 
 export class UpdateWorkflowDto {
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
-  @ValidateIf((_o, v) => v !== null)
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true })
+  @Nullable()
   @IsString()
   @MaxLength(1000)
   description?: string | null;
 
   @ApiPropertyOptional({ description: 'true makes this the default (the previous one stops being it)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isDefault?: boolean;
 }
@@ -157,7 +157,7 @@ export class StageDto {
   @ApiProperty()
   name!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   position!: number;
 
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', nullable: true })

@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { OPENAPI_PATH } from '../../src/openapi/export-openapi.js';
+
+// Every response the API sends in an e2e test is checked against the committed backend/openapi.json:
+// the status must be declared for the operation, and a JSON body must match the declared schema.
+// Violations are collected and fail the test file when its TestApp closes (createTestApp → close()).
+
+type Json = Record<string, unknown>;
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+interface Route {
+  template: string;
+  regex: RegExp;
+  methods: Record<string, Operation>;
+}
+
+export interface ContractViolation {
+  request: string;
+  status: number;
+  problem: string;
+}
+
+/**
+ * Operations whose JSON success body has no schema yet (knowledge base and forms return service objects
+ * without response DTOs). Their statuses and error bodies are still checked; `openapi.test.ts` fails when
+ * one of them gains a schema (take it off the list) or another operation lacks one.
+ */
+export const SUCCESS_BODY_NOT_YET_DOCUMENTED: ReadonlySet<string> = new Set([
+  'GET /api/forms',
+  'GET /api/forms/{id}',
+  'GET /api/forms/{id}/submissions',
+  'GET /api/forms/{id}/submissions/{submissionId}',
+  'GET /api/forms/{id}/versions/{version}',
+  'GET /api/kb/articles',
+  'GET /api/kb/articles/{idOrSlug}',
+  'GET /api/kb/articles/{id}/attachments',
+  'GET /api/kb/articles/{id}/versions',
+  'GET /api/kb/articles/{id}/versions/diff',
+  'GET /api/kb/articles/{id}/versions/{n}',
+  'GET /api/kb/feedback',
+  'GET /api/kb/search',
+  'GET /api/kb/search/analytics',
+  'GET /api/tickets/{id}/suggested-articles',
+  'PATCH /api/forms/{id}',
+  'PATCH /api/kb/articles/{id}',
+  'PATCH /api/kb/categories/{id}',
+  'PATCH /api/kb/feedback/{id}',
+  'POST /api/forms',
+  'POST /api/forms/{id}/archive',
+  'POST /api/forms/{id}/publish',
+  'POST /api/kb/articles',
+  'POST /api/kb/articles/{id}/attachments',
+  'POST /api/kb/articles/{id}/feedback',
+  'POST /api/kb/articles/{id}/rating',
+  'POST /api/kb/articles/{id}/versions/{n}/restore',
+  'POST /api/kb/articles/{id}/view',
+  'POST /api/kb/categories',
+  'POST /api/kb/tags',
+]);
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+let loaded: { routes: Route[]; ajv: Ajv } | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+/** OpenAPI 3.0 `nullable: true` as JSON Schema (Ajv rejects `nullable` beside `$ref`/`allOf`). */
+function nullableToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableToJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Json;
+  const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, nullableToJsonSchema(v)])) as Json;
+  if (nullable !== true) return out;
+  if (typeof out.type === 'string' && !out.allOf && !out.$ref) {
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+    return out;
+  }
+  return { anyOf: [out, { type: 'null' }] };
+}
+
+function load(): { routes: Route[]; ajv: Ajv } {
+  if (loaded) return loaded;
+  const text = fs.readFileSync(OPENAPI_PATH, 'utf8').replaceAll('"#/components/', '"openapi.json#/components/');
+  const doc = nullableToJsonSchema(JSON.parse(text)) as {
+    paths: Record<string, Record<string, Operation>>;
+    components: Json;
+  };
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  addFormats(ajv);
+  ajv.addFormat('binary', true);
+  ajv.addSchema({ $id: 'openapi.json', components: doc.components });
+  const routes = Object.entries(doc.paths).map(([template, methods]) => ({
+    template,
+    // Literal segments first: /api/tickets/search must not be taken for /api/tickets/{id}.
+    regex: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    methods,
+  }));
+  routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
+  loaded = { routes, ajv };
+  return loaded;
+}
+
+function validatorFor(key: string, schema: unknown): ValidateFunction {
+  let v = validators.get(key);
+  if (!v) {
+    v = load().ajv.compile(schema as Json);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** What is wrong with one response, if anything. */
+export function checkResponse(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string,
+  body: Buffer,
+): string | undefined {
+  const path = url.split('?')[0]!;
+  const route = load().routes.find((r) => r.regex.test(path));
+  const op = route?.methods[method.toLowerCase()];
+  if (!route || !op) return undefined; // not an API operation (unknown route, docs, HEAD/OPTIONS)
+  const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
+  if (!declared) return `status ${status} is not declared (declared: ${Object.keys(op.responses).join(', ')})`;
+  const isJson = /^application\/(.+\+)?json/i.test(contentType);
+  const schema = declared.content?.['application/json']?.schema;
+  if (!isJson || body.length === 0) return undefined;
+  if (!schema) {
+    if (status < 300 && SUCCESS_BODY_NOT_YET_DOCUMENTED.has(`${method.toUpperCase()} ${route.template}`))
+      return undefined;
+    return `a JSON body was sent, but no schema is declared for ${status}`;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'the body is not valid JSON';
+  }
+  const validate = validatorFor(`${method} ${route.template} ${status}`, schema);
+  if (validate(parsed)) return undefined;
+  const errors = (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return `body does not match the schema: ${errors.join('; ')}`;
+}
+
+/** Express middleware recording contract violations of every response into `sink`. */
+export function openApiContractRecorder(sink: ContractViolation[]) {
+  return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void => {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+    const keep = (chunk: unknown, encoding?: unknown): void => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      chunks.push(
+        Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+      );
+    };
+    (res as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
+      keep(chunk, rest[0]);
+      return write(chunk, ...rest);
+    };
+    (res as { end: unknown }).end = (chunk?: unknown, ...rest: unknown[]) => {
+      keep(chunk, rest[0]);
+      return end(chunk, ...rest);
+    };
+    res.on('finish', () => {
+      const url = req.originalUrl ?? req.url ?? '';
+      const method = req.method ?? 'GET';
+      let problem: string | undefined;
+      try {
+        problem = checkResponse(
+          method,
+          url,
+          res.statusCode,
+          String(res.getHeader('content-type') ?? ''),
+          Buffer.concat(chunks),
+        );
+      } catch (err) {
+        problem = `the declared schema cannot be checked: ${(err as Error).message}`;
+      }
+      if (problem) sink.push({ request: `${method} ${url.slice(0, 200)}`, status: res.statusCode, problem });
+    });
+    next();
+  };
+}
+
+export function formatViolations(violations: ContractViolation[]): string {
+  const lines = violations.slice(0, 50).map((v) => `  ${v.request} → ${v.status}: ${v.problem}`);
+  if (violations.length > 50) lines.push(`  … and ${violations.length - 50} more`);
+  return `${violations.length} response(s) disagree with backend/openapi.json:\n${lines.join('\n')}`;
+}
