@@ -50,7 +50,15 @@ const MIGRATION_TABLES = [
 const INIT_TABLES = ['User', 'Workflow', 'Stage', 'Ticket', 'HistoryLog', 'Comment', 'TicketWatcher'];
 const LATER_TABLES = ['Notification', 'EventConsumer'];
 /** Later migrations that depend on this one's objects: rollback.sql rolls them back first. */
-const DEPENDENT = { '20240202000100_email_inbound_staging': ['EmailInboundRaw'] };
+const DEPENDENT = {
+  '20240202000100_email_inbound_staging': ['EmailInboundRaw'],
+  '20261203102001_email_trust': [],
+  '20261203103001_email_mime_intake': [],
+  '20261203104001_form_submission_email_verified': [],
+  '20261203106001_utc_timestamps_in_json': [],
+  '20261203107001_sla_policy_guardrails': [],
+  '20261203108002_kb_search_vocabulary': ['KnowledgeWord'],
+};
 const ROLLED_BACK = ['20240130000000_add_sla_tables', ...Object.keys(DEPENDENT)];
 const migrationNames = fs
   .readdirSync(path.join(root, 'backend/prisma/migrations'))

@@ -42,7 +42,6 @@ export const SUCCESS_BODY_NOT_YET_DOCUMENTED: ReadonlySet<string> = new Set([
   'GET /api/kb/articles/{id}/versions/diff',
   'GET /api/kb/articles/{id}/versions/{n}',
   'GET /api/kb/feedback',
-  'GET /api/kb/search',
   'GET /api/kb/search/analytics',
   'GET /api/tickets/{id}/suggested-articles',
   'PATCH /api/forms/{id}',

@@ -51,6 +51,25 @@ SET LOCAL lock_timeout = '10s';
 DROP TABLE IF EXISTS "EmailInboundRaw";
 DELETE FROM "_prisma_migrations" WHERE migration_name = '20240202000100_email_inbound_staging';
 
+-- Later migrations that added to this one's tables: their objects go with the tables (or, for the
+-- ticket's link to its SLA policy and the KB vocabulary, are dropped here), and their rows in
+-- "_prisma_migrations" are deleted, so that db:migrate applies them again (every migration is idempotent).
+ALTER TABLE IF EXISTS "Ticket" DROP CONSTRAINT IF EXISTS "Ticket_slaPolicyId_fkey";
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'Ticket' AND column_name = 'slaPolicyId') THEN
+    UPDATE "Ticket" SET "slaPolicyId" = NULL, "slaNextDueAt" = NULL WHERE "slaPolicyId" IS NOT NULL OR "slaNextDueAt" IS NOT NULL;
+  END IF;
+END $$;
+DROP TABLE IF EXISTS "KnowledgeWord";
+DELETE FROM "_prisma_migrations" WHERE migration_name IN (
+  '20261203102001_email_trust',
+  '20261203103001_email_mime_intake',
+  '20261203104001_form_submission_email_verified',
+  '20261203106001_utc_timestamps_in_json',
+  '20261203107001_sla_policy_guardrails',
+  '20261203108002_kb_search_vocabulary'
+);
+
 -- 20240130000000_add_sla_tables.
 ALTER TABLE IF EXISTS "Ticket" DROP CONSTRAINT IF EXISTS "Ticket_formId_fkey";
 ALTER TABLE IF EXISTS "Ticket" DROP COLUMN IF EXISTS "formId";
@@ -71,4 +90,4 @@ DROP TYPE IF EXISTS
 DELETE FROM "_prisma_migrations" WHERE migration_name = '20240130000000_add_sla_tables';
 
 COMMIT;
-\echo 'Rolled back 20240202000100_email_inbound_staging and 20240130000000_add_sla_tables. Run ./apply_sla_migration.sh (or npm run db:migrate -- --repair) to apply them again.'
+\echo 'Rolled back 20240202000100_email_inbound_staging, 20240130000000_add_sla_tables and the later migrations that extend its tables. Run ./apply_sla_migration.sh (or npm run db:migrate -- --repair) to apply them again.'

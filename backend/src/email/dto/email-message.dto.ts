@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from '../../common/nullability.js';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsUUID } from 'class-validator';
 import { EmailDirection, EmailMessageStatus, EmailMessageType } from '@nixflow/db/client';
+import { IsOptionalNotNull } from '../../common/nullability.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
 export class ListEmailMessagesQueryDto extends PaginationQueryDto {
