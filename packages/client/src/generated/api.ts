@@ -5361,12 +5361,6 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
@@ -5387,6 +5381,15 @@ export interface operations {
       };
       /** @description Signed in, but not allowed to do this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
