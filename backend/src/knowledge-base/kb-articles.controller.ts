@@ -64,6 +64,7 @@ export class KbArticlesController {
   @UseGuards(OptionalAuthGuard)
   @Get()
   @ApiOperation({ summary: 'List knowledge base articles (published ones for customers and visitors)' })
+  @ApiOkResponse({ description: 'A page of articles' })
   @ApiErrors(404) // an unknown `category` (id or slug)
   list(@CurrentUser() user: AuthUser | undefined, @Query() query: ListArticlesQueryDto) {
     return this.articles.list(user, query);

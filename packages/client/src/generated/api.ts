@@ -5361,6 +5361,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of articles */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
