@@ -61,13 +61,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     redisUrl: string,
     private readonly prefix: string,
   ) {
-    // No offline queue and one try: a command fails at once while Redis is away, and the local count takes over.
-    this.redis = new Redis(redisUrl, {
-      lazyConnect: false,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      commandTimeout: 2000,
-    });
+    // One reconnection try per command and a time bound: while Redis is away a command fails within
+    // moments, and the local count takes over.
+    this.redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
     this.redis.on('error', () => undefined); // surfaced by the failing command instead
   }
 
