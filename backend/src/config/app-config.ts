@@ -116,6 +116,8 @@ export interface AppConfig {
   formSubmitThrottleLimit: number;
   formSubmitThrottleTtlMs: number;
   formMaxAttachmentBytes: number;
+  /** Multipart bytes all form submissions of this process may have in flight at once. */
+  formUploadMaxInflightBytes: number;
   kbMaxAttachmentBytes: number;
   uploadDir: string;
   email: {
@@ -175,6 +177,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     formSubmitThrottleLimit: e.FORM_SUBMIT_THROTTLE_LIMIT,
     formSubmitThrottleTtlMs: e.FORM_SUBMIT_THROTTLE_TTL_MS,
     formMaxAttachmentBytes: e.FORM_MAX_ATTACHMENT_BYTES,
+    formUploadMaxInflightBytes: e.FORM_UPLOAD_MAX_INFLIGHT_BYTES,
     kbMaxAttachmentBytes: e.KB_MAX_ATTACHMENT_BYTES,
     uploadDir: e.UPLOAD_DIR,
     email: {

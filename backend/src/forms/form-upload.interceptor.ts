@@ -4,6 +4,7 @@ import {
   ExecutionContext,
   HttpException,
   HttpStatus,
+  Inject,
   Injectable,
   NestInterceptor,
   PayloadTooLargeException,
@@ -15,13 +16,8 @@ import multer from 'multer';
 import { finalize, type Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user.js';
 import { uploadTempDir, type UploadedFileLike } from '../common/attachment-storage.js';
-import {
-  FORM_MAX_FILES,
-  formMaxAttachmentBytes,
-  formMaxInflightBytes,
-  formMaxRequestBytes,
-  RETRY_AFTER_SECONDS,
-} from './form-upload-limits.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FORM_MAX_FILES, formMaxRequestBytes, RETRY_AFTER_SECONDS } from './form-upload-limits.js';
 import { FormSubmissionsService } from './form-submissions.service.js';
 
 /** Bytes reserved by multipart submissions being received now (this process). */
@@ -45,7 +41,10 @@ export const formUploadsInflightBytes = (): number => inflightBytes;
 export class FormUploadInterceptor implements NestInterceptor {
   private readonly inner: NestInterceptor;
 
-  constructor(private readonly submissions: FormSubmissionsService) {
+  constructor(
+    private readonly submissions: FormSubmissionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     const Mixin = AnyFilesInterceptor({
       storage: multer.diskStorage({
         destination: (_req, _file, cb) => {
@@ -56,7 +55,7 @@ export class FormUploadInterceptor implements NestInterceptor {
           );
         },
       }),
-      limits: { fileSize: formMaxAttachmentBytes(), files: FORM_MAX_FILES, fields: 5, fieldSize: 1024 * 1024 },
+      limits: { fileSize: config.formMaxAttachmentBytes, files: FORM_MAX_FILES, fields: 5, fieldSize: 1024 * 1024 },
       // Browsers send file names as raw UTF-8 (busboy would read them as Latin-1: Erklärung -> ErklÃ¤rung).
       defParamCharset: 'utf8',
     } as Parameters<typeof AnyFilesInterceptor>[0]) as Type<NestInterceptor>;
@@ -73,12 +72,12 @@ export class FormUploadInterceptor implements NestInterceptor {
     await this.submissions.assertAcceptsSubmissions(req.user, formId);
 
     const declared = Number.parseInt(req.get('content-length') ?? '', 10);
-    const perRequest = formMaxRequestBytes();
+    const perRequest = formMaxRequestBytes(this.config.formMaxAttachmentBytes);
     if (Number.isFinite(declared) && declared > perRequest) {
       throw new PayloadTooLargeException(`A form submission may send at most ${perRequest} bytes`);
     }
     const reserve = Number.isFinite(declared) && declared >= 0 ? declared : perRequest;
-    if (inflightBytes + reserve > formMaxInflightBytes()) {
+    if (inflightBytes + reserve > this.config.formUploadMaxInflightBytes) {
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new HttpException('Too many uploads in progress, try again shortly', HttpStatus.SERVICE_UNAVAILABLE);
     }
