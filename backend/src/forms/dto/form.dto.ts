@@ -166,12 +166,14 @@ export class FormFieldDto {
 
   @ApiPropertyOptional({ type: FieldValidationDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => FieldValidationDto)
   validation?: FieldValidationDto;
 
   @ApiPropertyOptional({ type: VisibleWhenDto, description: 'Show the field only when an earlier field matches' })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => VisibleWhenDto)
   visibleWhen?: VisibleWhenDto;

@@ -15,6 +15,7 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
+  IsObject,
 } from 'class-validator';
 import { SLABreachType, SLAStatus, TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
@@ -90,18 +91,21 @@ export class SlaPriorityTargetsDto {
 export class SlaTargetsDto {
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   FIRST_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   NEXT_RESPONSE?: SlaPriorityTargetsDto;
 
   @ApiPropertyOptional({ type: SlaPriorityTargetsDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaPriorityTargetsDto)
   RESOLUTION?: SlaPriorityTargetsDto;
@@ -186,6 +190,7 @@ export class CreateSlaPolicyDto {
 
   @ApiPropertyOptional({ type: SlaConditionsDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaConditionsDto)
   conditions?: SlaConditionsDto;
@@ -195,6 +200,7 @@ export class CreateSlaPolicyDto {
     description: 'At least one target (minutes) is required unless noSla is true; then it must be empty',
   })
   @ValidateIf((_, v) => v !== undefined)
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaTargetsDto)
   targets?: SlaTargetsDto;
@@ -218,6 +224,7 @@ export class CreateSlaPolicyDto {
 
   @ApiPropertyOptional({ type: SlaCalendarDto, description: 'Defaults to UTC, 24/7, no holidays' })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaCalendarDto)
   calendar?: SlaCalendarDto;
