@@ -8,6 +8,10 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { PrismaService } from './prisma/prisma.service.js';
+import { DomainModule, TICKET_REPLY_MAILER } from '@nixflow/domain';
+import { EmailOutboundModule } from './email/email-outbound.module.js';
+import { EmailOutboundService } from './email/email-outbound.service.js';
 import { UsersModule } from './users/users.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -48,6 +52,13 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
       }),
     }),
     PrismaModule,
+    // The domain services (tickets, comments, SLA lifecycle, events) over this process's Prisma client;
+    // staff replies on e-mail tickets are mailed through the outbound module.
+    DomainModule.forRoot({
+      prisma: { useExisting: PrismaService },
+      imports: [EmailOutboundModule],
+      providers: [{ provide: TICKET_REPLY_MAILER, useExisting: EmailOutboundService }],
+    }),
     AuthModule,
     AccountModule,
     UsersModule,

@@ -15,7 +15,7 @@ import {
 import { UserRole } from '@nixflow/db/client';
 import { EmailOutboundService } from '../src/email/email-outbound.service.js';
 import { EmailQueuesService } from '../src/email/email-queues.service.js';
-import { CommentsService } from '../src/tickets/comments.service.js';
+import { CommentsService } from '@nixflow/domain';
 import {
   buildMessage,
   startSmtpServer,

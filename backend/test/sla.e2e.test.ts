@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserRole, type PrismaClient, type Ticket } from '@nixflow/db/client';
 import { computeDueAt, computeWarningAt, type BusinessCalendar } from '@nixflow/core';
-import { SlaLifecycleService } from '../src/sla/sla-lifecycle.service.js';
+import { ManualClock, SlaLifecycleService } from '@nixflow/domain';
 import { SYNC_RECOMPUTE_LIMIT } from '../src/sla/sla-policies.service.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -38,9 +38,11 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   let customer: string;
   let customerUser: TestUser;
   let agentUser: TestUser;
+  /** The domain's CLOCK: the system time, except in the lifecycle tests below, which pin it. */
+  const clock = new ManualClock();
 
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ clock });
     admin = await t.tokenFor(UserRole.ADMIN);
     agentUser = await t.createUser({ role: UserRole.AGENT });
     agent = await t.login(agentUser.email, agentUser.password);
@@ -560,8 +562,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
   describe('ticket lifecycle (SlaLifecycleService in a transaction, fake clock)', () => {
     let svc: SlaLifecycleService;
-    let clock: Date;
-    const at = (iso: string) => (clock = new Date(iso));
+    const at = (iso: string) => clock.set(iso);
     const metrics = async (ticketId: string) =>
       t.prisma.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     const one = async (ticketId: string, type: string, cycle = 1) =>
@@ -574,7 +575,6 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
     before(async () => {
       svc = t.app.get(SlaLifecycleService);
-      svc.now = () => clock;
       for (const [name, tag, calendar] of [
         ['svc-247', 'svc247', { timezone: 'UTC', businessHours: null }],
         ['svc-biz', 'svcbiz', { timezone: 'UTC', businessHours: weekdays9to5 }],
@@ -586,9 +586,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
         assert.equal(res.status, 201, JSON.stringify(res.body));
       }
     });
-    after(() => {
-      svc.now = () => new Date();
-    });
+    after(() => clock.reset());
 
     async function newTicket(tag: string, iso: string) {
       at(iso);
@@ -693,7 +691,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
         data: { status: 'BREACHED' },
       });
       at('2026-03-02T11:00:00Z');
-      const deleted = await t.prisma.ticket.update({ where: { id: tk.id }, data: { deletedAt: clock } });
+      const deleted = await t.prisma.ticket.update({ where: { id: tk.id }, data: { deletedAt: clock.now() } });
       await t.prisma.$transaction((tx) => svc.onTicketDeleted(tx, deleted));
       assert.equal((await one(tk.id, 'RESOLUTION')).status, 'CANCELLED');
       assert.equal((await one(tk.id, 'FIRST_RESPONSE')).status, 'BREACHED');

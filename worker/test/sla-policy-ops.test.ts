@@ -8,7 +8,7 @@ import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { queueEnqueuer, SlaEventConsumer } from '../src/sla/sla-event-consumer.service.js';
 import { notifySlaAlerts, type SlaAlert } from '../src/sla/sla-notifications.js';
-import { SLA_POLICY_RETIRED } from '../src/sla/sla-policy-retire.js';
+import { SLA_POLICY_RETIRED } from '@nixflow/domain';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const MIN = 60_000;

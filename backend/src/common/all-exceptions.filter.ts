@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, ValidationError, type DomainErrorKind } from '@nixflow/domain';
 import { buildErrorBody, errorName, requestIdOf, type FieldError } from './error-body.js';
 import { mapPrismaError } from './prisma-errors.js';
 
@@ -10,7 +11,27 @@ interface HttpRes {
   setHeader?(name: string, value: string): unknown;
 }
 
-/** Turns any error (HTTP, validation, Prisma, body-parser, unknown) into the shared error shape. */
+/** HTTP status of each domain error kind. */
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  validation: HttpStatus.BAD_REQUEST,
+  schema_mismatch: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/**
+ * A domain error as HTTP, with the bodies the API always gave: a validation error naming a field looks
+ * like the ValidationPipe's ("Validation failed" + errors[]), the others carry their message.
+ */
+function resolveDomainError(err: DomainError): { status: number; message: string; errors?: FieldError[] } {
+  const status = DOMAIN_STATUS[err.kind];
+  if (err instanceof ValidationError && err.field)
+    return { status, message: 'Validation failed', errors: [{ field: err.field, messages: [err.message] }] };
+  return { status, message: err.message };
+}
+
+/** Turns any error (domain, HTTP, validation, Prisma, body-parser, unknown) into the shared error shape. */
 export function resolveError(
   exception: unknown,
   logger: Logger,
@@ -21,6 +42,8 @@ export function resolveError(
   errors?: FieldError[];
   detail?: string;
 } {
+  if (exception instanceof DomainError) return resolveDomainError(exception);
+
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const resp = exception.getResponse();

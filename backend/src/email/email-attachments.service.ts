@@ -3,7 +3,7 @@ import { EmailMessageStatus, UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { openStored } from '../common/attachment-storage.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessService } from '../tickets/ticket-access.service.js';
+import { TicketAccessService } from '@nixflow/domain';
 
 /**
  * Downloads of stored e-mail attachments (inline images included). Staff may open any; a customer only those

@@ -28,10 +28,10 @@ import {
 } from '@nixflow/core';
 import { removeStoredFile, storeFile, type StoredFile } from '../common/attachment-storage.js';
 import { AccountService } from '../auth/account.service.js';
-import { EventsService } from '../events/events.service.js';
+import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { CommentsService } from '../tickets/comments.service.js';
-import { TicketsService } from '../tickets/tickets.service.js';
+import { CommentsService } from '@nixflow/domain';
+import { TicketsService } from '@nixflow/domain';
 import type { InboundResultDto } from './dto/email-message.dto.js';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { keptHeaders, parseInboundMessage, type InboundMessage } from './inbound-message.js';

@@ -6,23 +6,17 @@ import {
   EmailMessageType,
   TicketChannel,
   UserRole,
-  type Comment,
   type Prisma,
-  type Ticket,
 } from '@nixflow/db/client';
 import { composeReferences, composeReplySubject, deriveReplyTokenKey, signedMessageId } from '@nixflow/core';
+import type { KnownReplyContext, TicketReplyMailer } from '@nixflow/domain';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EmailQueuesService } from './email-queues.service.js';
 
 type Tx = Prisma.TransactionClient;
 
-/** What queueReplyForComment needs of rows a caller already loaded in its transaction. */
-export interface KnownReplyContext {
-  comment: Pick<Comment, 'id' | 'ticketId' | 'authorId' | 'body' | 'internal' | 'deletedAt'>;
-  authorRole: UserRole;
-  ticket: Pick<Ticket, 'id' | 'number' | 'subject' | 'channel' | 'requesterId' | 'deletedAt'>;
-}
+export type { KnownReplyContext } from '@nixflow/domain';
 
 /** `<uuid@domain-of-the-account>`: unique, and recognisable as ours when the customer replies. */
 export function newMessageId(accountAddress: string): string {
@@ -44,7 +38,7 @@ export function newSignedMessageId(key: Buffer, accountAddress: string, ticketId
  * picks up QUEUED messages, so a Redis outage at commit time loses nothing).
  */
 @Injectable()
-export class EmailOutboundService {
+export class EmailOutboundService implements TicketReplyMailer {
   private readonly replyTokenKey: Buffer;
 
   constructor(

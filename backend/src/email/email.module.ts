@@ -1,7 +1,5 @@
 import { AccountModule } from '../auth/account.module.js';
 import { Module } from '@nestjs/common';
-import { TicketAccessModule } from '../tickets/ticket-access.module.js';
-import { TicketsModule } from '../tickets/tickets.module.js';
 import { EmailAttachmentsController } from './email-attachments.controller.js';
 import { EmailAttachmentsService } from './email-attachments.service.js';
 import { EmailAccountsController } from './email-accounts.controller.js';
@@ -16,7 +14,7 @@ import { EmailOutboundModule } from './email-outbound.module.js';
 import { EmailSecretsService } from './email-secrets.service.js';
 
 @Module({
-  imports: [TicketsModule, TicketAccessModule, EmailOutboundModule, AccountModule],
+  imports: [EmailOutboundModule, AccountModule],
   controllers: [EmailAccountsController, EmailInboundController, EmailMessagesController, EmailAttachmentsController],
   providers: [
     EmailSecretsService,

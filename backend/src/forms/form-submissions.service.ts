@@ -31,10 +31,10 @@ import {
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
 import { pageArgs, paginated } from '../common/pagination.js';
-import { EventsService } from '../events/events.service.js';
+import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TICKET_TX_OPTIONS } from '../tickets/ticket-tx.js';
-import { TicketsService } from '../tickets/tickets.service.js';
+import { TICKET_TX_OPTIONS } from '@nixflow/domain';
+import { TicketsService } from '@nixflow/domain';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
 import { formMaxAttachmentBytes } from './form-upload-limits.js';

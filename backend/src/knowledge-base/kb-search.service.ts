@@ -3,7 +3,7 @@ import { KnowledgeArticleStatus, Prisma } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessService } from '../tickets/ticket-access.service.js';
+import { TicketAccessService } from '@nixflow/domain';
 import type { AnalyticsQueryDto, SearchQueryDto } from './dto/kb.dto.js';
 import { escapeHtml, highlightToHtml, isStaff, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { KbArticlesController } from './kb-articles.controller.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { KbAttachmentsService } from './kb-attachments.service.js';
@@ -11,7 +10,6 @@ import { KbUploadInterceptor } from './kb-upload.interceptor.js';
 import { OptionalAuthGuard } from './optional-auth.guard.js';
 
 @Module({
-  imports: [TicketAccessModule],
   controllers: [KbTaxonomyController, KbSearchController, KbArticlesController],
   providers: [
     KbTaxonomyService,

@@ -2,8 +2,8 @@ import { type PrismaClient, SLABreachType, TicketPriority, TicketStatus, UserRol
 import type { CreateFormDto } from '../forms/dto/form.dto.js';
 import { FormsService } from '../forms/forms.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
-import { createTicketServices } from '../tickets/standalone.js';
-import { TICKET_TX_OPTIONS, lockTicketOrThrow } from '../tickets/ticket-tx.js';
+import { NestFactory } from '@nestjs/core';
+import { CommentsService, DomainModule, TICKET_TX_OPTIONS, TicketsService, lockTicketOrThrow } from '@nixflow/domain';
 
 export interface SeedOptions {
   adminEmail: string;
@@ -253,50 +253,60 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       comments: [{ author: agent1, body: 'Done, the next invoice will use the new address.' }],
     },
   ];
-  // Through the ticket services, so demo tickets carry history, events and SLA metrics like real ones.
-  const { tickets, comments } = createTicketServices(prisma);
-  for (const t of demo) {
-    const exists = await prisma.ticket.findFirst({ where: { subject: t.subject, requesterId: t.requester.id } });
-    if (exists) continue;
-    await prisma.$transaction(async (tx) => {
-      const requester = { id: t.requester.id, role: t.requester.role };
-      const created = await tickets.createInTx(
-        tx,
-        {
-          subject: t.subject,
-          description: t.description,
-          priority: t.priority,
-          requesterId: t.requester.id,
-          assigneeId: t.assignee?.id ?? null,
-          workflowId: workflow.id,
-          tags: t.tags,
-        },
-        requester,
-      );
-      for (const c of t.comments) {
-        await comments.addInTx(
+  // Through the domain's ticket services (the same module the API and the worker use), so demo tickets
+  // carry history, events and SLA metrics like real ones. The context borrows `prisma`: closing it leaves
+  // the client open.
+  const domain = await NestFactory.createApplicationContext(DomainModule.forRoot({ prisma: { useValue: prisma } }), {
+    logger: false,
+  });
+  const tickets = domain.get(TicketsService);
+  const comments = domain.get(CommentsService);
+  try {
+    for (const t of demo) {
+      const exists = await prisma.ticket.findFirst({ where: { subject: t.subject, requesterId: t.requester.id } });
+      if (exists) continue;
+      await prisma.$transaction(async (tx) => {
+        const requester = { id: t.requester.id, role: t.requester.role };
+        const created = await tickets.createInTx(
           tx,
-          created,
-          { body: c.body, internal: c.internal },
-          { id: c.author.id, role: c.author.role },
-        );
-      }
-      const stageId = stageIds.get(t.stage)!;
-      const current = await lockTicketOrThrow(tx, created.id);
-      if (current.stageId !== stageId) {
-        const agent = t.assignee ?? agent1;
-        await tickets.updateLockedInTx(
-          tx,
-          current,
-          { stageId },
-          { id: agent.id, role: agent.role },
           {
-            enforceTransitions: false,
+            subject: t.subject,
+            description: t.description,
+            priority: t.priority,
+            requesterId: t.requester.id,
+            assigneeId: t.assignee?.id ?? null,
+            workflowId: workflow.id,
+            tags: t.tags,
           },
+          requester,
         );
-      }
-    }, TICKET_TX_OPTIONS);
-    ticketsCreated++;
+        for (const c of t.comments) {
+          await comments.addInTx(
+            tx,
+            created,
+            { body: c.body, internal: c.internal },
+            { id: c.author.id, role: c.author.role },
+          );
+        }
+        const stageId = stageIds.get(t.stage)!;
+        const current = await lockTicketOrThrow(tx, created.id);
+        if (current.stageId !== stageId) {
+          const agent = t.assignee ?? agent1;
+          await tickets.updateLockedInTx(
+            tx,
+            current,
+            { stageId },
+            { id: agent.id, role: agent.role },
+            {
+              enforceTransitions: false,
+            },
+          );
+        }
+      }, TICKET_TX_OPTIONS);
+      ticketsCreated++;
+    }
+  } finally {
+    await domain.close();
   }
 
   const articlesCreated = await seedArticles(prisma, agent1.id);

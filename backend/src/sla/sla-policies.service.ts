@@ -3,10 +3,10 @@ import { Prisma, type SLAPolicy } from '@nixflow/db/client';
 import { policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
-import { EventsService } from '../events/events.service.js';
+import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
-import { SlaLifecycleService } from './sla-lifecycle.service.js';
+import { SlaLifecycleService } from '@nixflow/domain';
 
 /** validateCalendar messages start with a field path ('hours[2].start: …'); map them to DTO paths. */
 export function calendarFieldErrors(cal: SlaCalendarDto): FieldError[] {

@@ -10,7 +10,7 @@ import type {
   SlaPreviewTicketDto,
 } from './dto/sla-policy.dto.js';
 import { calendarFieldErrors, targetsFieldErrors } from './sla-policies.service.js';
-import { SlaLifecycleService } from './sla-lifecycle.service.js';
+import { SlaLifecycleService } from '@nixflow/domain';
 
 /**
  * POST /sla/policies/preview: evaluates the newest open tickets (at most `limit`) against the policy list

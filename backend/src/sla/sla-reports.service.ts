@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessService } from '../tickets/ticket-access.service.js';
+import { TicketAccessService } from '@nixflow/domain';
 import type {
   ListSlaBreachesQueryDto,
   ListSlaMetricsQueryDto,

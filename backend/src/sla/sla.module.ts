@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { SlaController } from './sla.controller.js';
-import { SlaLifecycleService } from './sla-lifecycle.service.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
 import { SlaPolicyPreviewService } from './sla-policy-preview.service.js';
 import { SlaReportsService } from './sla-reports.service.js';
 
+/** SLA policy administration and reports; the lifecycle hooks are @nixflow/domain's SlaLifecycleService. */
 @Module({
   controllers: [SlaController],
-  providers: [SlaLifecycleService, SlaPoliciesService, SlaPolicyPreviewService, SlaReportsService],
-  exports: [SlaLifecycleService],
+  providers: [SlaPoliciesService, SlaPolicyPreviewService, SlaReportsService],
 })
 export class SlaModule {}

@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
-import { CommentsService, type CommentWithAuthor } from './comments.service.js';
+import { CommentsService, type CommentWithAuthor } from '@nixflow/domain';
 import {
   CommentDto,
   CommentPageDto,

@@ -35,9 +35,9 @@ import {
   TicketPageDto,
   UpdateTicketDto,
 } from './dto/tickets.dto.js';
-import { TicketDeletionService } from './ticket-deletion.service.js';
-import { TicketQueriesService, type TicketView } from './ticket-queries.service.js';
-import { TicketsService } from './tickets.service.js';
+import { TicketDeletionService } from '@nixflow/domain';
+import { TicketQueriesService, type TicketView } from '@nixflow/domain';
+import { TicketsService } from '@nixflow/domain';
 
 const UUID = new ParseUUIDPipe();
 

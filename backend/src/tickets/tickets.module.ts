@@ -1,30 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EmailOutboundModule } from '../email/email-outbound.module.js';
-import { SlaModule } from '../sla/sla.module.js';
 import { CommentsController } from './comments.controller.js';
-import { CommentsService } from './comments.service.js';
-import { TicketAccessModule } from './ticket-access.module.js';
-import { TicketAccessRevocationService } from './ticket-access-revocation.js';
-import { TicketDeletionService } from './ticket-deletion.service.js';
-import { TicketNotifierService } from './ticket-notifier.service.js';
-import { TicketQueriesService } from './ticket-queries.service.js';
 import { TicketsController } from './tickets.controller.js';
-import { TicketsService } from './tickets.service.js';
 import { WatchersController } from './watchers.controller.js';
-import { WatchersService } from './watchers.service.js';
 
+/** The ticket routes; the services (tickets, comments, watchers, queries, deletion) are @nixflow/domain's. */
 @Module({
-  imports: [SlaModule, TicketAccessModule, EmailOutboundModule],
   controllers: [TicketsController, CommentsController, WatchersController],
-  providers: [
-    TicketsService,
-    CommentsService,
-    TicketQueriesService,
-    TicketDeletionService,
-    WatchersService,
-    TicketNotifierService,
-    TicketAccessRevocationService,
-  ],
-  exports: [TicketsService, CommentsService, TicketAccessRevocationService],
 })
 export class TicketsModule {}

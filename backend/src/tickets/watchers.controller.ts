@@ -10,7 +10,7 @@ import {
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import { AddWatcherDto, WatcherDto } from './dto/watchers.dto.js';
-import { WatchersService, type WatcherView } from './watchers.service.js';
+import { WatchersService, type WatcherView } from '@nixflow/domain';
 
 const UUID = new ParseUUIDPipe();
 

@@ -3,8 +3,8 @@ import { Prisma } from '@nixflow/db/client';
 import { hashPassword } from '../auth/password.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessRevocationService } from '../tickets/ticket-access-revocation.js';
-import { TICKET_TX_OPTIONS, type Actor } from '../tickets/ticket-tx.js';
+import { TicketAccessRevocationService } from '@nixflow/domain';
+import { TICKET_TX_OPTIONS, type Actor } from '@nixflow/domain';
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 
 /** Public columns: passwordHash and tokenVersion never leave the service. */

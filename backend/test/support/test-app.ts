@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { CLOCK, type Clock } from '@nixflow/domain';
 import supertest from 'supertest';
 import { UserRole, createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
@@ -36,7 +38,13 @@ export const uniqueEmail = (prefix = 'user'): string =>
 
 /** A Nest app over a fresh clone of the migrated template database (one per test file). */
 export async function createTestApp(
-  options: { migrated?: boolean; env?: Record<string, string>; checkContract?: boolean } = {},
+  options: {
+    migrated?: boolean;
+    env?: Record<string, string>;
+    checkContract?: boolean;
+    /** Replaces the domain's CLOCK (e.g. a ManualClock), as Test.createTestingModule(...).overrideProvider does. */
+    clock?: Clock;
+  } = {},
 ): Promise<TestApp> {
   process.env.NODE_ENV ??= 'test';
   process.env.LOG_LEVEL ??= 'silent';
@@ -52,7 +60,13 @@ export async function createTestApp(
   const prisma = createPrismaClient(db.url, 3);
   const contractViolations: ContractViolation[] = [];
   try {
-    app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+    if (options.clock) {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+        .overrideProvider(CLOCK)
+        .useValue(options.clock)
+        .compile();
+      app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    } else app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
     // Before everything else, so it sees every response, errors from body parsing included.
     if (options.checkContract !== false) app.use(openApiContractRecorder(contractViolations));
     configureApp(app);

@@ -1,14 +1,40 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { PrismaClient } from '@nixflow/db/client';
 import { CLOCK, systemClock } from './clock.js';
+import { EventsService } from './events/events.service.js';
+import { SlaLifecycleService } from './sla/sla-lifecycle.service.js';
+import { CommentsService } from './tickets/comments.service.js';
+import { TicketAccessRevocationService } from './tickets/ticket-access-revocation.js';
+import { TicketAccessService } from './tickets/ticket-access.service.js';
+import { TicketDeletionService } from './tickets/ticket-deletion.service.js';
+import { TicketNotifierService } from './tickets/ticket-notifier.service.js';
+import { TicketQueriesService } from './tickets/ticket-queries.service.js';
+import { TicketsService } from './tickets/tickets.service.js';
+import { WatchersService } from './tickets/watchers.service.js';
 import { PRISMA } from './tokens.js';
 
 export interface DomainModuleOptions {
   /** Provider of the Prisma client, e.g. `{ provide: PRISMA, useExisting: PrismaService }`. */
   prisma: Provider<PrismaClient> | Omit<Provider, 'provide'>;
-  /** Modules whose exports the prisma provider needs. */
+  /** Modules whose exports the prisma provider (and `providers`) need. */
   imports?: DynamicModule['imports'];
+  /** Optional bindings the process supplies, e.g. `{ provide: TICKET_REPLY_MAILER, useExisting: … }`. */
+  providers?: Provider[];
 }
+
+/** The domain services every process gets (all stateless apart from per-process caches). */
+const DOMAIN_SERVICES = [
+  EventsService,
+  SlaLifecycleService,
+  TicketAccessService,
+  TicketNotifierService,
+  TicketsService,
+  CommentsService,
+  WatchersService,
+  TicketQueriesService,
+  TicketDeletionService,
+  TicketAccessRevocationService,
+];
 
 /**
  * The domain services, for the API, the worker and scripts (the seed). Each process passes its own
@@ -18,13 +44,18 @@ export interface DomainModuleOptions {
 export class DomainModule {
   static forRoot(options: DomainModuleOptions): DynamicModule {
     const prisma = { ...(options.prisma as object), provide: PRISMA } as Provider;
-    const providers: Provider[] = [prisma, { provide: CLOCK, useValue: systemClock }];
+    const providers: Provider[] = [
+      prisma,
+      { provide: CLOCK, useValue: systemClock },
+      ...(options.providers ?? []),
+      ...DOMAIN_SERVICES,
+    ];
     return {
       module: DomainModule,
       global: true,
       imports: options.imports ?? [],
       providers,
-      exports: [PRISMA, CLOCK],
+      exports: [PRISMA, CLOCK, ...DOMAIN_SERVICES],
     };
   }
 }

@@ -1,10 +1,13 @@
-import type { Prisma } from '@nixflow/db/client';
+import {
+  RECOMPUTE_CHUNK,
+  SLA_POLICY_RETIRED,
+  cancelOpenMetricsOfDeletedTickets,
+  recomputePolicyChunk,
+  reevaluateRetiredPolicyChunk,
+  type Tx,
+} from '@nixflow/domain';
 import type { LoggedEvent } from '../events/event-log.js';
 import { notifySlaAlerts, type EmailEnqueuer, type SlaAlert } from './sla-notifications.js';
-import { RECOMPUTE_CHUNK, recomputePolicyChunk } from './sla-policy-recompute.js';
-import { reevaluateRetiredPolicyChunk, SLA_POLICY_RETIRED } from './sla-policy-retire.js';
-
-type Tx = Prisma.TransactionClient;
 
 export const SLA_POLICY_CHANGED = 'SLAPolicyChanged';
 export const TICKET_DELETED = 'TicketDeleted';
@@ -38,13 +41,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * delete): open metrics of tickets that are still deleted are cancelled. Idempotent; a restored ticket
  * (deletedAt cleared again) is left alone.
  */
-async function cancelDeletedTickets(tx: Tx, ticketIds: string[], now: Date): Promise<number> {
-  const ids = ticketIds.filter((id) => UUID.test(id));
-  if (ids.length === 0) return 0;
-  return tx.$executeRaw`
-    UPDATE "SLAMetric" m SET "status" = 'CANCELLED', "pausedAt" = NULL, "updatedAt" = ${now.toISOString()}::timestamp(3)
-    WHERE m."ticketId" = ANY (${ids}::uuid[]) AND m."status" IN ('ACTIVE', 'AT_RISK', 'PAUSED')
-      AND EXISTS (SELECT 1 FROM "Ticket" t WHERE t."id" = m."ticketId" AND t."deletedAt" IS NOT NULL)`;
+function cancelDeletedTickets(tx: Tx, ticketIds: string[], now: Date): Promise<number> {
+  return cancelOpenMetricsOfDeletedTickets(
+    tx,
+    ticketIds.filter((id) => UUID.test(id)),
+    now,
+  );
 }
 
 /**

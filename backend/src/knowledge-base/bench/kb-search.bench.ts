@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { KbSearchService } from '../kb-search.service.js';
-import { TicketAccessService } from '../../tickets/ticket-access.service.js';
+import { TicketAccessService } from '@nixflow/domain';
 import type { SearchQueryDto } from '../dto/kb.dto.js';
 
 const WORDS = [

@@ -1,9 +1,10 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, UserRole, type Prisma } from '@nixflow/db/client';
 import { isStaffRole } from '@nixflow/core';
-import type { AuthUser } from '../auth/auth-user.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
-import { PrismaService } from '../prisma/prisma.service.js';
+import { PRISMA } from '../tokens.js';
+import type { DomainUser as AuthUser } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { ticketWriteTx, assertNotDeleted, fieldError, lockTicketOrThrow } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
@@ -18,7 +19,7 @@ export type WatcherView = Prisma.TicketWatcherGetPayload<{ include: typeof WATCH
 @Injectable()
 export class WatchersService {
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly events: EventsService,
     private readonly access: TicketAccessService,
     private readonly tickets: TicketsService,
@@ -39,7 +40,7 @@ export class WatchersService {
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
       if (user.role === UserRole.CUSTOMER && userId !== user.id) {
-        throw new ForbiddenException('Customers can only watch a ticket themselves');
+        throw new ForbiddenError('watch_others_forbidden', 'Customers can only watch a ticket themselves');
       }
       const target = await tx.user.findFirst({
         where: { id: userId, deletedAt: null, isActive: true },
@@ -81,10 +82,10 @@ export class WatchersService {
       this.access.assertVisible(user, ticket);
       assertNotDeleted(ticket);
       if (user.role === UserRole.CUSTOMER && userId !== user.id) {
-        throw new ForbiddenException('Customers can only stop watching a ticket themselves');
+        throw new ForbiddenError('unwatch_others_forbidden', 'Customers can only stop watching a ticket themselves');
       }
       const removed = await tx.ticketWatcher.deleteMany({ where: { ticketId, userId } });
-      if (removed.count === 0) throw new NotFoundException('This user is not watching the ticket');
+      if (removed.count === 0) throw new NotFoundError('watcher_not_found', 'This user is not watching the ticket');
       const now = this.tickets.now();
       await tx.historyLog.create({
         data: {

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Prisma, SLABreachType, UserRole, type SLAMetric, type SLAPolicy } from '@nixflow/db/client';
+import { Inject, Injectable } from '@nestjs/common';
+import { UserRole, type SLAPolicy } from '@nixflow/db/client';
 import {
   isOpenMetric,
   planSlaOperations,
@@ -9,7 +9,11 @@ import {
   type SlaMetricState,
   type SlaTicketLike,
 } from '@nixflow/core';
+import { CLOCK, type Clock } from '../clock.js';
+import type { Tx } from '../tx.js';
+import { applyMetricOps, lockTicketMetrics, syncTicketSla, toState } from './sla-metric-store.js';
 import { SlaPolicyCache } from './sla-policy-cache.js';
+import { recomputePolicyChunk } from './sla-policy-recompute.js';
 
 /** The ticket columns the SLA hooks read (a full Ticket row satisfies it). */
 export interface SlaTicketRow extends SlaTicketLike {
@@ -22,8 +26,6 @@ export interface SlaCommentRow {
   authorId?: string;
 }
 
-type Tx = Prisma.TransactionClient;
-
 /**
  * Applies the pure SLA planner (@nixflow/core sla-lifecycle) to the database, inside the caller's
  * transaction. Every update is guarded by the status the planner saw (`updateMany where status = …`),
@@ -31,8 +33,12 @@ type Tx = Prisma.TransactionClient;
  */
 @Injectable()
 export class SlaLifecycleService {
-  /** Overridable clock (tests). */
-  now: () => Date = () => new Date();
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  /** The injected clock (tests override CLOCK). */
+  now(): Date {
+    return this.clock.now();
+  }
 
   /** The policy table, cached per process (see SlaPolicyCache: one stamp query per use, reload on change). */
   readonly policies = new SlaPolicyCache();
@@ -99,32 +105,17 @@ export class SlaLifecycleService {
     await this.run(tx, ticket, metrics, { kind: 'deleted' }, null, false);
   }
 
-  /** Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large ones). */
+  /**
+   * Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large
+   * ones): the same chunked recompute the worker runs, until nothing carries an older version.
+   */
   async onPolicyChanged(tx: Tx, policy: SLAPolicy): Promise<number> {
-    const open = await tx.sLAMetric.findMany({
-      where: { policyId: policy.id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
-      include: { ticket: true },
-      orderBy: [{ ticketId: 'asc' }],
-    });
-    const byTicket = new Map<string, typeof open>();
-    for (const m of open) {
-      const list = byTicket.get(m.ticketId) ?? [];
-      list.push(m);
-      byTicket.set(m.ticketId, list);
-    }
     let changed = 0;
-    for (const list of byTicket.values()) {
-      const ops = planSlaOperations({
-        metrics: list.map(toState),
-        ticket: list[0].ticket,
-        event: { kind: 'policyChanged' },
-        now: this.now(),
-        policy,
-      });
-      changed += await this.apply(tx, list[0].ticketId, list.map(toState), ops);
+    for (;;) {
+      const chunk = await recomputePolicyChunk(tx, policy.id, this.now());
+      changed += chunk.changed;
+      if (chunk.done) return changed;
     }
-    if (byTicket.size > 0) await syncTicketSla(tx, [...byTicket.keys()]);
-    return changed;
   }
 
   /** Plans and applies `event`; re-reads the metrics afterwards only when the caller needs them (`reload`). */
@@ -147,39 +138,7 @@ export class SlaLifecycleService {
   }
 
   private async apply(tx: Tx, ticketId: string, metrics: SlaMetricState[], ops: SlaMetricOp[]): Promise<number> {
-    let changed = 0;
-    // All creations in one statement; the unique (ticketId, type, cycle) makes a duplicate hook call harmless.
-    const creations = ops.flatMap((op) => (op.op === 'create' ? [op] : []));
-    if (creations.length > 0) {
-      const res = await tx.sLAMetric.createMany({
-        data: creations.map((op) => ({
-          ticketId,
-          policyId: op.policyId,
-          policyVersion: op.policyVersion,
-          type: op.type,
-          cycle: op.cycle,
-          targetMinutes: op.targetMinutes,
-          status: op.status,
-          startedAt: op.startedAt,
-          dueAt: op.dueAt,
-          warningAt: op.warningAt,
-          pausedAt: op.pausedAt,
-        })),
-        skipDuplicates: true,
-      });
-      changed += res.count;
-    }
-    for (const op of ops) {
-      if (op.op !== 'create') {
-        const seen = metrics.find((m) => m.id === op.id);
-        const res = await tx.sLAMetric.updateMany({
-          where: { id: op.id, ...(seen ? { status: seen.status } : {}) },
-          data: op.fields,
-        });
-        changed += res.count;
-      }
-    }
-    return changed;
+    return applyMetricOps(tx, ticketId, metrics, ops);
   }
 
   /**
@@ -188,10 +147,7 @@ export class SlaLifecycleService {
    * in time would silently not complete FIRST_RESPONSE (then breach). The sweep skips locked rows.
    */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
-    // One statement: lock in id order (as every other locker of a ticket's metrics), then sort like readMetrics.
-    const rows = await tx.$queryRaw<SLAMetric[]>`
-      SELECT ${METRIC_COLUMNS} FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
-    return rows.sort(byTypeAndCycle).map(toState);
+    return (await lockTicketMetrics(tx, ticketId)).map(toState);
   }
 
   private async readMetrics(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
@@ -209,52 +165,4 @@ export class SlaLifecycleService {
     const m = metrics.find(isOpenMetric) ?? metrics[metrics.length - 1];
     return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
   }
-}
-
-/**
- * Keeps the ticket's SLA columns in step with its metrics: slaNextDueAt (the earliest deadline of a
- * running metric, or of a breached one nobody answered yet: the ticket list's sort=slaDueAt) and, when
- * given, slaPolicyId. Raw, so updatedAt and version stay as they are (no user-visible change).
- */
-export async function syncTicketSla(tx: Tx, ticketIds: string | string[], policyId?: string | null): Promise<void> {
-  const ids = Array.isArray(ticketIds) ? ticketIds : [ticketIds];
-  const setPolicy = policyId !== undefined;
-  await tx.$executeRaw`
-    UPDATE "Ticket" t
-    SET "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m
-                          WHERE m."ticketId" = t."id"
-                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL))),
-        "slaPolicyId" = CASE WHEN ${setPolicy} THEN ${policyId ?? null}::uuid ELSE t."slaPolicyId" END
-    WHERE t."id" = ANY (${ids}::uuid[])`;
-}
-
-/** The model's columns (no @map in the schema), so a raw row is exactly an SLAMetric. */
-const METRIC_COLUMNS = Prisma.raw(
-  Object.values(Prisma.SLAMetricScalarFieldEnum)
-    .map((c) => `"${c}"`)
-    .join(', '),
-);
-
-/** Enum declaration order, which is how PostgreSQL (and so Prisma's orderBy) sorts an enum column. */
-const TYPE_ORDER: readonly string[] = Object.values(SLABreachType);
-const byTypeAndCycle = (a: SLAMetric, b: SLAMetric): number =>
-  TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.cycle - b.cycle;
-
-export function toState(m: SLAMetric): SlaMetricState {
-  return {
-    id: m.id,
-    policyId: m.policyId,
-    policyVersion: m.policyVersion,
-    type: m.type,
-    cycle: m.cycle,
-    targetMinutes: m.targetMinutes,
-    status: m.status,
-    startedAt: m.startedAt,
-    dueAt: m.dueAt,
-    warningAt: m.warningAt,
-    pausedAt: m.pausedAt,
-    pausedBusinessSeconds: m.pausedBusinessSeconds,
-    completedAt: m.completedAt,
-    breachedAt: m.breachedAt,
-  };
 }

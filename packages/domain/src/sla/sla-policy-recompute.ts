@@ -1,7 +1,7 @@
-import { Prisma, type SLAPolicy } from '@nixflow/db/client';
+import type { SLAPolicy } from '@nixflow/db/client';
 import { planSlaOperations, type SlaMetricState, type SlaTicketLike } from '@nixflow/core';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '../tx.js';
+import { OPEN_STATUSES_SQL, syncTicketSla } from './sla-metric-store.js';
 
 export const RECOMPUTE_CHUNK = 1000;
 
@@ -15,7 +15,8 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 
 /**
  * Recomputes one chunk of the open metrics of `policyId` that still carry an older policy version
- * (targets, due and warning instants, AT_RISK/ACTIVE), with the same pure planner the API uses.
+ * (targets, due and warning instants, AT_RISK/ACTIVE), with the pure planner of the ticket hooks. The worker runs it chunk by chunk
+ * (event consumer); the API runs it in a small policy's PATCH transaction (SlaLifecycleService.onPolicyChanged).
  * Idempotent and convergent: a recomputed metric gets the current version and drops out of the query,
  * so a crash between chunks only means the next run continues. Returns true when nothing is left.
  */
@@ -33,7 +34,7 @@ export async function recomputePolicyChunk(
            m."pausedBusinessSeconds", m."completedAt", m."breachedAt",
            t."status"::text AS "ticketStatus", t."priority"::text AS "ticketPriority"
     FROM "SLAMetric" m JOIN "Ticket" t ON t."id" = m."ticketId"
-    WHERE m."policyId" = ${policyId}::uuid AND m."status" IN ('ACTIVE', 'AT_RISK', 'PAUSED')
+    WHERE m."policyId" = ${policyId}::uuid AND m."status" = ANY (${OPEN_STATUSES_SQL})
       AND m."policyVersion" < ${policy.version}
     ORDER BY m."id"
     LIMIT ${chunk}
@@ -42,12 +43,7 @@ export async function recomputePolicyChunk(
   const changed = await applyRetarget(tx, policy, rows, now);
   if (rows.length > 0) {
     // Deadlines moved: keep the tickets' denormalised next deadline (sort=slaDueAt) in step.
-    const ticketIds = [...new Set(rows.map((r) => r.ticketId))];
-    await tx.$executeRaw`
-      UPDATE "Ticket" t
-      SET "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m WHERE m."ticketId" = t."id"
-                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL)))
-      WHERE t."id" = ANY (${ticketIds}::uuid[])`;
+    await syncTicketSla(tx, [...new Set(rows.map((r) => r.ticketId))]);
   }
   return { done: rows.length < chunk, changed };
 }

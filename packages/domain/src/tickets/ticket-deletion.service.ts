@@ -1,9 +1,10 @@
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, type Ticket } from '@nixflow/db/client';
-import type { AuthUser } from '../auth/auth-user.js';
+import { ConflictError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
-import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
+import { PRISMA } from '../tokens.js';
+import type { DomainUser as AuthUser } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { ticketWriteTx, lockTicketOrThrow, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
@@ -12,7 +13,7 @@ import { TicketsService } from './tickets.service.js';
 @Injectable()
 export class TicketDeletionService {
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly tickets: TicketsService,
     private readonly sla: SlaLifecycleService,
     private readonly events: EventsService,
@@ -39,7 +40,7 @@ export class TicketDeletionService {
   async restore(user: AuthUser, id: string): Promise<void> {
     await ticketWriteTx(this.prisma, id, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, id);
-      if (!ticket.deletedAt) throw new ConflictException(`Ticket #${ticket.number} is not deleted`);
+      if (!ticket.deletedAt) throw new ConflictError('ticket_not_deleted', `Ticket #${ticket.number} is not deleted`);
       const now = this.tickets.now();
       const after = await tx.ticket.update({
         where: { id },
@@ -72,7 +73,8 @@ export class TicketDeletionService {
         .filter(([n]) => Number(n) > 0)
         .map(([n, what]) => `${n} ${what}`);
       if (blockers.length) {
-        throw new ConflictException(
+        throw new ConflictError(
+          'ticket_referenced',
           `Ticket #${ticket.number} cannot be deleted permanently: ${blockers.join(', ')} depend on it; soft delete it instead`,
         );
       }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, Ticket } from '@nixflow/db/client';
 import { canSeeTicket, notificationRecipients } from '@nixflow/core';
-import type { Tx } from './ticket-tx.js';
+import type { Tx } from '../tx.js';
 
 export interface TicketNotice {
   type: 'comment.added' | 'ticket.status_changed' | 'ticket.assigned' | 'ticket.updated';

@@ -1,7 +1,7 @@
-import type { Prisma, SLAMetric, SLAPolicy, Ticket } from '@nixflow/db/client';
+import type { Ticket } from '@nixflow/db/client';
 import { planSlaOperations, selectPolicy, type SlaMetricOp } from '@nixflow/core';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '../tx.js';
+import { applyMetricOps, lockTicketMetrics, syncTicketSla, toState } from './sla-metric-store.js';
 
 export const SLA_POLICY_RETIRED = 'SLAPolicyRetired';
 export const RETIRE_CHUNK = 200;
@@ -33,8 +33,7 @@ export async function reevaluateRetiredPolicyChunk(
     ORDER BY "id" LIMIT ${chunk} FOR UPDATE`;
   let changed = 0;
   for (const ticket of tickets) {
-    const metrics = await tx.$queryRaw<SLAMetric[]>`
-      SELECT * FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid ORDER BY "id" FOR UPDATE`;
+    const metrics = (await lockTicketMetrics(tx, ticket.id)).map(toState);
     const policy = selectPolicy(active, ticket);
     const ops: SlaMetricOp[] = policy
       ? [
@@ -42,42 +41,9 @@ export async function reevaluateRetiredPolicyChunk(
           ...planSlaOperations({ metrics, ticket, event: { kind: 'created' }, now, policy }),
         ]
       : planSlaOperations({ metrics, ticket, event: { kind: 'deleted' }, now, policy: null });
-    changed += await applyOps(tx, ticket.id, metrics, ops, policy);
-    await tx.$executeRaw`
-      UPDATE "Ticket" t
-      SET "slaPolicyId" = ${policy?.id ?? null}::uuid,
-          "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m WHERE m."ticketId" = t."id"
-                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL)))
-      WHERE t."id" = ${ticket.id}::uuid`;
+    // Without a policy nothing is created (the "deleted" plan only cancels).
+    changed += await applyMetricOps(tx, ticket.id, metrics, policy ? ops : ops.filter((op) => op.op !== 'create'));
+    await syncTicketSla(tx, ticket.id, policy?.id ?? null);
   }
   return { done: tickets.length < chunk, changed };
-}
-
-async function applyOps(
-  tx: Tx,
-  ticketId: string,
-  metrics: SLAMetric[],
-  ops: SlaMetricOp[],
-  policy: SLAPolicy | null,
-): Promise<number> {
-  let changed = 0;
-  const creations = ops.flatMap((op) => (op.op === 'create' ? [op] : []));
-  if (creations.length > 0 && policy) {
-    const res = await tx.sLAMetric.createMany({
-      data: creations.map(({ op: _op, ...c }) => ({ ticketId, ...c })),
-      skipDuplicates: true,
-    });
-    changed += res.count;
-  }
-  for (const op of ops) {
-    if (op.op === 'create') continue;
-    const seen = metrics.find((m) => m.id === op.id);
-    // Guarded by the status we planned from: a concurrent breach is never undone.
-    const res = await tx.sLAMetric.updateMany({
-      where: { id: op.id, ...(seen ? { status: seen.status } : {}) },
-      data: op.fields,
-    });
-    changed += res.count;
-  }
-  return changed;
 }

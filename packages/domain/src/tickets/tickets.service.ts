@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   PrismaClient,
   TicketChannel,
@@ -18,11 +18,11 @@ import {
   stageTransitionAllowed,
   statusTimestamps,
 } from '@nixflow/core';
-import type { AuthUser } from '../auth/auth-user.js';
+import { ConflictError, ForbiddenError } from '../errors.js';
 import { EventsService, type DomainEvent } from '../events/events.service.js';
-import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
-import type { CreateTicketDto, UpdateTicketDto } from './dto/tickets.dto.js';
+import { PRISMA } from '../tokens.js';
+import type { DomainUser as AuthUser, CreateTicketInput, UpdateTicketInput } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
@@ -90,7 +90,7 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 @Injectable()
 export class TicketsService {
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
     private readonly events: EventsService,
     private readonly notifier: TicketNotifierService,
@@ -104,12 +104,13 @@ export class TicketsService {
 
   // ─────────────────────────────── HTTP-facing operations ───────────────────────────────
 
-  async create(user: AuthUser, dto: CreateTicketDto): Promise<TicketView> {
+  async create(user: AuthUser, dto: CreateTicketInput): Promise<TicketView> {
     const actor: Actor = { id: user.id, role: user.role };
     if (user.role === UserRole.CUSTOMER) {
       const forbidden: string[] = CUSTOMER_FORBIDDEN_ON_CREATE.filter((f) => dto[f] !== undefined);
       if (dto.requesterId !== undefined && dto.requesterId !== user.id) forbidden.unshift('requesterId');
-      if (forbidden.length) throw new ForbiddenException(`Customers cannot set: ${forbidden.join(', ')}`);
+      if (forbidden.length)
+        throw new ForbiddenError('customer_field_forbidden', `Customers cannot set: ${forbidden.join(', ')}`);
     }
     const input: NewTicketInput = {
       subject: dto.subject,
@@ -129,7 +130,7 @@ export class TicketsService {
     return view;
   }
 
-  async update(user: AuthUser, id: string, dto: UpdateTicketDto): Promise<Ticket> {
+  async update(user: AuthUser, id: string, dto: UpdateTicketInput): Promise<Ticket> {
     const actor: Actor = { id: user.id, role: user.role };
     return ticketWriteTx(this.prisma, id, async (tx) => {
       const before = await lockTicketOrThrow(tx, id);
@@ -138,9 +139,11 @@ export class TicketsService {
       const { version, ...patch } = dto;
       if (user.role === UserRole.CUSTOMER) {
         const forbidden = Object.keys(dto).filter((k) => !CUSTOMER_PATCHABLE.has(k));
-        if (forbidden.length) throw new ForbiddenException(`Customers cannot change: ${forbidden.join(', ')}`);
+        if (forbidden.length)
+          throw new ForbiddenError('customer_field_forbidden', `Customers cannot change: ${forbidden.join(', ')}`);
         if (patch.status && !customerMayChangeStatus(before.status, patch.status)) {
-          throw new ForbiddenException(
+          throw new ForbiddenError(
+            'customer_status_forbidden',
             `Customers can only close their ticket or reopen it; ${before.status} → ${patch.status} is not allowed`,
           );
         }
@@ -267,7 +270,8 @@ export class TicketsService {
     opts: UpdateOptions,
   ): Promise<Ticket> {
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
-      throw new ConflictException(
+      throw new ConflictError(
+        'ticket_version_stale',
         `Ticket #${before.number} was changed by someone else (current version ${before.version}, you sent ${opts.expectedVersion}); reload it and try again`,
       );
     }
@@ -380,7 +384,8 @@ export class TicketsService {
         throw fieldError('stageId', `Stage "${next.name}" does not belong to the ticket's workflow`);
       }
       if (enforce && !stageTransitionAllowed(current, next.id)) {
-        throw new ConflictException(
+        throw new ConflictError(
+          'stage_transition_not_allowed',
           `Workflow "${next.workflow.name}" does not allow moving a ticket from stage "${current?.name}" to stage "${next.name}"`,
         );
       }
@@ -402,7 +407,8 @@ export class TicketsService {
         const follow = stageFollowingStatus(stages, stages.find((s) => s.id === current.id) ?? null, status);
         if (follow && follow.id !== current.id) {
           if (enforce && !stageTransitionAllowed(current, follow.id)) {
-            throw new ConflictException(
+            throw new ConflictError(
+              'stage_transition_not_allowed',
               `Status ${status} means stage "${follow.name}", and workflow "${follow.workflow.name}" does not allow moving a ticket from stage "${current.name}" to stage "${follow.name}"`,
             );
           }

@@ -1,9 +1,14 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
 import { Prisma, type PrismaClient, type Ticket, type UserRole } from '@nixflow/db/client';
 import { KeyedMutex } from '../common/keyed-mutex.js';
-export { fieldError } from '../common/field-error.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { Tx } from '../tx.js';
 
-export type Tx = Prisma.TransactionClient;
+export type { Tx } from '../tx.js';
+
+/** Input refused because of one field (the API answers 400 naming it, like its validation errors). */
+export function fieldError(field: string, message: string): ValidationError {
+  return new ValidationError('invalid_field', message, field);
+}
 
 /** Who makes a change; null = the system (anonymous form, inbound e-mail…). */
 export interface Actor {
@@ -47,7 +52,7 @@ export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
 
 export async function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
   const ticket = await lockTicket(tx, id);
-  if (!ticket) throw new NotFoundException('Ticket not found');
+  if (!ticket) throw new NotFoundError('ticket_not_found', 'Ticket not found');
   return ticket;
 }
 
@@ -61,7 +66,8 @@ export function historyValue(v: unknown): string | null {
   return String(v);
 }
 
-/** Writes to a soft-deleted ticket: 409 (only admins can see it at all). */
+/** Writes to a soft-deleted ticket: conflict (only admins can see it at all; for everyone else it is not found). */
 export function assertNotDeleted(ticket: Ticket): void {
-  if (ticket.deletedAt) throw new ConflictException(`Ticket #${ticket.number} is deleted; restore it first`);
+  if (ticket.deletedAt)
+    throw new ConflictError('ticket_deleted', `Ticket #${ticket.number} is deleted; restore it first`);
 }

@@ -1,9 +1,9 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, UserRole, type Prisma } from '@nixflow/db/client';
-import type { AuthUser } from '../auth/auth-user.js';
-import { pageArgs, paginated, PaginationQueryDto, type Paginated } from '../common/pagination.js';
-import { PrismaService } from '../prisma/prisma.service.js';
-import type { ListTicketsQueryDto } from './dto/tickets.dto.js';
+import { pageArgs, paginated, type Paginated } from '../common/page.js';
+import { ForbiddenError } from '../errors.js';
+import { PRISMA } from '../tokens.js';
+import type { DomainUser as AuthUser, ListTicketsQuery, PageQuery } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
 
@@ -22,14 +22,15 @@ export type HistoryView = Prisma.HistoryLogGetPayload<{ include: { actor: typeof
 @Injectable()
 export class TicketQueriesService {
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly access: TicketAccessService,
   ) {}
 
-  async list(user: AuthUser, q: ListTicketsQueryDto): Promise<Paginated<TicketView>> {
+  async list(user: AuthUser, q: ListTicketsQuery): Promise<Paginated<TicketView>> {
     const filters: Prisma.TicketWhereInput[] = [];
     if (q.deleted) {
-      if (user.role !== UserRole.ADMIN) throw new ForbiddenException('Only admins can list deleted tickets');
+      if (user.role !== UserRole.ADMIN)
+        throw new ForbiddenError('deleted_list_forbidden', 'Only admins can list deleted tickets');
       filters.push({ deletedAt: { not: null } });
     } else filters.push(this.access.visibleWhere(user));
     if (q.status?.length) filters.push({ status: { in: q.status } });
@@ -79,7 +80,7 @@ export class TicketQueriesService {
    * Oldest first. Customers never see entries about internal notes, nor the earlier text of an edited
    * comment (oldValue of comment_edited is null for them: an edit is meant to replace what was said).
    */
-  async history(user: AuthUser, id: string, q: PaginationQueryDto): Promise<Paginated<HistoryView>> {
+  async history(user: AuthUser, id: string, q: PageQuery): Promise<Paginated<HistoryView>> {
     await this.access.findVisibleOrThrow(user, id);
     const where: Prisma.HistoryLogWhereInput = { ticketId: id };
     if (user.role === UserRole.CUSTOMER) where.action = { notIn: INTERNAL_HISTORY_ACTIONS };

@@ -1,19 +1,18 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, UserRole, type Prisma, type Ticket } from '@nixflow/db/client';
 import { canSeeTicket } from '@nixflow/core';
-import type { AuthUser } from '../auth/auth-user.js';
-import { PrismaService } from '../prisma/prisma.service.js';
-
-type Viewer = Pick<AuthUser, 'id' | 'role'>;
+import { NotFoundError } from '../errors.js';
+import { PRISMA } from '../tokens.js';
+import type { Viewer } from './ticket-inputs.js';
 
 /**
  * The one "may this user see this ticket" rule, used by every ticket route (tickets, comments, history,
  * watchers, SLA, suggested articles): staff see every live ticket, customers only their own, and a
- * soft-deleted ticket exists only for admins. Anything else is a 404, never a 403 (no existence leak).
+ * soft-deleted ticket exists only for admins. Anything else is not found (404), never forbidden (no existence leak).
  */
 @Injectable()
 export class TicketAccessService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /** Filter for lists: soft-deleted tickets leave every list; customers see their own. */
   visibleWhere(user: Viewer): Prisma.TicketWhereInput {
@@ -25,7 +24,7 @@ export class TicketAccessService {
     return canSeeTicket(user, ticket);
   }
 
-  /** The ticket when `user` may see it, else 404. */
+  /** The ticket when `user` may see it, else NotFound. */
   async findVisibleOrThrow(user: Viewer, id: string, tx: Prisma.TransactionClient = this.prisma): Promise<Ticket> {
     const ticket = await tx.ticket.findUnique({ where: { id } });
     this.assertVisible(user, ticket);
@@ -33,6 +32,6 @@ export class TicketAccessService {
   }
 
   assertVisible(user: Viewer, ticket: Ticket | null): asserts ticket is Ticket {
-    if (!ticket || !this.canSee(user, ticket)) throw new NotFoundException('Ticket not found');
+    if (!ticket || !this.canSee(user, ticket)) throw new NotFoundError('ticket_not_found', 'Ticket not found');
   }
 }

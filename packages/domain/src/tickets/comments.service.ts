@@ -1,4 +1,4 @@
-import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   EmailDirection,
   EmailMessageStatus,
@@ -10,13 +10,18 @@ import {
   type Ticket,
 } from '@nixflow/db/client';
 import { isStaffRole, statusAfterCustomerReply } from '@nixflow/core';
-import type { AuthUser } from '../auth/auth-user.js';
-import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
-import { EmailOutboundService } from '../email/email-outbound.service.js';
+import { pageArgs, paginated, type Paginated } from '../common/page.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
-import { PrismaService } from '../prisma/prisma.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
-import type { CreateCommentDto, ListCommentsQueryDto, UpdateCommentDto } from './dto/comments.dto.js';
+import { PRISMA } from '../tokens.js';
+import { TICKET_REPLY_MAILER, type TicketReplyMailer } from './ticket-reply-mailer.js';
+import type {
+  DomainUser as AuthUser,
+  CreateCommentInput,
+  ListCommentsQuery,
+  UpdateCommentInput,
+} from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
 import { ticketWriteTx, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
@@ -40,14 +45,14 @@ export class CommentsService {
   private readonly logger = new Logger(CommentsService.name);
 
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
     private readonly events: EventsService,
     private readonly notifier: TicketNotifierService,
     private readonly tickets: TicketsService,
     private readonly access: TicketAccessService,
     /** Mails staff public replies on e-mail tickets (absent in scripts such as the seed). */
-    @Optional() private readonly emailOutbound?: EmailOutboundService,
+    @Optional() @Inject(TICKET_REPLY_MAILER) private readonly emailOutbound?: TicketReplyMailer,
   ) {}
 
   /**
@@ -65,10 +70,10 @@ export class CommentsService {
     opts: { locked?: boolean } = {},
   ): Promise<Comment> {
     let current = opts.locked ? ticket : await lockTicketOrThrow(tx, ticket.id);
-    if (current.deletedAt) throw new NotFoundException('Ticket not found');
+    if (current.deletedAt) throw new NotFoundError('ticket_not_found', 'Ticket not found');
     const internal = input.internal ?? false;
     const staff = isStaffRole(author.role);
-    if (internal && !staff) throw new ForbiddenException('Customers cannot post internal notes');
+    if (internal && !staff) throw new ForbiddenError('internal_note_forbidden', 'Customers cannot post internal notes');
     const now = this.tickets.now();
 
     const comment = await tx.comment.create({
@@ -133,9 +138,9 @@ export class CommentsService {
 
   // ─────────────────────────────── HTTP-facing operations ───────────────────────────────
 
-  async add(user: AuthUser, ticketId: string, dto: CreateCommentDto): Promise<CommentWithAuthor> {
+  async add(user: AuthUser, ticketId: string, dto: CreateCommentInput): Promise<CommentWithAuthor> {
     if (dto.internal && user.role === UserRole.CUSTOMER) {
-      throw new ForbiddenException('Customers cannot post internal notes');
+      throw new ForbiddenError('internal_note_forbidden', 'Customers cannot post internal notes');
     }
     const { comment, mailId } = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const ticket = await lockTicketOrThrow(tx, ticketId);
@@ -166,7 +171,7 @@ export class CommentsService {
     return { ...comment, author: { id: user.id, name: user.name, role: user.role } };
   }
 
-  async list(user: AuthUser, ticketId: string, q: ListCommentsQueryDto): Promise<Paginated<CommentWithAuthor>> {
+  async list(user: AuthUser, ticketId: string, q: ListCommentsQuery): Promise<Paginated<CommentWithAuthor>> {
     await this.access.findVisibleOrThrow(user, ticketId);
     const where: Prisma.CommentWhereInput = { ticketId, deletedAt: null };
     if (!isStaffRole(user.role)) where.internal = false;
@@ -183,7 +188,12 @@ export class CommentsService {
     return paginated(items, total, q.page, q.pageSize);
   }
 
-  async update(user: AuthUser, ticketId: string, commentId: string, dto: UpdateCommentDto): Promise<CommentWithAuthor> {
+  async update(
+    user: AuthUser,
+    ticketId: string,
+    commentId: string,
+    dto: UpdateCommentInput,
+  ): Promise<CommentWithAuthor> {
     await ticketWriteTx(this.prisma, ticketId, async (tx) => {
       const { ticket, comment } = await this.lockOwnComment(tx, user, ticketId, commentId);
       if (comment.body === dto.body) return;
@@ -248,9 +258,10 @@ export class CommentsService {
     this.access.assertVisible(user, ticket);
     assertNotDeleted(ticket);
     const comment = await tx.comment.findFirst({ where: { id: commentId, ticketId, deletedAt: null } });
-    if (!comment || (comment.internal && !isStaffRole(user.role))) throw new NotFoundException('Comment not found');
+    if (!comment || (comment.internal && !isStaffRole(user.role)))
+      throw new NotFoundError('comment_not_found', 'Comment not found');
     if (comment.authorId !== user.id && user.role !== UserRole.ADMIN) {
-      throw new ForbiddenException('Only the author or an admin can change this comment');
+      throw new ForbiddenError('comment_not_own', 'Only the author or an admin can change this comment');
     }
     return { ticket, comment };
   }
