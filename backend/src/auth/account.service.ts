@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { PasswordTokenPurpose, Prisma, UserRole, type User } from '@nixflow/db/client';
+import { PasswordTokenPurpose, UserRole, type User } from '@nixflow/db/client';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SystemMailService } from './system-mail.service.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 /** A new reset token for the same user is not mailed within this time (no mail bombing by request). */
 const RESET_RESEND_MS = 60_000;

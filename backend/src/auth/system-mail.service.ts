@@ -1,16 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  EmailDirection,
-  EmailMessageStatus,
-  EmailMessageType,
-  type EmailAccount,
-  type Prisma,
-} from '@nixflow/db/client';
+import { EmailDirection, EmailMessageStatus, EmailMessageType, type EmailAccount } from '@nixflow/db/client';
 import { newMessageId } from '../email/email-outbound.service.js';
 import { EmailQueuesService } from '../email/email-queues.service.js';
 import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 export interface SystemMail {
   to: string;

@@ -35,8 +35,8 @@ import { TicketsService } from '@nixflow/domain';
 import type { InboundResultDto } from './dto/email-message.dto.js';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { keptHeaders, parseInboundMessage, type InboundMessage } from './inbound-message.js';
+import type { Tx } from '@nixflow/domain';
 
-type Tx = Prisma.TransactionClient;
 type StoredEmailFile = StoredFile & {
   id: string;
   contentType: string;

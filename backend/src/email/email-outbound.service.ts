@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  EmailDirection,
-  EmailMessageStatus,
-  EmailMessageType,
-  TicketChannel,
-  UserRole,
-  type Prisma,
-} from '@nixflow/db/client';
+import { EmailDirection, EmailMessageStatus, EmailMessageType, TicketChannel, UserRole } from '@nixflow/db/client';
 import { composeReferences, composeReplySubject, deriveReplyTokenKey, signedMessageId } from '@nixflow/core';
 import type { KnownReplyContext, TicketReplyMailer } from '@nixflow/domain';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EmailQueuesService } from './email-queues.service.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 export type { KnownReplyContext } from '@nixflow/domain';
 

@@ -39,8 +39,7 @@ import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dt
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
 import { formMaxAttachmentBytes } from './form-upload-limits.js';
 import { FormsService } from './forms.service.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 interface TicketDefaults {
   priority?: TicketPriority;

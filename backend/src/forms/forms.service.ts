@@ -6,8 +6,7 @@ import { pageArgs, paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateFormDto, ListFormsQueryDto, TicketDefaultsDto, UpdateFormDto } from './dto/form.dto.js';
 import { fieldRows, fieldView, plainFields, throwIfErrors, toFieldDefinition } from './form-fields.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 const isStaff = (user?: AuthUser) => user?.role === UserRole.ADMIN || user?.role === UserRole.AGENT;
 

@@ -3,8 +3,8 @@ import type { Prisma, Stage } from '@nixflow/db/client';
 import { fieldError } from '../common/field-error.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateStageDto, CreateWorkflowDto, UpdateStageDto, UpdateWorkflowDto } from './dto/workflows.dto.js';
+import type { Tx } from '@nixflow/domain';
 
-type Tx = Prisma.TransactionClient;
 const WITH_STAGES = { stages: { orderBy: [{ position: 'asc' }, { name: 'asc' }] } } satisfies Prisma.WorkflowInclude;
 export type WorkflowView = Prisma.WorkflowGetPayload<{ include: typeof WITH_STAGES }>;
 

@@ -1,6 +1,5 @@
-import { Prisma, commitHorizon, type PrismaClient } from '@nixflow/db/client';
-
-type Tx = Prisma.TransactionClient;
+import { commitHorizon, type PrismaClient } from '@nixflow/db/client';
+import type { Tx } from '@nixflow/domain';
 
 /** One EventLog row as a consumer sees it. */
 export interface LoggedEvent {

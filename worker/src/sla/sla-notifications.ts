@@ -1,7 +1,5 @@
-import type { Prisma } from '@nixflow/db/client';
 import { nextBusinessStart, policyCalendar, type SendNotificationJobData, type SlaPolicyLike } from '@nixflow/core';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '@nixflow/domain';
 
 export type SlaAlertKind = 'SLABreached' | 'SLAAtRisk';
 
