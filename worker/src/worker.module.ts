@@ -1,9 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DomainModule } from '@nixflow/domain';
 import { LoggerModule } from 'nestjs-pino';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { workerLoggerParams } from './logger.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { PrismaService } from './prisma/prisma.service.js';
 import { EventsModule } from './events/events.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
@@ -18,6 +20,8 @@ export class WorkerModule {
         LoggerModule.forRoot(workerLoggerParams(config)),
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
+        // The domain services (the API's too) over the worker's Prisma client.
+        DomainModule.forRoot({ prisma: { inject: [PrismaService], useFactory: (p: PrismaService) => p.client } }),
         SlaModule,
         EventsModule,
         EmailModule,
