@@ -30,7 +30,7 @@ after(async () => {
  * (pg_snapshot_xmin), and parallel test files write all the time: so poll instead of asserting after
  * one call.
  */
-async function until<T>(attempt: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
+async function until<T>(attempt: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 120_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await attempt();
