@@ -171,7 +171,10 @@ describe('event-log consumer (watermark)', () => {
             await gate;
             return events.length;
           });
-          await Promise.race([slow, sleep(300)]);
+          // Until it holds the batch, or has returned without seeing the event (snapshot): then try again.
+          // Never a second call while this one runs (a fixed 300 ms here started one under load).
+          const finished = slow.then(() => true);
+          while (!entered && !(await Promise.race([finished, sleep(50).then(() => false)])));
           return entered;
         },
         (v) => v,
