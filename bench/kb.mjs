@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:kb`: knowledge-base search over N generated articles (default 100k), measured through
-// KbSearchService in-process (backend/src/knowledge-base/bench/kb-search.bench.ts) on a fresh database.
+// KbSearchService in-process (backend/bench/kb-search.bench.ts) on a fresh database.
 //   npm run bench:kb -- --articles 20000 --queries 100
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +16,7 @@ export async function runKbBench(url, { articles, queries }) {
   progress(`kb: seeding ${articles} articles, then ${queries} searches`);
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nixflow-kb-')), 'kb.json');
   await runNode(
-    path.join(ROOT, 'backend/dist/src/knowledge-base/bench/kb-search.bench.js'),
+    path.join(ROOT, 'backend/dist/bench/kb-search.bench.js'),
     [],
     { DATABASE_URL: url, KB_BENCH_ARTICLES: String(articles), KB_BENCH_QUERIES: String(queries), KB_BENCH_JSON: out },
     'kb-search.bench',

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -64,21 +65,41 @@ async function dropRunDatabases() {
 // Tiers: `npm test` runs every test but the long ones (soak, outages, killed processes: *.long.test.*);
 // `--long` runs only those (CI runs both); `reliability` (npm run test:reliability) runs that folder, long
 // ones included. Other arguments select files by a substring of their path.
+// `--ts` runs the TypeScript sources (`<package>/test/**/*.test.ts`) without a build: SWC compiles them on
+// load (it emits the decorator metadata NestJS injects by), and the workspace packages resolve to their
+// `src` through the `nixflow-source` export condition. Only `prisma generate` must have run.
+// Tests that start the real API or worker process (dist/src/main.js) still need `npm run build`.
 const args = process.argv.slice(2);
 const longOnly = args.includes('--long');
-const filter = args.filter((a) => a !== '--long');
-const isLong = (f) => /\.long\.test\.(js|mjs)$/.test(f);
-const files = ['packages/core', 'packages/db', 'packages/domain', 'packages/client', 'backend', 'worker']
-  .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
+const fromSource = args.includes('--ts');
+const filter = args.filter((a) => a !== '--long' && a !== '--ts');
+const isLong = (f) => /\.long\.test\.(js|mjs|ts)$/.test(f);
+const packages = ['packages/core', 'packages/db', 'packages/domain', 'packages/client', 'backend', 'worker'];
+const files = (
+  fromSource
+    ? packages.flatMap((p) => findTests(path.join(root, p, 'test'), [], '.test.ts'))
+    : packages.flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
+)
   .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
   // Match on the path inside the repository, so the checkout directory name never matches by accident.
   .filter((f) => filter.length === 0 || filter.some((x) => path.relative(root, f).includes(x)))
   .filter((f) => (longOnly ? isLong(f) : filter.length > 0 || !isLong(f)))
   .sort();
 if (files.length === 0) {
-  console.error('No compiled test files found: run `npm run build` first.');
+  console.error(fromSource ? 'No test files match.' : 'No compiled test files found: run `npm run build` first.');
   process.exit(1);
 }
+
+// Loader flags for the test processes (node --test hands its own flags to each file's process); the real
+// API and worker processes that some tests spawn from dist/ run without them.
+const sourceArgs = fromSource
+  ? [
+      `--import=${pathToFileURL(path.join(root, 'node_modules/@swc-node/register/esm/esm-register.mjs')).href}`,
+      '--conditions=nixflow-source',
+    ]
+  : [];
+const sourceEnv = fromSource ? { SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json') } : {};
+const migrateCli = fromSource ? 'packages/db/src/cli/migrate.ts' : 'packages/db/dist/src/cli/migrate.js';
 
 try {
   await admin('SELECT 1');
@@ -93,15 +114,16 @@ let status = 1;
 try {
   await admin(`CREATE DATABASE "${template}"`);
   const templateUrl = adminUrl.replace(/\/[^/?]*(\?|$)/, `/${template}$1`);
-  const migrate = spawnSync(process.execPath, [path.join(root, 'packages/db/dist/src/cli/migrate.js')], {
-    env: { ...process.env, DATABASE_URL: templateUrl, NIXFLOW_QUIET: '1' },
+  const migrate = spawnSync(process.execPath, [...sourceArgs, path.join(root, migrateCli)], {
+    env: { ...process.env, ...sourceEnv, DATABASE_URL: templateUrl, NIXFLOW_QUIET: '1' },
     stdio: 'inherit',
   });
   if (migrate.status !== 0) throw new Error('migrating the test template database failed');
   const concurrency = process.env.TEST_CONCURRENCY || '2';
-  const res = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+  const res = spawnSync(process.execPath, [...sourceArgs, '--test', `--test-concurrency=${concurrency}`, ...files], {
     env: {
       ...process.env,
+      ...sourceEnv,
       NIXFLOW_TEST_TEMPLATE_DB: template,
       NIXFLOW_TEST_RUN_ID: runId,
       TEST_ADMIN_DATABASE_URL: adminUrl,

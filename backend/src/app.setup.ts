@@ -7,6 +7,7 @@ import { AllExceptionsFilter, expressErrorHandler } from './common/all-exception
 import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { isInboundMailRequest } from './email/inbound-mail-types.js';
 
 export const API_PREFIX = 'api';
 
@@ -53,6 +54,12 @@ export function configureApp(app: INestApplication, options: { swagger?: boolean
   if (config.corsOrigins === '*') app.enableCors({ origin: '*', credentials: false, exposedHeaders: ['x-request-id'] });
   else if (config.corsOrigins)
     app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
+  // The raw RFC 822 body of inbound mail, bounded by EMAIL_INBOUND_MAX_BYTES (413 above it, before any read
+  // of the rest); other types fall through to the controller, which answers 415.
+  app.use(
+    `/${API_PREFIX}/email/inbound`,
+    express.raw({ type: isInboundMailRequest, limit: config.email.maxInboundBytes }),
+  );
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(rejectUnsafeBodies());

@@ -30,7 +30,7 @@ async function tokenFromMail(to: string, subject: RegExp, after = 0): Promise<st
   const mail = await waitFor(
     async () =>
       smtp.received.filter((m: CapturedMail) => m.to.includes(to) && subject.test(m.parsed.subject ?? ''))[after],
-    30_000,
+    120_000,
     `a mail "${subject}" to ${to} (worker output: ${worker.output()})`,
   );
   const m = /#token=([A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? '');

@@ -39,7 +39,7 @@ describe('request log redaction', () => {
         },
         body: 'x',
       });
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 60_000;
       while (!out.includes('"req"') && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     } finally {
       server.close();

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { ConfigError, DEV_JWT_SECRET, migrateEnvSchema, resolveSecrets } from '@nixflow/db';
 import { apiEnvSchema, loadAppConfig } from '../src/config/app-config.js';
+import { packageDir } from '../src/common/package-dir.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = path.resolve(packageDir(import.meta.dirname), '..');
 // The worker is another workspace: its compiled config module, loaded by path.
 const { loadWorkerConfig, workerEnvSchema } = (await import(
   pathToFileURL(path.join(root, 'worker/dist/src/config.js')).href

@@ -126,7 +126,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
         const r = await processed();
         return r.length === 2 && r.every((m) => m.status === 'PROCESSED') && r;
       },
-      30_000,
+      120_000,
       `two messages processed (worker: ${worker.output()})`,
     );
     const byId = new Map(rows.map((m) => [m.messageId, m]));
@@ -159,7 +159,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     );
     const reply = await waitFor(
       async () => (await processed()).find((m) => m.type === 'REPLY'),
-      30_000,
+      120_000,
       `the reply processed (worker: ${worker.output()})`,
     );
     assert.equal(reply.ticketId, firstTicketId);
@@ -169,7 +169,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
         const a = await t.prisma.emailAccount.findUniqueOrThrow({ where: { id: accountId } });
         return a.lastPolledAt! > new Date(reply.createdAt.getTime() + 100) && a.lastPolledAt! > polledBefore;
       },
-      30_000,
+      120_000,
       'another poll',
     );
     assert.equal((await processed()).length, 3);
@@ -205,7 +205,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     );
     await waitFor(
       async () => (await processed()).length === 4,
-      30_000,
+      120_000,
       `the new message processed (worker: ${worker.output()})`,
     );
     const after = await t.prisma.emailAccount.findUniqueOrThrow({ where: { id: accountId } });

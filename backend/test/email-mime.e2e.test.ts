@@ -9,11 +9,12 @@ import { UserRole } from '@nixflow/db/client';
 import { EmailInboundConsumer } from '../src/email/email-inbound.consumer.js';
 import { normaliseLegacyCharsets } from '../src/email/legacy-charset.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
+import { packageDir } from '../src/common/package-dir.js';
 
 // Mail as real clients send it (fixtures in test/fixtures/email), delivered through POST /api/email/inbound:
 // nothing the customer wrote or attached may be lost or mangled.
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/email');
+const FIXTURES = path.join(packageDir(import.meta.dirname), 'test/fixtures/email');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -13,8 +13,9 @@ import { SMTPServer } from 'smtp-server';
 import { UserRole } from '@nixflow/db/client';
 import { buildMessage } from './support/email-support.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
+import { packageDir } from '../src/common/package-dir.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/email/trust');
+const FIXTURES = path.join(packageDir(import.meta.dirname), 'test/fixtures/email/trust');
 const TRUSTED_AUTHSERV = 'mx1.example.test';
 const uid = () => randomBytes(5).toString('hex');
 const ACCOUNT = `help-${uid()}@example.test`;

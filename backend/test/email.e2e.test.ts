@@ -25,8 +25,9 @@ import {
   type WorkerProcess,
 } from './support/email-support.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { packageDir } from '../src/common/package-dir.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/email');
+const FIXTURES = path.join(packageDir(import.meta.dirname), 'test/fixtures/email');
 const SECRET_KEY = randomBytes(32).toString('hex');
 const SMTP_AUTH = { user: 'smtp-user', pass: `smtp-secret-${randomBytes(4).toString('hex')}` };
 const IMAP_PASS = `imap-secret-${randomBytes(4).toString('hex')}`;
@@ -520,7 +521,7 @@ describe('outbound replies (worker + SMTP)', () => {
         const m = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
         return m.status === 'FAILED' && m;
       },
-      20_000,
+      120_000,
       `message FAILED (worker output: ${worker!.output()})`,
     );
     assert.equal(failed.attempts, 3);
@@ -538,7 +539,7 @@ describe('outbound replies (worker + SMTP)', () => {
       .enqueueNotification({ to: [to], subject: 'SLA breached on #1', text: 'Details' });
     const mail = await waitFor(
       async () => smtp.received.find((m) => m.to.includes(to)),
-      20_000,
+      120_000,
       `the notification (worker output: ${worker!.output()})`,
     );
     assert.equal(mail.parsed.subject, 'SLA breached on #1');
@@ -556,7 +557,7 @@ describe('outbound replies (worker + SMTP)', () => {
     assert.ok(id);
     await waitFor(
       async () => (await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } })).status === 'SENT',
-      20_000,
+      120_000,
       `sweep to send the message (worker output: ${worker!.output()})`,
     );
   });
@@ -588,7 +589,7 @@ describe('outbound replies (worker + SMTP)', () => {
           const j = await q.getJob(sendReplyJobId(id));
           return j && j.finishedOn ? j : null;
         },
-        20_000,
+        120_000,
         `the send job to complete (worker output: ${worker!.output()})`,
       );
       assert.equal(job.returnvalue, 'cancelled');

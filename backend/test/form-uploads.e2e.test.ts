@@ -143,7 +143,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
         async () => answered ?? (upload.send(16 * 1024) && undefined),
         (r) => r !== undefined,
         'answer',
-        20_000,
+        120_000,
       );
       assert.equal(answered!.status, expected);
       assert.ok(upload.written() < total / 10, `the server answered after ${upload.written()} of ${total} bytes`);
@@ -181,7 +181,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
         async () => (holding.send(8 * 1024), filesOnDisk().length),
         (n) => n > 0,
         'temp file',
-        20_000,
+        120_000,
       );
       const second = slowUpload(port, `/api/forms/${open}/submissions`, Math.floor(INFLIGHT * 0.5));
       try {
@@ -199,7 +199,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
       async () => filesOnDisk(),
       (f) => f.length === 0,
       'temp files removed',
-      20_000,
+      120_000,
     );
     const ok = await waitFor(
       () =>
@@ -210,7 +210,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
           .attach('file', Buffer.alloc(1000, 0x25), { filename: 'a.pdf', contentType: 'application/pdf' }),
       (r) => r.status !== 503,
       'budget released',
-      20_000,
+      120_000,
     );
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
   });
@@ -245,7 +245,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
       async () => tempFiles(),
       (f) => f.length === 0,
       'temp files removed',
-      20_000,
+      120_000,
     );
     assert.equal(filesOnDisk().length, storedBefore);
 
@@ -261,7 +261,7 @@ describe('form uploads: checks before the body, streamed to disk, bounded in fli
       async () => tempFiles(),
       (f) => f.length === 0,
       'temp file moved',
-      20_000,
+      120_000,
     );
   });
 });

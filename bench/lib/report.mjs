@@ -12,7 +12,7 @@ function slaRows(sla) {
     return [['SLA worker (npm run bench:sla)', sla?.missing ?? sla?.failed ?? 'n/a', '', '']];
   const r = sla.results;
   if (Array.isArray(r.sizes)) {
-    // worker/src/bench/sla-bench.ts: { sizes: [{ n, openMetrics, pass0Ms, passes: [{ k, ms }] }], delay: [...] }
+    // worker/bench/sla-bench.ts: { sizes: [{ n, openMetrics, pass0Ms, passes: [{ k, ms }] }], delay: [...] }
     const rows = r.sizes.map((s) => [
       `SLA monitoring pass, ${fmt(s.n)} open tickets (${fmt(s.openMetrics)} open metrics)`,
       [`0 due ${fmt(s.pass0Ms, ' ms')}`, ...(s.passes ?? []).map((p) => `${fmt(p.k)} due ${fmt(p.ms, ' ms')}`)].join(

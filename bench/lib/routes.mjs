@@ -2,7 +2,7 @@
 // same requests; a route the API does not have yet (not in its OpenAPI document) is listed as skipped.
 import { TICKET_TAGS } from './seed.mjs';
 
-// Words the KB seed writes articles from (backend/src/knowledge-base/bench/kb-search.bench.ts).
+// Words the KB seed writes articles from (backend/bench/kb-search.bench.ts).
 const KB_WORDS = [
   'password',
   'reset',

@@ -106,7 +106,7 @@ describe('SLA worker: issue 4 "Done when" (real worker, Redis, PostgreSQL)', () 
 
 async function dueAnsweredPaused(w: WorkerProcess): Promise<void> {
   // Measure detection with the worker up and sweeping, not its boot time.
-  await waitFor(() => /SLA sweep: /.test(w.output()), 30_000, `the first sweep\n${w.output()}`);
+  await waitFor(() => /SLA sweep: /.test(w.output()), 120_000, `the first sweep\n${w.output()}`);
   // Due in ~2.5 s (60 s target, started 57.5 s ago).
   const late = await ticketStartedAgo(57_500);
   const answered = await ticketStartedAgo(57_500);
@@ -122,7 +122,7 @@ async function dueAnsweredPaused(w: WorkerProcess): Promise<void> {
 
   await waitFor(
     async () => (await prisma.sLABreach.count({ where: { ticketId: late.id } })) > 0,
-    20_000,
+    120_000,
     `the breach\n${w.output()}`,
   );
   const [breach] = await prisma.sLABreach.findMany({ where: { ticketId: late.id } });
@@ -153,7 +153,7 @@ async function dueAnsweredPaused(w: WorkerProcess): Promise<void> {
   if (resumed.dueAt.getTime() > Date.now()) {
     await waitFor(
       async () => (await prisma.sLABreach.count({ where: { ticketId: paused.id } })) > 0,
-      20_000,
+      120_000,
       'the breach after resume',
     );
     const [b] = await prisma.sLABreach.findMany({ where: { ticketId: paused.id } });
@@ -198,7 +198,7 @@ async function killNineAndRestart(): Promise<void> {
   const start = await watermark();
 
   const first = launch({ EVENT_CONSUMER_BATCH_SIZE: '100' });
-  await waitFor(async () => (await watermark()) > start, 30_000, `consumer progress\n${first.output()}`);
+  await waitFor(async () => (await watermark()) > start, 120_000, `consumer progress\n${first.output()}`);
   await kill9(first);
   const cut = await watermark();
   assert.ok(cut < lastId, `killed mid-run (watermark ${cut} of ${lastId})`);

@@ -25,7 +25,7 @@ describe('SlaSweeper against a real database', () => {
   // Events become readable once all older transactions in the cluster have finished, so poll.
   const consumeUntil = async (check: () => Promise<boolean>) => {
     const consumer = new SlaEventConsumer(prisma, null);
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
       await consumer.run();
       if (await check()) return;
       await sleep(50);

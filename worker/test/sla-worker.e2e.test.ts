@@ -56,13 +56,13 @@ describe('SLA worker process (real Redis and Postgres)', () => {
 
     await waitFor(
       async () => (await prisma.sLABreach.count({ where: { metricId: { in: ids } } })) === ids.length,
-      40_000,
+      120_000,
       `breaches for ${ids.length} metrics\n${a.output()}\n${b.output()}`,
     );
     // Both are sweeping the same database (each on its own schedule).
     await waitFor(
       () => /SLA sweep: /.test(a.output()) && /SLA sweep: /.test(b.output()),
-      40_000,
+      120_000,
       `sweeps by both workers\n${a.output()}\n${b.output()}`,
     );
     // Let several more sweeps run on both workers: nothing may be added.
@@ -71,7 +71,7 @@ describe('SLA worker process (real Redis and Postgres)', () => {
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: fx.ticketId } }), ids.length);
     // Notifications follow through the event consumer (SLABreached events), once per metric and user.
     const notes = () => prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } });
-    await waitFor(async () => (await notes()) >= ids.length, 40_000, 'notifications');
+    await waitFor(async () => (await notes()) >= ids.length, 120_000, 'notifications');
     await sleep(1000);
     assert.equal(await notes(), ids.length);
 
@@ -83,7 +83,7 @@ describe('SLA worker process (real Redis and Postgres)', () => {
   it('logs [DB-MISMATCH] and keeps running when the SLA tables are missing', async () => {
     const w = startWorker(emptyDb.url);
     workers.push(w);
-    await waitFor(() => w.output().includes('[DB-MISMATCH]'), 40_000, `[DB-MISMATCH] log\n${w.output()}`);
+    await waitFor(() => w.output().includes('[DB-MISMATCH]'), 120_000, `[DB-MISMATCH] log\n${w.output()}`);
     assert.match(w.output(), /run npm run db:migrate/);
     await sleep(1200); // several more ticks: it must not crash
     assert.equal(w.child.exitCode, null, w.output());

@@ -35,7 +35,7 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
 }
 
 /** SIGTERM, then the exit code; fails if the process takes longer than `timeoutMs`. */
-export async function stop(w: WorkerProcess, timeoutMs = 15_000): Promise<number | null> {
+export async function stop(w: WorkerProcess, timeoutMs = 60_000): Promise<number | null> {
   if (w.child.exitCode !== null || w.child.signalCode !== null) return w.child.exitCode;
   const exited = once(w.child, 'exit') as Promise<[number | null, string | null]>;
   w.child.kill('SIGTERM');

@@ -4,8 +4,6 @@ import {
   Controller,
   Headers,
   HttpCode,
-  Inject,
-  PayloadTooLargeException,
   Post,
   Req,
   UnauthorizedException,
@@ -26,29 +24,9 @@ import { Public } from '../auth/decorators.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { InboundResultDto } from './dto/email-message.dto.js';
 import { hashInboundToken } from './email-accounts.service.js';
-import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 import { EmailInboundService } from './email-inbound.service.js';
+import { isInboundMailRequest } from './inbound-mail-types.js';
 import { UnparseableMessageError } from './inbound-message.js';
-
-const RAW_TYPES = new Set(['message/rfc822', 'text/plain', 'application/octet-stream']);
-
-/** Reads the request body up to `limit` bytes (the global JSON/urlencoded parsers leave these types alone). */
-async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit)
-    throw new PayloadTooLargeException(`Message larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.destroy();
-      throw new PayloadTooLargeException(`Message larger than ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 @ApiTags('email')
 @Controller('email/inbound')
@@ -56,7 +34,6 @@ export class EmailInboundController {
   constructor(
     private readonly prisma: PrismaService,
     private readonly inbound: EmailInboundService,
-    @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
   ) {}
 
   @Post()
@@ -74,7 +51,7 @@ export class EmailInboundController {
   @ApiBadRequestResponse({ description: 'Not a mail message' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than EMAIL_INBOUND_MAX_BYTES' })
   async receive(
-    @Req() req: IncomingMessage,
+    @Req() req: IncomingMessage & { body?: unknown },
     @Headers('authorization') authorization?: string,
     @Headers('x-nixflow-inbound-token') headerToken?: string,
   ): Promise<InboundResultDto> {
@@ -84,10 +61,10 @@ export class EmailInboundController {
     const account = await this.prisma.emailAccount.findUnique({ where: { inboundTokenHash: hashInboundToken(token) } });
     if (!account || !account.isActive) throw new UnauthorizedException('Unknown inbound token or inactive account');
 
-    const type = (req.headers['content-type'] ?? 'message/rfc822').split(';')[0]!.trim().toLowerCase();
-    if (!RAW_TYPES.has(type))
-      throw new UnsupportedMediaTypeException('Send the raw message as message/rfc822 or text/plain');
-    const raw = await readRawBody(req, this.config.maxInboundBytes);
+    // express.raw (app.setup.ts) has read the body when its type is a mail type (isInboundMailRequest).
+    // It leaves req.body unset for a request without a body.
+    const raw = Buffer.isBuffer(req.body) ? req.body : isInboundMailRequest(req) ? Buffer.alloc(0) : undefined;
+    if (!raw) throw new UnsupportedMediaTypeException('Send the raw message as message/rfc822 or text/plain');
     if (raw.length === 0) throw new BadRequestException('Empty body: send the raw RFC 822 message');
     try {
       return await this.inbound.ingest(account, raw);

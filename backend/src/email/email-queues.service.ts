@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import {
   EMAIL_OUTBOUND_QUEUE,
   SEND_REPLY_JOB,
@@ -10,24 +11,17 @@ import {
 } from '@nixflow/core';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 
-/** The backend's producer side of `email-outbound`; the Redis connection opens on first use. */
+/** The backend's producer side of `email-outbound` (the queue is @nestjs/bullmq's, see EmailOutboundModule). */
 @Injectable()
-export class EmailQueuesService implements OnApplicationShutdown {
-  private outbound?: Queue;
-
-  constructor(@Inject(EMAIL_CONFIG) private readonly config: EmailConfig) {}
-
-  private outboundQueue(): Queue {
-    this.outbound ??= new Queue(EMAIL_OUTBOUND_QUEUE, {
-      connection: { url: this.config.redisUrl },
-      prefix: this.config.queuePrefix,
-    });
-    return this.outbound;
-  }
+export class EmailQueuesService {
+  constructor(
+    @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
+    @InjectQueue(EMAIL_OUTBOUND_QUEUE) private readonly outbound: Queue,
+  ) {}
 
   async enqueueSendReply(emailMessageId: string): Promise<void> {
     const data: SendReplyJobData = { emailMessageId };
-    await this.outboundQueue().add(SEND_REPLY_JOB, data, {
+    await this.outbound.add(SEND_REPLY_JOB, data, {
       jobId: sendReplyJobId(emailMessageId),
       ...this.config.sendRetry,
       removeOnComplete: 1000,
@@ -36,14 +30,10 @@ export class EmailQueuesService implements OnApplicationShutdown {
   }
 
   async enqueueNotification(data: SendNotificationJobData): Promise<void> {
-    await this.outboundQueue().add(SEND_NOTIFICATION_JOB, data, {
+    await this.outbound.add(SEND_NOTIFICATION_JOB, data, {
       ...this.config.sendRetry,
       removeOnComplete: 1000,
       removeOnFail: 1000,
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.outbound?.close();
   }
 }

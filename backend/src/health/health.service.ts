@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { DatabaseHealthIndicator, RedisHealthIndicator, SchemaHealthIndicator } from './health.indicators.js';
 import { checkSchema, mismatchLines, type SchemaCheck } from './schema-check.js';
 
 export interface CheckResult {
@@ -29,6 +29,17 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** One indicator's terminus detail in the report's shape: up or down (degraded Redis is down), `error` for its message. */
+function toCheck(detail: HealthIndicatorResult[string] | undefined): CheckResult & Record<string, unknown> {
+  if (!detail) return { status: 'down', error: 'not checked' };
+  const { status, message, responseTime: _responseTime, cachedResponse: _cached, ...rest } = detail;
+  return {
+    ...rest,
+    status: status === 'up' ? 'up' : 'down',
+    ...(message === undefined ? {} : { error: String(message).split('\n')[0] }),
+  };
+}
+
 const msg = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
 @Injectable()
@@ -37,7 +48,10 @@ export class HealthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly schema: SchemaHealthIndicator,
   ) {}
 
   /** Says loudly (but without crashing) when the database is behind the code. */
@@ -52,60 +66,25 @@ export class HealthService implements OnApplicationBootstrap {
     }
   }
 
-  async database(): Promise<CheckResult> {
-    try {
-      await withTimeout(this.prisma.$queryRawUnsafe('SELECT 1'), 3000, 'database');
-      return { status: 'up' };
-    } catch (e) {
-      return { status: 'down', error: msg(e) };
-    }
-  }
-
-  async redis(): Promise<CheckResult> {
-    const client = new Redis(this.config.redisUrl, {
-      lazyConnect: true,
-      connectTimeout: 1000,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
-    try {
-      await withTimeout(
-        (async () => {
-          await client.connect();
-          await client.ping();
-        })(),
-        1500,
-        'redis',
-      );
-      return { status: 'up' };
-    } catch (e) {
-      return { status: 'down', error: msg(e) };
-    } finally {
-      client.disconnect();
-    }
-  }
-
-  async schema(): Promise<ReadinessReport['checks']['schema']> {
-    try {
-      const s = await withTimeout(checkSchema(this.prisma), 3000, 'schema check');
-      return {
-        status: s.ok ? 'up' : 'down',
-        missingTables: s.missingTables,
-        missingColumns: s.missingColumns,
-        pendingMigrations: s.pendingMigrations,
-        failedMigrations: s.failedMigrations,
-      };
-    } catch (e) {
-      return { status: 'down', error: msg(e) };
-    }
-  }
-
+  /** Terminus runs the three indicators; its ok/degraded/error result becomes the readiness report. */
   async readiness(): Promise<ReadinessReport> {
-    const [database, redis, schema] = await Promise.all([this.database(), this.redis(), this.schema()]);
-    const serving = database.status === 'up' && schema.status === 'up';
-    const status = !serving ? 'not_ready' : redis.status === 'up' ? 'ready' : 'degraded';
-    return { status, checks: { database, redis, schema } };
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check([
+        () => this.database.check('database'),
+        () => this.redis.check('redis'),
+        () => this.schema.check('schema'),
+      ]);
+    } catch (e) {
+      // 503: terminus throws its result (status error, or shutting_down while the app stops).
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      result = e.getResponse() as HealthCheckResult;
+    }
+    const status = result.status === 'ok' ? 'ready' : result.status === 'degraded' ? 'degraded' : 'not_ready';
+    const details = result.details;
+    return {
+      status,
+      checks: { database: toCheck(details.database), redis: toCheck(details.redis), schema: toCheck(details.schema) },
+    };
   }
 }

@@ -65,8 +65,7 @@ const BODY_WITHOUT_MARKERS = Prisma.sql`translate(left(a.body, 50000), ${MARK_ST
 export class KbSearchService {
   constructor(
     private readonly prisma: PrismaService,
-    // Nest injects the shared one; the default lets the benchmark build the service by hand.
-    private readonly ticketAccess: TicketAccessService = new TicketAccessService(prisma),
+    private readonly ticketAccess: TicketAccessService,
   ) {}
 
   /** SQL filter for what the caller may see plus the optional category (with sub-categories) and tag. */

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { API_PREFIX, createOpenApiDocument } from '../app.setup.js';
+import { packageDir } from '../common/package-dir.js';
 
 /** backend/openapi.json, committed; `npm run openapi` regenerates it. */
-export const OPENAPI_PATH = fileURLToPath(new URL('../../../openapi.json', import.meta.url));
+export const OPENAPI_PATH = path.join(packageDir(import.meta.dirname), 'openapi.json');
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

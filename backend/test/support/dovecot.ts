@@ -113,7 +113,7 @@ service stats {
     }
     return `${out}\n${file}`;
   };
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`dovecot exited (${child.exitCode}):\n${log()}`);
     const ok = await new Promise<boolean>((resolve) => {

@@ -7,6 +7,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { packageDir } from '../../src/common/package-dir.js';
 
 /** A raw RFC 822 message built by nodemailer's composer (real MIME, real encodings). */
 export async function buildMessage(opts: Mail.Options): Promise<Buffer> {
@@ -106,7 +107,7 @@ export interface WorkerProcess {
 }
 
 // Compiled to backend/dist/test/support; the worker's entry point is worker/dist/src/main.js.
-const WORKER_MAIN = path.resolve(import.meta.dirname, '../../../../worker/dist/src/main.js');
+const WORKER_MAIN = path.resolve(packageDir(import.meta.dirname), '../worker/dist/src/main.js');
 
 /** The real worker process, on the test's database and queue prefix. */
 export function startWorker(env: Record<string, string>): WorkerProcess {
@@ -124,7 +125,7 @@ export function startWorker(env: Record<string, string>): WorkerProcess {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       await exited;
       clearTimeout(timer);
     },

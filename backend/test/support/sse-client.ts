@@ -38,7 +38,7 @@ export function openSse(
         frames,
         lastEventId: opts.lastEventId,
         ended,
-        waitFor(pred, what, timeoutMs = 20_000) {
+        waitFor(pred, what, timeoutMs = 120_000) {
           return new Promise((ok, fail) => {
             const check = () => {
               const hit = frames.find(pred);

@@ -63,7 +63,7 @@ before(async () => {
   );
   const asRoot = process.getuid?.() === 0 ? ['-u', 'postgres'] : [];
   bouncer = spawn(PGBOUNCER!, [...asRoot, path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const c = new pg.Client({ connectionString: poolerUrl(db.name) });
     try {

@@ -72,7 +72,7 @@ export function spawnNode(script: string, env: Record<string, string>, args: str
     child,
     output: () => out,
     exited,
-    stop: async (timeoutMs = 15_000) => {
+    stop: async (timeoutMs = 60_000) => {
       if (exited()) return child.exitCode;
       const done = once(child, 'exit');
       child.kill('SIGTERM');
@@ -113,7 +113,7 @@ export interface BackendProcess extends NodeProcess {
 }
 
 /** The real API (backend/dist/src/main.js) on a free loopback port, once it answers /api/health. */
-export async function startBackend(env: Record<string, string>, timeoutMs = 30_000): Promise<BackendProcess> {
+export async function startBackend(env: Record<string, string>, timeoutMs = 120_000): Promise<BackendProcess> {
   const port = await freePort();
   const proc = spawnNode(BACKEND_MAIN, {
     NODE_ENV: 'test',

@@ -12,11 +12,18 @@ export interface LocalMigration {
   file: string;
 }
 
-/** backend/prisma/migrations of this checkout; MIGRATIONS_DIR overrides. */
+/**
+ * backend/prisma/migrations of this checkout (or image); MIGRATIONS_DIR overrides. Found by walking up from
+ * this module, so that it holds from dist/src (built) and from src (tests run from TypeScript) alike.
+ */
 export function defaultMigrationsDir(): string {
-  return (
-    process.env.MIGRATIONS_DIR || fileURLToPath(new URL('../../../../../backend/prisma/migrations', import.meta.url))
-  );
+  if (process.env.MIGRATIONS_DIR) return process.env.MIGRATIONS_DIR;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'backend/prisma/migrations');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../../backend/prisma/migrations');
+  }
 }
 
 /**

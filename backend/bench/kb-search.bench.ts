@@ -4,7 +4,7 @@
  * KB_BENCH_QUERIES (default 200) searches through KbSearchService and prints p50/p95/p99 latency.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/nixflow_bench KB_BENCH_ARTICLES=20000 \
- *     node backend/dist/src/knowledge-base/bench/kb-search.bench.js
+ *     node backend/dist/bench/kb-search.bench.js
  *
  * KB_BENCH_CORPUS=dense makes every word a topic word (worst case, see seed()).
  * KB_BENCH_JSON=<file> also writes the figures (numbers in ms) as JSON for `npm run bench`.
@@ -15,9 +15,9 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
-import { KbSearchService } from '../kb-search.service.js';
+import { KbSearchService } from '../src/knowledge-base/kb-search.service.js';
 import { TicketAccessService } from '@nixflow/domain';
-import type { SearchQueryDto } from '../dto/kb.dto.js';
+import type { SearchQueryDto } from '../src/knowledge-base/dto/kb.dto.js';
 
 const WORDS = [
   'password',

@@ -22,11 +22,11 @@ import { Queue } from 'bullmq';
 import pg from 'pg';
 import { EMAIL_OUTBOUND_QUEUE, EVENT_CONSUMER_QUEUE, SLA_MONITOR_QUEUE } from '@nixflow/core';
 import { createPrismaClient, type Prisma } from '@nixflow/db/client';
-import { SlaSweeper } from '../sla/sla-sweep.service.js';
-import { atRiskBatchSql, breachBatchSql, SWEEP_PROBE_SQL } from '../sla/sla-sweep.sql.js';
+import { SlaSweeper } from '../src/sla/sla-sweep.service.js';
+import { atRiskBatchSql, breachBatchSql, SWEEP_PROBE_SQL } from '../src/sla/sla-sweep.sql.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const WORKER_MAIN = path.resolve(import.meta.dirname, '../main.js');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const WORKER_MAIN = path.resolve(import.meta.dirname, '../src/main.js');
 const MIGRATE = path.join(ROOT, 'packages/db/dist/src/cli/migrate.js');
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
