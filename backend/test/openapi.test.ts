@@ -96,6 +96,26 @@ describe('OpenAPI document', () => {
     ]) {
       assert.match(String(checkResponse('PATCH', feedbackUrl, 200, 'application/json', json(bad))), /does not match/);
     }
+    // …and may not carry fields the document does not declare (an internal column leaking).
+    assert.match(
+      String(checkResponse('PATCH', feedbackUrl, 200, 'application/json', json({ ...feedback, storagePath: '/x' }))),
+      /undeclared field\(s\): \/storagePath/,
+    );
+    const feedbackPage = {
+      items: [{ ...feedback, article: { id: feedback.articleId, title: 't', slug: 's' }, user: null }],
+      total: 1,
+      page: 1,
+      pageSize: 20,
+    };
+    assert.equal(checkResponse('GET', '/api/kb/feedback', 200, 'application/json', json(feedbackPage)), undefined);
+    const leaky = {
+      ...feedbackPage,
+      items: [{ ...feedbackPage.items[0], user: { id: feedback.id, name: 'n', email: 'e' } }],
+    };
+    assert.match(
+      String(checkResponse('GET', '/api/kb/feedback', 200, 'application/json', json(leaky))),
+      /undeclared field\(s\): \/items\/0\/user\/email/,
+    );
     const formsPage = { items: [{ id: 'x' }], total: 1, page: 1, pageSize: 20 };
     assert.match(
       String(checkResponse('GET', '/api/forms', 200, 'application/json', json(formsPage))),

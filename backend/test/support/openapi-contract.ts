@@ -24,8 +24,19 @@ export interface ContractViolation {
   problem: string;
 }
 
+/**
+ * Operations whose JSON bodies must not carry fields the document does not declare (an internal column
+ * leaking, a field renamed on one side only). Ajv alone accepts undeclared fields (OpenAPI objects are open),
+ * so `undeclaredFields` checks them. Path prefixes; the knowledge base and forms to start with.
+ */
+export const NO_UNDECLARED_FIELDS: readonly string[] = [
+  '/api/kb/',
+  '/api/forms',
+  '/api/tickets/{id}/suggested-articles',
+];
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-let loaded: { routes: Route[]; ajv: Ajv } | undefined;
+let loaded: { routes: Route[]; ajv: Ajv; schemas: Record<string, Json> } | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 /** OpenAPI 3.0 `nullable: true` as JSON Schema (Ajv rejects `nullable` beside `$ref`/`allOf`). */
@@ -43,7 +54,7 @@ function nullableToJsonSchema(node: unknown): unknown {
   return { anyOf: [out, { type: 'null' }] };
 }
 
-function load(): { routes: Route[]; ajv: Ajv } {
+function load(): { routes: Route[]; ajv: Ajv; schemas: Record<string, Json> } {
   if (loaded) return loaded;
   const text = fs.readFileSync(OPENAPI_PATH, 'utf8').replaceAll('"#/components/', '"openapi.json#/components/');
   const doc = nullableToJsonSchema(JSON.parse(text)) as {
@@ -61,7 +72,7 @@ function load(): { routes: Route[]; ajv: Ajv } {
     methods,
   }));
   routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
-  loaded = { routes, ajv };
+  loaded = { routes, ajv, schemas: (doc.components.schemas ?? {}) as Record<string, Json> };
   return loaded;
 }
 
@@ -72,6 +83,51 @@ function validatorFor(key: string, schema: unknown): ValidateFunction {
     validators.set(key, v);
   }
   return v;
+}
+
+function resolve(schema: Json): Json {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  return resolve(load().schemas[ref.split('/').pop()!] ?? {});
+}
+
+/** The named properties an object schema allows, or undefined when it allows any (additionalProperties). */
+function declaredProperties(schema: Json): Map<string, Json[]> | undefined {
+  const s = resolve(schema);
+  if (s.additionalProperties) return undefined;
+  const out = new Map<string, Json[]>();
+  const parts = [...((s.allOf as Json[]) ?? []), ...((s.anyOf as Json[]) ?? []), ...((s.oneOf as Json[]) ?? [])];
+  for (const part of parts) {
+    const r = resolve(part);
+    if (r.type === 'null' || (r.type && r.type !== 'object' && !r.properties && !r.allOf)) continue;
+    const nested = declaredProperties(r);
+    if (!nested) return undefined;
+    for (const [k, v] of nested) out.set(k, [...(out.get(k) ?? []), ...v]);
+  }
+  for (const [k, v] of Object.entries((s.properties as Record<string, Json>) ?? {})) {
+    out.set(k, [...(out.get(k) ?? []), v]);
+  }
+  if (!out.size && !parts.length) return undefined; // a bare object: any fields
+  return out;
+}
+
+/** JSON pointers of fields in `value` that `schema` does not declare (call after Ajv accepted the value). */
+export function undeclaredFields(schema: unknown, value: unknown, at = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const s = resolve(schema as Json);
+  if (Array.isArray(value)) {
+    const items = [s, ...(((s.anyOf ?? s.oneOf) as Json[]) ?? [])].map(resolve).find((x) => x.items)?.items as
+      Json | undefined;
+    return items ? value.flatMap((v, i) => undeclaredFields(items, v, `${at}/${i}`)) : [];
+  }
+  const declared = declaredProperties(s);
+  if (!declared) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const options = declared.get(k);
+    if (!options) return [`${at}/${k}`];
+    // A field described in several places (allOf parts) is checked against the first that declares fields.
+    return undeclaredFields(options[0], v, `${at}/${k}`);
+  });
 }
 
 /** What is wrong with one response, if anything. */
@@ -99,7 +155,11 @@ export function checkResponse(
     return 'the body is not valid JSON';
   }
   const validate = validatorFor(`${method} ${route.template} ${status}`, schema);
-  if (validate(parsed)) return undefined;
+  if (validate(parsed)) {
+    if (!NO_UNDECLARED_FIELDS.some((prefix) => route.template.startsWith(prefix))) return undefined;
+    const extra = undeclaredFields(schema, parsed);
+    return extra.length ? `undeclared field(s): ${extra.slice(0, 5).join(', ')}` : undefined;
+  }
   const errors = (validate.errors ?? [])
     .slice(0, 5)
     .map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
