@@ -25,7 +25,7 @@ describe('typed client (@nixflow/client)', () => {
     await t?.close();
   });
 
-  it('runs the example: policies, tickets, comments and breaches', async () => {
+  it('runs the example: policies, tickets, comments, breaches and a KB page', async () => {
     const lines: string[] = [];
     const result = await helpdeskTour(baseUrl, admin.email, admin.password, (l) => lines.push(l));
     assert.ok(lines.some((l) => l.startsWith('signed in as')));
@@ -35,6 +35,12 @@ describe('typed client (@nixflow/client)', () => {
     const ticket = await t.prisma.ticket.findUniqueOrThrow({ where: { id: result.ticketId } });
     assert.equal(ticket.priority, 'HIGH');
     assert.equal(result.breaches, 0);
+    const article = await t.prisma.knowledgeArticle.findUniqueOrThrow({ where: { id: result.articleId } });
+    assert.equal(article.status, 'PUBLISHED');
+    assert.ok(
+      lines.some((l) => /^1 article\(s\) on page 1: Printer fires \d+ \(v1, 0 tags\)$/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('refreshes an expired access token once and retries the request', async () => {

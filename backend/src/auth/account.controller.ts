@@ -6,6 +6,7 @@ import {
   ApiNoContentResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
 import { AccountService } from './account.service.js';
@@ -29,6 +30,7 @@ export class AccountController {
   @ApiTags('auth')
   @ApiBearerAuth()
   @Post('auth/password')
+  @ApiOperation({ summary: 'Change your password (revokes every earlier token)' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Password changed; every token issued before is revoked (log in again)' })
   async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
@@ -39,6 +41,7 @@ export class AccountController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('auth/password-reset/request')
+  @ApiOperation({ summary: 'Ask for a password-reset mail' })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedDto, description: 'The same answer whether or not the account exists' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts' })
@@ -52,6 +55,7 @@ export class AccountController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('auth/password-reset/confirm')
+  @ApiOperation({ summary: 'Set a new password with a reset token' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Password set; the token and every earlier session are revoked' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts' })
@@ -63,6 +67,7 @@ export class AccountController {
   @ApiBearerAuth()
   @Roles(UserRole.ADMIN)
   @Post('users/:id/invitation')
+  @ApiOperation({ summary: 'Send the invitation mail again (admins)' })
   @ApiCreatedResponse({
     type: InvitationQueuedDto,
     description: 'A new invitation mail is queued; older links stop working',

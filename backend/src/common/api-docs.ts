@@ -52,20 +52,49 @@ export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorat
   );
 }
 
-/** `{ items: Model[], total, page, pageSize }`: the generic page every list route returns. */
+/**
+ * Any JSON value (form answers, default values, conditions): spelled out rather than `{}`, which Nest would
+ * turn into `type: object` and a client generator into "an object". Add `nullable: true` where null is allowed.
+ */
+export const ANY_JSON_VALUE = {
+  anyOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'array', items: {} },
+    { type: 'object', additionalProperties: true },
+  ],
+};
+
+/** What every page of a list shares besides its items. */
 export class PageMetaDto {
-  @ApiProperty({ type: 'integer', minimum: 0 }) total!: number;
-  @ApiProperty({ type: 'integer', minimum: 1 }) page!: number;
-  @ApiProperty({ type: 'integer', minimum: 1 }) pageSize!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of matching records, all pages together' })
+  total!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'This page (1-based)' }) page!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Largest number of items per page' }) pageSize!: number;
 }
 
-export function ApiPageResponse(model: Type<unknown>): MethodDecorator {
+export interface ApiPageOptions {
+  description?: string;
+  /** Further top-level fields of this list (a class), e.g. the search id of a search result. */
+  with?: Type<unknown>;
+}
+
+/**
+ * The one way a list route documents its page `{ items: Model[], total, page, pageSize }`:
+ * `allOf: [PageMetaDto, (options.with), { items: Model[] }]`, so every page shares one meta schema and the
+ * generated client types a page as `PageMetaDto & { items: Model[] }`. The TypeScript side is `Paginated<T>`.
+ */
+export function ApiPageResponse(model: Type<unknown>, options: ApiPageOptions = {}): MethodDecorator {
+  const extra = options.with ? [options.with] : [];
   return applyDecorators(
-    ApiExtraModels(PageMetaDto, model),
+    ApiExtraModels(PageMetaDto, model, ...extra),
     ApiOkResponse({
+      description: options.description ?? 'A page of results',
       schema: {
         allOf: [
           { $ref: getSchemaPath(PageMetaDto) },
+          ...extra.map((e) => ({ $ref: getSchemaPath(e) })),
           {
             type: 'object',
             required: ['items'],

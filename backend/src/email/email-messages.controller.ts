@@ -10,14 +10,11 @@ import {
 import { UserRole } from '@nixflow/db/client';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import {
-  EmailMessageDto,
-  EmailMessagePageDto,
-  InboundResultDto,
-  ListEmailMessagesQueryDto,
-} from './dto/email-message.dto.js';
+import { EmailMessageDto, InboundResultDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
 import { EmailInboundService } from './email-inbound.service.js';
 import { EmailMessagesService } from './email-messages.service.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
 
 @ApiTags('email')
 @ApiBearerAuth()
@@ -31,9 +28,9 @@ export class EmailMessagesController {
 
   @Get()
   @ApiOperation({ summary: "A ticket's messages, or (admins, without ticketId) the intake queue by status and type" })
-  @ApiOkResponse({ type: EmailMessagePageDto })
+  @ApiPageResponse(EmailMessageDto)
   @ApiBadRequestResponse({ description: 'ticketId missing (agents), or an invalid filter' })
-  list(@CurrentUser() user: AuthUser, @Query() q: ListEmailMessagesQueryDto): Promise<EmailMessagePageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() q: ListEmailMessagesQueryDto): Promise<Paginated<EmailMessageDto>> {
     if (!q.ticketId && user.role !== UserRole.ADMIN)
       throw new BadRequestException('ticketId is required (listing all messages is for admins)');
     return this.messages.list(q);

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Prisma } from '@nixflow/db/client';
-import { paginated, pageArgs } from '../common/pagination.js';
+import { paginated, pageArgs, type Paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { emailAttachmentUrl } from './email-html.js';
-import type { EmailMessageDto, EmailMessagePageDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
+import type { EmailMessageDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
 
 const MESSAGE_SELECT = {
   id: true,
@@ -49,7 +49,7 @@ function withUrls(row: MessageRow): EmailMessageDto {
 export class EmailMessagesService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(q: ListEmailMessagesQueryDto): Promise<EmailMessagePageDto> {
+  async list(q: ListEmailMessagesQueryDto): Promise<Paginated<EmailMessageDto>> {
     const where = { ticketId: q.ticketId, status: q.status, type: q.type };
     const [items, total] = await Promise.all([
       this.prisma.emailMessage.findMany({

@@ -37,6 +37,9 @@ import { flattenValidationErrors, ValidationFailedException } from '../common/va
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 import { AnswerFilters, QueryWithoutAnswers } from './answer-filters.decorator.js';
 import { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
+import { FormSubmissionDto, FormSubmissionSummaryDto, SubmissionReceiptDto } from './dto/form-responses.dto.js';
 import { FormSubmissionsService } from './form-submissions.service.js';
 import { FormSubmitThrottled, FormSubmitThrottlerGuard } from './form-submit-throttler.guard.js';
 import { FormUploadInterceptor } from './form-upload.interceptor.js';
@@ -75,21 +78,7 @@ export class FormSubmissionsController {
       'All problems come back in one 400: `errors: [{ field: <field key>, messages: [...] }]`; nothing is stored then.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiCreatedResponse({
-    schema: {
-      type: 'object',
-      properties: {
-        id: { type: 'string', format: 'uuid' },
-        formId: { type: 'string', format: 'uuid' },
-        formVersion: { type: 'integer' },
-        status: { type: 'string', example: 'TICKET_CREATED' },
-        ticketId: { type: 'string', format: 'uuid' },
-        ticketNumber: { type: 'integer' },
-        attachments: { type: 'integer' },
-        createdAt: { type: 'string', format: 'date-time' },
-      },
-    },
-  })
+  @ApiCreatedResponse({ type: SubmissionReceiptDto, description: 'The submission and the ticket it became' })
   @ApiBadRequestResponse({ description: 'Validation failed: errors per field key' })
   @ApiUnauthorizedResponse({ description: 'The form needs a signed-in user' })
   @ApiForbiddenResponse({ description: 'Anonymous submission with the address of a staff or deactivated account' })
@@ -107,7 +96,7 @@ export class FormSubmissionsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: SubmitFormDto,
     @UploadedFiles() files: UploadedFileLike[] | undefined,
-  ) {
+  ): Promise<SubmissionReceiptDto> {
     return this.submissions.submit(user, id, dto, files ?? []);
   }
 
@@ -117,6 +106,7 @@ export class FormSubmissionsController {
     summary: 'List submissions (staff: all; customers: their own), newest first',
     description: 'Filter by answers with `answer.<key>=value` (repeatable; JSONB containment, GIN-indexed).',
   })
+  @ApiPageResponse(FormSubmissionSummaryDto, { description: 'A page of submissions, newest first' })
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'pageSize', required: false, type: Number })
   @ApiQuery({ name: 'status', required: false, enum: ['RECEIVED', 'TICKET_CREATED', 'REJECTED', 'SPAM'] })
@@ -133,20 +123,20 @@ export class FormSubmissionsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @QueryWithoutAnswers(queryPipe) query: ListSubmissionsQueryDto,
     @AnswerFilters() answers: Record<string, string[]>,
-  ) {
+  ): Promise<Paginated<FormSubmissionSummaryDto>> {
     return this.submissions.list(user, id, query, answers);
   }
 
   @Roles(...EVERYONE)
   @Get(':submissionId')
   @ApiOperation({ summary: 'One submission with the definition of the version it was validated against' })
-  @ApiOkResponse({ description: 'The submission, its answers and attachments' })
+  @ApiOkResponse({ type: FormSubmissionDto, description: 'The submission, its answers and attachments' })
   @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s own (customers)' })
   get(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
-  ) {
+  ): Promise<FormSubmissionDto> {
     return this.submissions.get(user, id, submissionId);
   }
 

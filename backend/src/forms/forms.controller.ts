@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -26,6 +27,9 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 import { CreateFormDto, ListFormsQueryDto, UpdateFormDto } from './dto/form.dto.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
+import { FormDto, FormSummaryDto, FormVersionDto } from './dto/form-responses.dto.js';
 import { FormsService } from './forms.service.js';
 
 const STAFF = [UserRole.ADMIN, UserRole.AGENT];
@@ -46,23 +50,25 @@ export class FormsController {
   @Roles(...EVERYONE)
   @Get()
   @ApiOperation({ summary: 'List forms (customers: published ones only)' })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListFormsQueryDto) {
+  @ApiPageResponse(FormSummaryDto, { description: 'A page of forms, by name' })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListFormsQueryDto): Promise<Paginated<FormSummaryDto>> {
     return this.forms.list(user, query);
   }
 
   @Roles(...STAFF)
   @Post()
   @ApiOperation({ summary: 'Create a form (version 1, draft) with its ordered fields' })
-  create(@Body() dto: CreateFormDto) {
+  @ApiCreatedResponse({ type: FormDto })
+  create(@Body() dto: CreateFormDto): Promise<FormDto> {
     return this.forms.create(dto);
   }
 
   @Roles(...EVERYONE)
   @Get(':id')
   @ApiOperation({ summary: 'A form: staff see the current (possibly draft) version, customers the published one' })
-  @ApiOkResponse({ description: 'The form with its fields' })
+  @ApiOkResponse({ type: FormDto, description: 'The form with its fields' })
   @ApiNotFoundResponse({ description: 'Unknown, deleted, or not published (customers)' })
-  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<FormDto> {
     return this.forms.get(user, id);
   }
 
@@ -71,7 +77,8 @@ export class FormsController {
   @ApiOperation({
     summary: 'Edit a form; `fields` replaces the whole list (a new draft version when the current one is published)',
   })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateFormDto) {
+  @ApiOkResponse({ type: FormDto })
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateFormDto): Promise<FormDto> {
     return this.forms.update(id, dto);
   }
 
@@ -87,7 +94,8 @@ export class FormsController {
   @Post(':id/publish')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Publish the current version (it becomes immutable)' })
-  publish(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: FormDto })
+  publish(@Param('id', new ParseUUIDPipe()) id: string): Promise<FormDto> {
     return this.forms.publish(id);
   }
 
@@ -95,7 +103,8 @@ export class FormsController {
   @Post(':id/archive')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Archive a form (no longer listed for customers, no new submissions)' })
-  archive(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: FormDto })
+  archive(@Param('id', new ParseUUIDPipe()) id: string): Promise<FormDto> {
     return this.forms.archive(id);
   }
 
@@ -158,11 +167,12 @@ export class FormsController {
   @Roles(...EVERYONE)
   @Get(':id/versions/:version')
   @ApiOperation({ summary: 'The fields of one version (customers: the published version only)' })
+  @ApiOkResponse({ type: FormVersionDto })
   version(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('version', ParseIntPipe) version: number,
-  ) {
+  ): Promise<FormVersionDto> {
     return this.forms.version(user, id, version);
   }
 }

@@ -42,7 +42,19 @@ import {
   RestoreVersionDto,
   UpdateArticleDto,
 } from './dto/kb.dto.js';
-import { ApiErrors } from '../common/api-docs.js';
+import { ApiErrors, ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
+import {
+  ArticleDiffDto,
+  ArticleDto,
+  ArticleFeedbackDto,
+  ArticleSummaryDto,
+  ArticleVersionDto,
+  ArticleVersionSummaryDto,
+  KbAttachmentDto,
+  RatingResultDto,
+  ViewResultDto,
+} from './dto/kb-responses.dto.js';
 import { contentDisposition, KbAttachmentsService, type UploadedFileLike } from './kb-attachments.service.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { viewerKey } from './kb-common.js';
@@ -64,16 +76,20 @@ export class KbArticlesController {
   @UseGuards(OptionalAuthGuard)
   @Get()
   @ApiOperation({ summary: 'List knowledge base articles (published ones for customers and visitors)' })
-  @ApiOkResponse({ description: 'A page of articles' })
+  @ApiPageResponse(ArticleSummaryDto, { description: 'A page of articles, without their bodies' })
   @ApiErrors(404) // an unknown `category` (id or slug)
-  list(@CurrentUser() user: AuthUser | undefined, @Query() query: ListArticlesQueryDto) {
+  list(
+    @CurrentUser() user: AuthUser | undefined,
+    @Query() query: ListArticlesQueryDto,
+  ): Promise<Paginated<ArticleSummaryDto>> {
     return this.articles.list(user, query);
   }
 
   @Roles(...STAFF)
   @Post()
   @ApiOperation({ summary: 'Create an article' })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto) {
+  @ApiCreatedResponse({ type: ArticleDto, description: 'The article (version 1)' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleDto> {
     return this.articles.create(user, dto);
   }
 
@@ -81,9 +97,13 @@ export class KbArticlesController {
   @UseGuards(OptionalAuthGuard)
   @Get(':idOrSlug')
   @ApiOperation({ summary: 'One article by id or slug (counts a view when published)' })
-  @ApiOkResponse({ description: 'The article (counts a view when published)' })
+  @ApiOkResponse({ type: ArticleDto, description: 'The article (counts a view when published)' })
   @ApiNotFoundResponse({ description: 'Unknown, deleted, or not visible to the caller' })
-  async get(@CurrentUser() user: AuthUser | undefined, @Param('idOrSlug') idOrSlug: string, @Req() req: Request) {
+  async get(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('idOrSlug') idOrSlug: string,
+    @Req() req: Request,
+  ): Promise<ArticleDto> {
     const article = await this.articles.get(user, idOrSlug);
     if (article.status === KnowledgeArticleStatus.PUBLISHED) {
       const view = await this.articles.recordView(article.id, viewerKey(user, req.ip));
@@ -95,9 +115,13 @@ export class KbArticlesController {
   @Roles(...STAFF)
   @Patch(':id')
   @ApiOperation({ summary: 'Change an article (a new version; expectedVersion guards against lost updates)' })
-  @ApiOkResponse({ description: 'The updated article' })
+  @ApiOkResponse({ type: ArticleDto, description: 'The updated article' })
   @ApiConflictResponse({ description: 'expectedVersion is stale' })
-  update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateArticleDto) {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateArticleDto,
+  ): Promise<ArticleDto> {
     return this.articles.update(user, id, dto);
   }
 
@@ -115,25 +139,35 @@ export class KbArticlesController {
   @Roles(...STAFF)
   @Get(':id/versions')
   @ApiOperation({ summary: "List an article's versions (staff)" })
-  versions(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: [ArticleVersionSummaryDto], description: 'Newest first, without bodies' })
+  versions(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ArticleVersionSummaryDto[]> {
     return this.articles.versions(user, id);
   }
 
   @Roles(...STAFF)
   @Get(':id/versions/diff')
   @ApiOperation({ summary: 'Diff two versions of an article (staff)' })
-  diff(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: DiffQueryDto) {
+  @ApiOkResponse({ type: ArticleDiffDto })
+  diff(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: DiffQueryDto,
+  ): Promise<ArticleDiffDto> {
     return this.articles.diff(user, id, q.from, q.to);
   }
 
   @Roles(...STAFF)
   @Get(':id/versions/:n')
   @ApiOperation({ summary: 'One version of an article (staff)' })
+  @ApiOkResponse({ type: ArticleVersionDto })
   version(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('n', ParseIntPipe) n: number,
-  ) {
+  ): Promise<ArticleVersionDto> {
     return this.articles.version(user, id, n);
   }
 
@@ -141,12 +175,13 @@ export class KbArticlesController {
   @Post(':id/versions/:n/restore')
   @ApiOperation({ summary: 'Restore an earlier version as a new version (staff)' })
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ArticleDto, description: 'The article at its new version' })
   restore(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('n', ParseIntPipe) n: number,
     @Body() dto: RestoreVersionDto,
-  ) {
+  ): Promise<ArticleDto> {
     return this.articles.restore(user, id, n, dto.expectedVersion, dto.changeNote);
   }
 
@@ -155,7 +190,12 @@ export class KbArticlesController {
   @Post(':id/rating')
   @ApiOperation({ summary: 'Rate an article as helpful or not' })
   @HttpCode(HttpStatus.OK)
-  rate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RatingDto) {
+  @ApiOkResponse({ type: RatingResultDto, description: "The caller's rating and the article's new counts" })
+  rate(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RatingDto,
+  ): Promise<RatingResultDto> {
     return this.articles.rate(user, id, dto);
   }
 
@@ -164,18 +204,24 @@ export class KbArticlesController {
   @Post(':id/view')
   @ApiOperation({ summary: 'Record a view of an article' })
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ViewResultDto })
   async view(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() req: Request,
-  ) {
+  ): Promise<ViewResultDto> {
     const article = await this.articles.findVisible(user, id);
     return this.articles.recordView(article.id, viewerKey(user, req.ip));
   }
 
   @Post(':id/feedback')
   @ApiOperation({ summary: 'Leave feedback on an article' })
-  feedback(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: FeedbackDto) {
+  @ApiCreatedResponse({ type: ArticleFeedbackDto })
+  feedback(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: FeedbackDto,
+  ): Promise<ArticleFeedbackDto> {
     return this.articles.addFeedback(user, id, dto);
   }
 
@@ -189,14 +235,14 @@ export class KbArticlesController {
   @ApiBody({
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
   })
-  @ApiCreatedResponse({ description: 'The stored attachment' })
+  @ApiCreatedResponse({ type: KbAttachmentDto, description: 'The stored attachment' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than KB_MAX_ATTACHMENT_BYTES' })
   @ApiErrors(415)
   upload(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @UploadedFile() file: UploadedFileLike | undefined,
-  ) {
+  ): Promise<KbAttachmentDto> {
     return this.attachments.upload(user, id, file);
   }
 
@@ -204,7 +250,11 @@ export class KbArticlesController {
   @UseGuards(OptionalAuthGuard)
   @Get(':id/attachments')
   @ApiOperation({ summary: "List an article's attachments" })
-  listAttachments(@CurrentUser() user: AuthUser | undefined, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: [KbAttachmentDto], description: 'Oldest first' })
+  listAttachments(
+    @CurrentUser() user: AuthUser | undefined,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<KbAttachmentDto[]> {
     return this.attachments.list(user, id);
   }
 

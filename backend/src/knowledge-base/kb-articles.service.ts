@@ -22,7 +22,7 @@ const ARTICLE_INCLUDE = {
 } as const satisfies Prisma.KnowledgeArticleInclude;
 
 type ArticleRow = Prisma.KnowledgeArticleGetPayload<{ include: typeof ARTICLE_INCLUDE }>;
-export type ArticleView = ArticleRow & { html: string };
+export type ArticleView = Omit<ArticleRow, 'deletedAt'> & { html: string };
 
 /** Allowed status changes (same status is always allowed). */
 const TRANSITIONS: Record<KnowledgeArticleStatus, KnowledgeArticleStatus[]> = {
@@ -55,7 +55,8 @@ export class KbArticlesService {
     return isStaff(user) ? { deletedAt: null } : { deletedAt: null, status: KnowledgeArticleStatus.PUBLISHED };
   }
 
-  present(row: ArticleRow): ArticleView {
+  /** The API shape: the row (without deletedAt, always null here) and the rendered body. */
+  present({ deletedAt: _deleted, ...row }: ArticleRow): ArticleView {
     return { ...row, html: renderMarkdown(row.body) };
   }
 
@@ -75,7 +76,7 @@ export class KbArticlesService {
       this.prisma.knowledgeArticle.findMany({
         where,
         include: ARTICLE_INCLUDE,
-        omit: { body: true },
+        omit: { body: true, deletedAt: true },
         orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
         ...pageArgs(q),
       }),
@@ -271,7 +272,7 @@ export class KbArticlesService {
     const [a, b] = await Promise.all([this.version(user, id, from), this.version(user, id, to)]);
     const lines = (x: string, y: string) =>
       diffLines(x.endsWith('\n') ? x : `${x}\n`, y.endsWith('\n') ? y : `${y}\n`).map((c) => ({
-        op: c.added ? 'add' : c.removed ? 'remove' : 'equal',
+        op: c.added ? ('add' as const) : c.removed ? ('remove' as const) : ('equal' as const),
         count: c.count,
         value: c.value,
       }));

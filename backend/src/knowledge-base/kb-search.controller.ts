@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UserRole, type KnowledgeArticleFeedback } from '@nixflow/db/client';
+import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
 import {
@@ -20,9 +20,18 @@ import {
   ListFeedbackQueryDto,
   SearchClickDto,
   SearchQueryDto,
-  SearchResultDto,
+  SearchHitDto,
   UpdateFeedbackDto,
 } from './dto/kb.dto.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
+import {
+  ArticleFeedbackDto,
+  ArticleFeedbackListItemDto,
+  SearchAnalyticsDto,
+  SearchInfoDto,
+  SuggestedArticleDto,
+} from './dto/kb-responses.dto.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { KbSearchService } from './kb-search.service.js';
 import { OptionalAuthGuard } from './optional-auth.guard.js';
@@ -42,15 +51,19 @@ export class KbSearchController {
   @UseGuards(OptionalAuthGuard)
   @Get('kb/search')
   @ApiOperation({ summary: 'Search the knowledge base' })
-  @ApiOkResponse({ type: SearchResultDto })
-  find(@CurrentUser() user: AuthUser | undefined, @Query() q: SearchQueryDto): Promise<SearchResultDto> {
+  @ApiPageResponse(SearchHitDto, { with: SearchInfoDto, description: 'A page of matches, best first' })
+  find(
+    @CurrentUser() user: AuthUser | undefined,
+    @Query() q: SearchQueryDto,
+  ): Promise<Paginated<SearchHitDto> & SearchInfoDto> {
     return this.search.search(user, q);
   }
 
   @Roles(...STAFF)
   @Get('kb/search/analytics')
   @ApiOperation({ summary: 'Search analytics over a period (staff)' })
-  analytics(@Query() q: AnalyticsQueryDto) {
+  @ApiOkResponse({ type: SearchAnalyticsDto })
+  analytics(@Query() q: AnalyticsQueryDto): Promise<SearchAnalyticsDto> {
     return this.search.analytics(q);
   }
 
@@ -70,24 +83,30 @@ export class KbSearchController {
   @Roles(...STAFF)
   @Get('kb/feedback')
   @ApiOperation({ summary: 'List article feedback (staff)' })
-  feedback(@Query() q: ListFeedbackQueryDto) {
+  @ApiPageResponse(ArticleFeedbackListItemDto, { description: 'A page of feedback, newest first' })
+  feedback(@Query() q: ListFeedbackQueryDto): Promise<Paginated<ArticleFeedbackListItemDto>> {
     return this.articles.listFeedback(q);
   }
 
   @Roles(...STAFF)
   @Patch('kb/feedback/:id')
   @ApiOperation({ summary: 'Set the status of article feedback (staff)' })
+  @ApiOkResponse({ type: ArticleFeedbackDto })
   updateFeedback(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: UpdateFeedbackDto,
-  ): Promise<KnowledgeArticleFeedback> {
+  ): Promise<ArticleFeedbackDto> {
     return this.articles.updateFeedback(id, dto.status);
   }
 
   /** Staff, or the ticket's requester (others get 404). */
   @Get('tickets/:id/suggested-articles')
   @ApiOperation({ summary: 'Articles suggested for a ticket' })
-  suggested(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: [SuggestedArticleDto], description: 'At most 5 published articles, best first' })
+  suggested(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SuggestedArticleDto[]> {
     return this.search.suggestedForTicket(user, id);
   }
 }

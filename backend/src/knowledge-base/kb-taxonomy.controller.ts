@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPi
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -29,6 +30,7 @@ export class KbTaxonomyController {
   @Roles(UserRole.ADMIN, UserRole.AGENT)
   @Post('categories')
   @ApiOperation({ summary: 'Create a category' })
+  @ApiCreatedResponse({ type: CategoryNodeDto, description: 'The category (no children yet)' })
   create(@Body() dto: CreateCategoryDto): Promise<CategoryNodeDto> {
     return this.taxonomy.createCategory(dto);
   }
@@ -36,6 +38,7 @@ export class KbTaxonomyController {
   @Roles(UserRole.ADMIN, UserRole.AGENT)
   @Patch('categories/:id')
   @ApiOperation({ summary: 'Rename or move a category' })
+  @ApiOkResponse({ type: CategoryNodeDto, description: 'The category, with `children` left empty' })
   update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCategoryDto): Promise<CategoryNodeDto> {
     return this.taxonomy.updateCategory(id, dto);
   }
@@ -61,6 +64,7 @@ export class KbTaxonomyController {
   @Roles(UserRole.ADMIN, UserRole.AGENT)
   @Post('tags')
   @ApiOperation({ summary: 'Create a tag' })
+  @ApiCreatedResponse({ type: TagDto })
   createTag(@Body() dto: CreateTagDto): Promise<TagDto> {
     return this.taxonomy.createTag(dto);
   }

@@ -2,13 +2,10 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
-import {
-  ListNotificationsQueryDto,
-  NotificationDto,
-  NotificationPageDto,
-  SnoozeNotificationDto,
-} from './dto/notification.dto.js';
+import { ListNotificationsQueryDto, NotificationDto, SnoozeNotificationDto } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
 
 /** Every authenticated role; each user only ever reaches their own notifications. */
 @ApiTags('notifications')
@@ -19,8 +16,8 @@ export class NotificationsController {
 
   @Get()
   @ApiOperation({ summary: "The signed-in user's notifications" })
-  @ApiOkResponse({ type: NotificationPageDto })
-  list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQueryDto): Promise<NotificationPageDto> {
+  @ApiPageResponse(NotificationDto)
+  list(@CurrentUser() user: AuthUser, @Query() q: ListNotificationsQueryDto): Promise<Paginated<NotificationDto>> {
     return this.notifications.list(user.id, q);
   }
 

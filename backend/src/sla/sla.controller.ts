@@ -36,14 +36,15 @@ import {
   ListSlaBreachesQueryDto,
   ListSlaMetricsQueryDto,
   SlaBreachDto,
-  SlaBreachPageDto,
   SlaDashboardDto,
   SlaDashboardQueryDto,
   SlaMetricDto,
-  SlaMetricPageDto,
+  SlaMetricListItemDto,
 } from './dto/sla-query.dto.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
 import { SlaReportsService } from './sla-reports.service.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
 
 const STAFF = [UserRole.ADMIN, UserRole.AGENT];
 
@@ -75,6 +76,7 @@ export class SlaController {
 
   /** Declared before :id routes. Writes nothing. */
   @Post('sla/policies/preview')
+  @ApiOperation({ summary: 'Preview which open tickets a candidate policy would govern and how (writes nothing)' })
   @Roles(UserRole.ADMIN)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: SlaPolicyPreviewDtoResult })
@@ -118,16 +120,16 @@ export class SlaController {
   @Get('sla/metrics')
   @ApiOperation({ summary: 'List SLA metrics' })
   @Roles(...STAFF)
-  @ApiOkResponse({ type: SlaMetricPageDto })
-  listMetrics(@Query() q: ListSlaMetricsQueryDto): Promise<SlaMetricPageDto> {
+  @ApiPageResponse(SlaMetricListItemDto)
+  listMetrics(@Query() q: ListSlaMetricsQueryDto): Promise<Paginated<SlaMetricListItemDto>> {
     return this.reports.listMetrics(q);
   }
 
   @Get('sla/breaches')
   @ApiOperation({ summary: 'List SLA breaches' })
   @Roles(...STAFF)
-  @ApiOkResponse({ type: SlaBreachPageDto })
-  listBreaches(@Query() q: ListSlaBreachesQueryDto): Promise<SlaBreachPageDto> {
+  @ApiPageResponse(SlaBreachDto)
+  listBreaches(@Query() q: ListSlaBreachesQueryDto): Promise<Paginated<SlaBreachDto>> {
     return this.reports.listBreaches(q);
   }
 

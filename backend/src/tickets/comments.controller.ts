@@ -23,13 +23,8 @@ import {
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import { CommentsService, type CommentWithAuthor } from '@nixflow/domain';
-import {
-  CommentDto,
-  CommentPageDto,
-  CreateCommentDto,
-  ListCommentsQueryDto,
-  UpdateCommentDto,
-} from './dto/comments.dto.js';
+import { CommentDto, CreateCommentDto, ListCommentsQueryDto, UpdateCommentDto } from './dto/comments.dto.js';
+import { ApiPageResponse } from '../common/api-docs.js';
 
 const UUID = new ParseUUIDPipe();
 
@@ -53,7 +48,7 @@ export class CommentsController {
 
   @Get()
   @ApiOperation({ summary: 'Comments, oldest first (customers: public replies only)' })
-  @ApiOkResponse({ type: CommentPageDto })
+  @ApiPageResponse(CommentDto)
   list(@CurrentUser() user: AuthUser, @Param('id', UUID) id: string, @Query() query: ListCommentsQueryDto) {
     return this.comments.list(user, id, query);
   }

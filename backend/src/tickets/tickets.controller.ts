@@ -26,18 +26,16 @@ import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PaginationQueryDto } from '../common/pagination.js';
-import { HistoryPageDto } from './dto/history.dto.js';
+import { HistoryEntryDto } from './dto/history.dto.js';
 import {
   CreateTicketDto,
   DeleteTicketQueryDto,
   ListTicketsQueryDto,
   TicketDto,
-  TicketPageDto,
   UpdateTicketDto,
 } from './dto/tickets.dto.js';
-import { TicketDeletionService } from '@nixflow/domain';
-import { TicketQueriesService, type TicketView } from '@nixflow/domain';
-import { TicketsService } from '@nixflow/domain';
+import { TicketDeletionService, TicketQueriesService, TicketsService, type TicketView } from '@nixflow/domain';
+import { ApiPageResponse } from '../common/api-docs.js';
 
 const UUID = new ParseUUIDPipe();
 
@@ -60,7 +58,7 @@ export class TicketsController {
 
   @Get()
   @ApiOperation({ summary: 'List visible tickets (customers: their own), filtered, sorted and paged' })
-  @ApiOkResponse({ type: TicketPageDto })
+  @ApiPageResponse(TicketDto)
   list(@CurrentUser() user: AuthUser, @Query() query: ListTicketsQueryDto) {
     return this.queries.list(user, query);
   }
@@ -119,7 +117,7 @@ export class TicketsController {
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Change history, oldest first (customers: without internal-note entries)' })
-  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiPageResponse(HistoryEntryDto)
   history(@CurrentUser() user: AuthUser, @Param('id', UUID) id: string, @Query() query: PaginationQueryDto) {
     return this.queries.history(user, id, query);
   }

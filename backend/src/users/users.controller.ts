@@ -23,8 +23,10 @@ import {
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from './dto/users.dto.js';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 import { UsersService } from './users.service.js';
+import { ApiPageResponse } from '../common/api-docs.js';
+import type { Paginated } from '../common/pagination.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -35,8 +37,8 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'List users' })
-  @ApiOkResponse({ type: UserPageDto })
-  list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
+  @ApiPageResponse(UserDto)
+  list(@Query() query: ListUsersQueryDto): Promise<Paginated<UserDto>> {
     return this.users.list(query);
   }
 

@@ -1,7 +1,7 @@
 // A tour of the typed client, compiled in CI under --strict with no type assertions (`as` is forbidden
 // here by eslint and by packages/client/test/examples.test.ts). Run it against a live API:
 //   node packages/client/dist/examples/helpdesk-tour.js http://127.0.0.1:3000 admin@nixflow.local ChangeMe-Admin-123
-import { createNixflowClient } from '../src/index.js';
+import { createNixflowClient, type Page, type Schemas } from '../src/index.js';
 
 export interface TourResult {
   policyId: string;
@@ -9,6 +9,13 @@ export interface TourResult {
   ticketVersion: number;
   commentId: string;
   breaches: number;
+  articleId: string;
+}
+
+/** Pages of every list share one typed shape. */
+function describePage(page: Page<Schemas['ArticleSummaryDto']>): string {
+  const titles = page.items.map((a) => `${a.title} (v${a.currentVersion}, ${a.tags.length} tags)`);
+  return `${page.total} article(s) on page ${page.page}: ${titles.join('; ')}`;
 }
 
 export async function helpdeskTour(
@@ -68,6 +75,15 @@ export async function helpdeskTour(
   if (!breaches.data) throw new Error(`list breaches: ${breaches.error?.message}`);
   log(`${breaches.data.total} SLA breaches`);
 
+  const article = await api.POST('/api/kb/articles', {
+    body: { title: `Printer fires ${Date.now()}`, body: '# What to do\n\nCall the fire brigade.', status: 'PUBLISHED' },
+  });
+  if (!article.data) throw new Error(`create article: ${article.error?.message}`);
+  log(`article ${article.data.slug} published at ${article.data.publishedAt ?? 'never'}`);
+  const articles = await api.GET('/api/kb/articles', { params: { query: { q: 'Printer fires', pageSize: 5 } } });
+  if (!articles.data) throw new Error(`list articles: ${articles.error?.message}`);
+  log(describePage(articles.data));
+
   await client.logout();
   return {
     policyId: created.data.id,
@@ -75,6 +91,7 @@ export async function helpdeskTour(
     ticketVersion: updated.data.version,
     commentId: edited.data.id,
     breaches: breaches.data.total,
+    articleId: article.data.id,
   };
 }
 

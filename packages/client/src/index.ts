@@ -4,6 +4,8 @@ import type { components, paths } from './generated/api.js';
 export type { components, operations, paths } from './generated/api.js';
 export type Schemas = components['schemas'];
 export type TokenPair = Schemas['TokenPairDto'];
+/** One page of a list route: `Page<Schemas['TicketDto']>` is what `GET /api/tickets` answers. */
+export type Page<Item> = Schemas['PageMetaDto'] & { items: Item[] };
 
 export interface NixflowClientOptions {
   /** Origin of the API, e.g. `http://127.0.0.1:3000` (paths carry the `/api` prefix). */

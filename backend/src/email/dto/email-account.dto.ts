@@ -129,6 +129,7 @@ export class CreateEmailAccountDto {
   defaultPriority?: TicketPriority;
 
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     example: 'mx.example.com',
     description:

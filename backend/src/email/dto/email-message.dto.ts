@@ -75,13 +75,6 @@ export class EmailMessageDto {
   @ApiProperty({ type: [EmailAttachmentDto] }) attachments!: EmailAttachmentDto[];
 }
 
-export class EmailMessagePageDto {
-  @ApiProperty({ type: [EmailMessageDto] }) items!: EmailMessageDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-}
-
 export class InboundResultDto {
   @ApiProperty({ description: 'true: this Message-ID was already stored for the account; nothing new was written' })
   duplicate!: boolean;

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { FormFieldType, FormStatus, TicketPriority } from '@nixflow/db/client';
+import { ANY_JSON_VALUE } from '../../common/api-docs.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
 
@@ -106,7 +107,10 @@ export class VisibleWhenDto {
   @IsString()
   field!: string;
 
-  @ApiPropertyOptional({ description: 'Shown when the answer equals this (for a MULTISELECT: contains it)' })
+  @ApiPropertyOptional({
+    ...ANY_JSON_VALUE,
+    description: 'Shown when the answer equals this (for a MULTISELECT: contains it)',
+  })
   @IsOptionalNotNull()
   @Allow()
   equals?: unknown;
@@ -117,7 +121,7 @@ export class VisibleWhenDto {
   @ArrayMaxSize(200)
   in?: unknown[];
 
-  @ApiPropertyOptional({ description: 'Shown when the answer differs from this' })
+  @ApiPropertyOptional({ ...ANY_JSON_VALUE, description: 'Shown when the answer differs from this' })
   @IsOptionalNotNull()
   @Allow()
   notEquals?: unknown;
@@ -151,7 +155,7 @@ export class FormFieldDto {
   @IsBoolean()
   required?: boolean;
 
-  @ApiPropertyOptional({ description: 'Pre-filled value (validated like an answer)' })
+  @ApiPropertyOptional({ ...ANY_JSON_VALUE, description: 'Pre-filled value (validated like an answer)' })
   @IsOptionalNotNull()
   @Allow()
   defaultValue?: unknown;

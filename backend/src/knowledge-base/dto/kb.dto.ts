@@ -109,7 +109,7 @@ export class CategoryNodeDto {
   @ApiPropertyOptional({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: KBCategory, enumName: 'KBCategory' }) kind!: KBCategory;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) parentId!: string | null;
-  @ApiProperty() position!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) position!: number;
   @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
 }
 
@@ -390,30 +390,6 @@ export class SearchHitDto {
   @ApiProperty({ type: 'number', description: 'Relevance (higher first)' }) rank!: number;
   @ApiProperty({ description: 'Escaped text of the body around the matches, with <mark> around them' })
   snippet!: string;
-}
-
-export class SearchResultDto {
-  @ApiProperty({ format: 'uuid', description: 'Report a click with POST /api/kb/search/{searchId}/click' })
-  searchId!: string;
-  @ApiProperty() query!: string;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Set when the results are for a corrected spelling of the query ("showing results for …")',
-  })
-  correctedQuery!: string | null;
-  @ApiProperty({
-    enum: ['fulltext', 'fuzzy'],
-    description: 'fuzzy: typo-corrected query or similar titles',
-  })
-  mode!: 'fulltext' | 'fuzzy';
-  @ApiProperty({ type: [SearchHitDto] }) items!: SearchHitDto[];
-  @ApiProperty({ type: 'integer', description: 'Number of matches; counted up to 1000 (see totalExact)' })
-  total!: number;
-  @ApiProperty({ description: 'false: there are more than `total` matches ("1000+")' })
-  totalExact!: boolean;
-  @ApiProperty({ type: 'integer' }) page!: number;
-  @ApiProperty({ type: 'integer' }) pageSize!: number;
 }
 
 export class SearchClickDto {

@@ -49,10 +49,3 @@ export class NotificationDto {
   @ApiProperty({ type: Date, nullable: true }) snoozedUntil!: Date | null;
   @ApiProperty() createdAt!: Date;
 }
-
-export class NotificationPageDto {
-  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-}

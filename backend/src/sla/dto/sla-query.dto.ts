@@ -127,13 +127,6 @@ export class SlaMetricListItemDto extends SlaMetricDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId!: string | null;
 }
 
-export class SlaMetricPageDto {
-  @ApiProperty({ type: [SlaMetricListItemDto] }) items!: SlaMetricListItemDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-}
-
 export class SlaBreachDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) ticketId!: string;
@@ -148,13 +141,6 @@ export class SlaBreachDto {
   @ApiProperty({ type: Date, nullable: true }) acknowledgedAt!: Date | null;
   @ApiPropertyOptional({ type: 'integer', description: 'In lists' }) ticketNumber?: number;
   @ApiPropertyOptional({ description: 'In lists' }) ticketSubject?: string;
-}
-
-export class SlaBreachPageDto {
-  @ApiProperty({ type: [SlaBreachDto] }) items!: SlaBreachDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
 }
 
 export class SlaDurationStatsDto {

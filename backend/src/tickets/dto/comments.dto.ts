@@ -79,17 +79,3 @@ export class CommentDto {
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;
 }
-
-export class CommentPageDto {
-  @ApiProperty({ type: [CommentDto] })
-  items!: CommentDto[];
-
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  page!: number;
-
-  @ApiProperty({ type: 'integer' })
-  pageSize!: number;
-}

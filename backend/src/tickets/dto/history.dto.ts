@@ -33,17 +33,3 @@ export class HistoryEntryDto {
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;
 }
-
-export class HistoryPageDto {
-  @ApiProperty({ type: [HistoryEntryDto] })
-  items!: HistoryEntryDto[];
-
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  page!: number;
-
-  @ApiProperty({ type: 'integer' })
-  pageSize!: number;
-}

@@ -366,20 +366,6 @@ export class TicketDto {
   stage?: StageSummaryDto | null;
 }
 
-export class TicketPageDto {
-  @ApiProperty({ type: [TicketDto] })
-  items!: TicketDto[];
-
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  page!: number;
-
-  @ApiProperty({ type: 'integer' })
-  pageSize!: number;
-}
-
 export class DeleteTicketQueryDto {
   @ApiPropertyOptional({ description: 'Admin only: delete the row for good (409 while other rows depend on it)' })
   @IsOptionalNotNull()

@@ -79,17 +79,3 @@ export class UserDto {
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;
 }
-
-export class UserPageDto {
-  @ApiProperty({ type: [UserDto] })
-  items!: UserDto[];
-
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  page!: number;
-
-  @ApiProperty({ type: 'integer' })
-  pageSize!: number;
-}

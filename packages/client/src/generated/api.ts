@@ -61,6 +61,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Change your password (revokes every earlier token) */
     post: operations['AccountController_changePassword'];
     delete?: never;
     options?: never;
@@ -77,6 +78,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set a new password with a reset token */
     post: operations['AccountController_confirmReset'];
     delete?: never;
     options?: never;
@@ -93,6 +95,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Ask for a password-reset mail */
     post: operations['AccountController_requestReset'];
     delete?: never;
     options?: never;
@@ -1060,6 +1063,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Preview which open tickets a candidate policy would govern and how (writes nothing) */
     post: operations['SlaController_previewPolicy'];
     delete?: never;
     options?: never;
@@ -1289,6 +1293,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Send the invitation mail again (admins) */
     post: operations['AccountController_resendInvitation'];
     delete?: never;
     options?: never;
@@ -1383,6 +1388,172 @@ export interface components {
        */
       userId: string;
     };
+    ArticleDiffDto: {
+      body: components['schemas']['DiffPartDto'][];
+      excerpt: components['schemas']['DiffPartDto'][];
+      from: number;
+      stats: components['schemas']['DiffStatsDto'];
+      title: components['schemas']['DiffPartDto'][];
+      to: number;
+      /** @description The body change as a unified patch */
+      unified: string;
+    };
+    ArticleDto: {
+      author: components['schemas']['KbPersonDto'];
+      /** Format: uuid */
+      authorId: string;
+      /** @description Markdown */
+      body: string;
+      category: components['schemas']['KbCategoryRefDto'] | null;
+      /** Format: uuid */
+      categoryId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Pass as expectedVersion when editing */
+      currentVersion: number;
+      excerpt: string | null;
+      helpfulCount: number;
+      /** @description The body rendered to sanitised HTML */
+      html: string;
+      /** Format: uuid */
+      id: string;
+      notHelpfulCount: number;
+      /**
+       * Format: date-time
+       * @description First publication
+       */
+      publishedAt: string | null;
+      slug: string;
+      status: components['schemas']['KnowledgeArticleStatus'];
+      /** @description By name */
+      tags: components['schemas']['TagDto'][];
+      title: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Distinct readers per UTC day */
+      viewCount: number;
+    };
+    ArticleFeedbackDto: {
+      /** Format: uuid */
+      articleId: string;
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description Set when RESOLVED or DISMISSED
+       */
+      resolvedAt: string | null;
+      status: components['schemas']['KbFeedbackStatus'];
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: uuid
+       * @description null once the user is deleted
+       */
+      userId: string | null;
+    };
+    ArticleFeedbackListItemDto: {
+      article: components['schemas']['ArticleRefDto'];
+      /** Format: uuid */
+      articleId: string;
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description Set when RESOLVED or DISMISSED
+       */
+      resolvedAt: string | null;
+      status: components['schemas']['KbFeedbackStatus'];
+      /** Format: date-time */
+      updatedAt: string;
+      user: components['schemas']['KbPersonDto'] | null;
+      /**
+       * Format: uuid
+       * @description null once the user is deleted
+       */
+      userId: string | null;
+    };
+    ArticleRefDto: {
+      /** Format: uuid */
+      id: string;
+      slug: string;
+      title: string;
+    };
+    ArticleSummaryDto: {
+      author: components['schemas']['KbPersonDto'];
+      /** Format: uuid */
+      authorId: string;
+      category: components['schemas']['KbCategoryRefDto'] | null;
+      /** Format: uuid */
+      categoryId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Pass as expectedVersion when editing */
+      currentVersion: number;
+      excerpt: string | null;
+      helpfulCount: number;
+      /** Format: uuid */
+      id: string;
+      notHelpfulCount: number;
+      /**
+       * Format: date-time
+       * @description First publication
+       */
+      publishedAt: string | null;
+      slug: string;
+      status: components['schemas']['KnowledgeArticleStatus'];
+      /** @description By name */
+      tags: components['schemas']['TagDto'][];
+      title: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Distinct readers per UTC day */
+      viewCount: number;
+    };
+    ArticleVersionDto: {
+      /** Format: uuid */
+      articleId: string;
+      author: components['schemas']['KbPersonDto'] | null;
+      /**
+       * Format: uuid
+       * @description null once the author is deleted
+       */
+      authorId: string | null;
+      /** @description Markdown */
+      body: string;
+      changeNote: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      excerpt: string | null;
+      /** @description The body rendered to sanitised HTML */
+      html: string;
+      /** Format: uuid */
+      id: string;
+      title: string;
+      version: number;
+    };
+    ArticleVersionSummaryDto: {
+      author: components['schemas']['KbPersonDto'] | null;
+      /**
+       * Format: uuid
+       * @description null once the author is deleted
+       */
+      authorId: string | null;
+      changeNote: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      excerpt: string | null;
+      /** Format: uuid */
+      id: string;
+      title: string;
+      version: number;
+    };
     AuthUserDto: {
       /** Format: email */
       email: string;
@@ -1435,12 +1606,6 @@ export interface components {
       ticketId: string;
       /** Format: date-time */
       updatedAt: string;
-    };
-    CommentPageDto: {
-      items: components['schemas']['CommentDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
     };
     ConnectionCheckDto: {
       /** @description false when this side is not configured */
@@ -1541,7 +1706,7 @@ export interface components {
        * @description authserv-id of the account's own receiving server. Only the topmost Authentication-Results header with this id is believed: a DMARC (or aligned DKIM) pass there proves the sender. null: none is believed.
        * @example mx.example.com
        */
-      trustedAuthservId?: Record<string, never> | null;
+      trustedAuthservId?: string | null;
     };
     CreateFormDto: {
       /**
@@ -1658,6 +1823,21 @@ export interface components {
       /** @description Stages in order (transitions: any; refine per stage) */
       stages?: components['schemas']['NewStageDto'][];
     };
+    DiffPartDto: {
+      /** @description Number of lines */
+      count: number;
+      /** @enum {string} */
+      op: 'add' | 'remove' | 'equal';
+      /** @description The lines, each ending with a newline */
+      value: string;
+    };
+    DiffStatsDto: {
+      /** @description Body lines added */
+      added: number;
+      /** @description Body lines removed */
+      removed: number;
+      titleChanged: boolean;
+    };
     EmailAccountDto: {
       /** Format: email */
       address: string;
@@ -1754,12 +1934,6 @@ export interface components {
       type: components['schemas']['EmailMessageType'];
       /** Format: date-time */
       updatedAt: string;
-    };
-    EmailMessagePageDto: {
-      items: components['schemas']['EmailMessageDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
     };
     /** @enum {string} */
     EmailMessageStatus:
@@ -1870,9 +2044,38 @@ export interface components {
       /** @description ECMAScript regular expression the whole answer must match; rejected when it could backtrack catastrophically */
       pattern?: string;
     };
+    FormDto: {
+      allowAnonymous: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      description: string | null;
+      /** @description The fields of `version`, in order */
+      fields: components['schemas']['FormFieldViewDto'][];
+      /** @description Staff only: the current version is not the published one */
+      hasUnpublishedChanges?: boolean;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description Staff only */
+      publishedVersion?: number | null;
+      status: components['schemas']['FormStatus'];
+      /** @description Staff only */
+      ticketDefaults?: components['schemas']['TicketDefaultsDto'];
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Staff: the current (possibly draft) version; customers: the published version */
+      version: number | null;
+    };
     FormFieldDto: {
       /** @description Pre-filled value (validated like an answer) */
-      defaultValue?: Record<string, never>;
+      defaultValue?:
+        | string
+        | number
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
       helpText?: string | null;
       /**
        * @description Unique in the form: a letter, then letters, digits, _
@@ -1905,8 +2108,112 @@ export interface components {
       | 'CHECKBOX'
       | 'RADIO'
       | 'FILE';
+    FormFieldViewDto: {
+      /** @description Pre-filled value */
+      defaultValue:
+        | (
+            | string
+            | number
+            | boolean
+            | unknown[]
+            | {
+                [key: string]: unknown;
+              }
+          )
+        | null;
+      helpText: string | null;
+      /** @example order_number */
+      key: string;
+      label: string;
+      /** @description SELECT, MULTISELECT, RADIO */
+      options: components['schemas']['FieldOptionDto'][] | null;
+      position: number;
+      required: boolean;
+      type: components['schemas']['FormFieldType'];
+      validation: components['schemas']['FieldValidationDto'] | null;
+      visibleWhen: components['schemas']['VisibleWhenDto'] | null;
+    };
     /** @enum {string} */
     FormStatus: 'DRAFT' | 'PUBLISHED' | 'ARCHIVED';
+    FormSubmissionDto: {
+      /** @description Field key → answer (any JSON value), as validated against `definition` */
+      answers: {
+        [key: string]: unknown;
+      };
+      attachments: components['schemas']['SubmissionAttachmentDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The version the answers were validated against */
+      definition: components['schemas']['SubmissionDefinitionDto'];
+      /** Format: uuid */
+      formId: string;
+      formVersion: number;
+      /** Format: uuid */
+      id: string;
+      status: components['schemas']['FormSubmissionStatus'];
+      submitterEmail: string | null;
+      /** @description false: given on an anonymous submission and never verified */
+      submitterEmailVerified: boolean;
+      /**
+       * Format: uuid
+       * @description null: anonymous
+       */
+      submitterId: string | null;
+      ticket: components['schemas']['SubmissionTicketDto'] | null;
+      /** Format: uuid */
+      ticketId: string | null;
+    };
+    /** @enum {string} */
+    FormSubmissionStatus: 'RECEIVED' | 'TICKET_CREATED' | 'REJECTED' | 'SPAM';
+    FormSubmissionSummaryDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      formId: string;
+      formVersion: number;
+      /** Format: uuid */
+      id: string;
+      status: components['schemas']['FormSubmissionStatus'];
+      submitterEmail: string | null;
+      /** @description false: given on an anonymous submission and never verified */
+      submitterEmailVerified: boolean;
+      /**
+       * Format: uuid
+       * @description null: anonymous
+       */
+      submitterId: string | null;
+      ticket: components['schemas']['SubmissionTicketDto'] | null;
+      /** Format: uuid */
+      ticketId: string | null;
+    };
+    FormSummaryDto: {
+      allowAnonymous: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      description: string | null;
+      /** @description Staff only: the current version is not the published one */
+      hasUnpublishedChanges?: boolean;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description Staff only */
+      publishedVersion?: number | null;
+      status: components['schemas']['FormStatus'];
+      /** @description Staff only */
+      ticketDefaults?: components['schemas']['TicketDefaultsDto'];
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Staff: the current (possibly draft) version; customers: the published version */
+      version: number | null;
+    };
+    FormVersionDto: {
+      fields: components['schemas']['FormFieldViewDto'][];
+      /** Format: uuid */
+      formId: string;
+      /** @description This is the published version */
+      published: boolean;
+      version: number;
+    };
     HistoryEntryDto: {
       /**
        * @description created, updated, deleted, restored, comment_added/edited/deleted, internal_note_added/edited/deleted, watcher_added/removed
@@ -1929,12 +2236,6 @@ export interface components {
       oldValue: string | null;
       /** Format: uuid */
       ticketId: string;
-    };
-    HistoryPageDto: {
-      items: components['schemas']['HistoryEntryDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
     };
     HolidayDto: {
       /**
@@ -1966,8 +2267,36 @@ export interface components {
       /** @description false: no active email account with SMTP can send it (see README, Email) */
       queued: boolean;
     };
+    KbAttachmentDto: {
+      /** Format: uuid */
+      articleId: string;
+      contentType: string;
+      /** Format: date-time */
+      createdAt: string;
+      fileName: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Hex SHA-256 of the content */
+      sha256: string | null;
+      sizeBytes: number;
+      /** Format: uuid */
+      uploadedById: string | null;
+    };
     /** @enum {string} */
     KBCategory: 'GENERAL' | 'FAQ' | 'HOW_TO' | 'TROUBLESHOOTING' | 'POLICY' | 'RELEASE_NOTES';
+    KbCategoryRefDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      slug: string;
+    };
+    /** @enum {string} */
+    KbFeedbackStatus: 'NEW' | 'IN_PROGRESS' | 'RESOLVED' | 'DISMISSED';
+    KbPersonDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
     /** @enum {string} */
     KnowledgeArticleStatus: 'DRAFT' | 'IN_REVIEW' | 'PUBLISHED' | 'ARCHIVED';
     LoginDto: {
@@ -2007,18 +2336,15 @@ export interface components {
       /** Format: uuid */
       userId: string;
     };
-    NotificationPageDto: {
-      items: components['schemas']['NotificationDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
-    };
     /** @enum {string} */
     NotificationType:
       'comment.added' | 'ticket.status_changed' | 'ticket.assigned' | 'ticket.updated' | 'sla.breached' | 'sla.at_risk';
     PageMetaDto: {
+      /** @description This page (1-based) */
       page: number;
+      /** @description Largest number of items per page */
       pageSize: number;
+      /** @description Number of matching records, all pages together */
       total: number;
     };
     PasswordResetConfirmDto: {
@@ -2034,6 +2360,18 @@ export interface components {
       helpful?: boolean;
       score?: number;
     };
+    RatingResultDto: {
+      /** @description Mean score; null without scores */
+      averageScore: number | null;
+      /** @description The caller's answer */
+      helpful: boolean | null;
+      helpfulCount: number;
+      notHelpfulCount: number;
+      /** @description Ratings with a score */
+      ratingCount: number;
+      /** @description The caller's score */
+      score: number | null;
+    };
     RefreshDto: {
       /** @description Refresh token returned by login */
       refreshToken: string;
@@ -2042,6 +2380,19 @@ export interface components {
       changeNote?: string;
       /** @description When given, 409 if the article changed since */
       expectedVersion?: number;
+    };
+    SearchAnalyticsDto: {
+      clickThroughRate: number;
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      topQueries: components['schemas']['TopQueryDto'][];
+      /** @description Searches followed by a click */
+      totalClicks: number;
+      totalSearches: number;
+      zeroResultQueries: components['schemas']['ZeroResultQueryDto'][];
+      zeroResultSearches: number;
     };
     SearchClickDto: {
       /** Format: uuid */
@@ -2063,26 +2414,21 @@ export interface components {
       status: components['schemas']['KnowledgeArticleStatus'];
       title: string;
     };
-    SearchResultDto: {
+    SearchInfoDto: {
       /** @description Set when the results are for a corrected spelling of the query ("showing results for …") */
       correctedQuery: string | null;
-      items: components['schemas']['SearchHitDto'][];
       /**
        * @description fuzzy: typo-corrected query or similar titles
        * @enum {string}
        */
       mode: 'fulltext' | 'fuzzy';
-      page: number;
-      pageSize: number;
       query: string;
       /**
        * Format: uuid
        * @description Report a click with POST /api/kb/search/{searchId}/click
        */
       searchId: string;
-      /** @description Number of matches; counted up to 1000 (see totalExact) */
-      total: number;
-      /** @description false: there are more than `total` matches ("1000+") */
+      /** @description false: there are more than `total` matches ("1000+"); total is counted up to 1000 */
       totalExact: boolean;
     };
     SlaBreachDto: {
@@ -2111,12 +2457,6 @@ export interface components {
       /** @description In lists */
       ticketSubject?: string;
       type: components['schemas']['SLABreachType'];
-    };
-    SlaBreachPageDto: {
-      items: components['schemas']['SlaBreachDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
     };
     /** @enum {string} */
     SLABreachType: 'FIRST_RESPONSE' | 'NEXT_RESPONSE' | 'RESOLUTION';
@@ -2243,12 +2583,6 @@ export interface components {
       type: components['schemas']['SLABreachType'];
       /** Format: date-time */
       warningAt: string | null;
-    };
-    SlaMetricPageDto: {
-      items: components['schemas']['SlaMetricListItemDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
     };
     SlaPolicyDto: {
       calendar: components['schemas']['SlaCalendarDto'];
@@ -2388,6 +2722,42 @@ export interface components {
       name: string;
       position: number;
     };
+    SubmissionAttachmentDto: {
+      contentType: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The FILE field it was uploaded for */
+      fieldKey: string;
+      fileName: string;
+      /** Format: uuid */
+      id: string;
+      sizeBytes: number;
+    };
+    SubmissionDefinitionDto: {
+      fields: components['schemas']['FormFieldViewDto'][];
+      version: number;
+    };
+    SubmissionReceiptDto: {
+      /** @description Number of files stored */
+      attachments: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      formId: string;
+      formVersion: number;
+      /** Format: uuid */
+      id: string;
+      status: components['schemas']['FormSubmissionStatus'];
+      /** Format: uuid */
+      ticketId: string;
+      ticketNumber: number;
+    };
+    SubmissionTicketDto: {
+      /** Format: uuid */
+      id: string;
+      number: number;
+      status: components['schemas']['TicketStatus'];
+    };
     SubmitFormDto: {
       /**
        * @description Field key → answer, as described by GET /api/forms/{id}/schema. In multipart/form-data, a JSON string part; files go in parts named after their field key.
@@ -2401,6 +2771,17 @@ export interface components {
       };
       /** @description Required for anonymous submissions: the requester’s e-mail address */
       email?: string;
+    };
+    SuggestedArticleDto: {
+      excerpt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description Relevance (higher first) */
+      rank: number;
+      slug: string;
+      /** @description Escaped text of the body around the matches, with <mark> around them */
+      snippet: string;
+      title: string;
     };
     TagDto: {
       /** Format: uuid */
@@ -2485,12 +2866,6 @@ export interface components {
       /** Format: uuid */
       workflowId: string | null;
     };
-    TicketPageDto: {
-      items: components['schemas']['TicketDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
-    };
     /**
      * @description Staff only
      * @enum {string}
@@ -2504,6 +2879,14 @@ export interface components {
       expiresIn: string;
       refreshToken: string;
       user: components['schemas']['AuthUserDto'];
+    };
+    TopQueryDto: {
+      avgResults: number;
+      clicks: number;
+      clickThroughRate: number;
+      /** @description Normalised (trimmed, lower case) */
+      query: string;
+      searches: number;
     };
     UpdateArticleDto: {
       body?: string;
@@ -2569,7 +2952,7 @@ export interface components {
        * @description authserv-id of the account's own receiving server. Only the topmost Authentication-Results header with this id is believed: a DMARC (or aligned DKIM) pass there proves the sender. null: none is believed.
        * @example mx.example.com
        */
-      trustedAuthservId?: Record<string, never> | null;
+      trustedAuthservId?: string | null;
     };
     UpdateFeedbackDto: {
       /** @enum {string} */
@@ -2678,12 +3061,6 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
-    UserPageDto: {
-      items: components['schemas']['UserDto'][];
-      page: number;
-      pageSize: number;
-      total: number;
-    };
     /** @enum {string} */
     UserRole: 'ADMIN' | 'AGENT' | 'CUSTOMER';
     UserSummaryDto: {
@@ -2692,15 +3069,34 @@ export interface components {
       name: string;
       role: components['schemas']['UserRole'];
     };
+    ViewResultDto: {
+      /** @description false: this reader was already counted today */
+      counted: boolean;
+      viewCount: number;
+    };
     VisibleWhenDto: {
       /** @description Shown when the answer equals this (for a MULTISELECT: contains it) */
-      equals?: Record<string, never>;
+      equals?:
+        | string
+        | number
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
       /** @description Key of an earlier field */
       field: string;
       /** @description Shown when the answer is one of these */
       in?: unknown[];
       /** @description Shown when the answer differs from this */
-      notEquals?: Record<string, never>;
+      notEquals?:
+        | string
+        | number
+        | boolean
+        | unknown[]
+        | {
+            [key: string]: unknown;
+          };
     };
     WatcherDto: {
       /** Format: date-time */
@@ -2723,6 +3119,13 @@ export interface components {
       stages: components['schemas']['StageDto'][];
       /** Format: date-time */
       updatedAt: string;
+    };
+    ZeroResultQueryDto: {
+      /** Format: date-time */
+      lastSearchedAt: string;
+      /** @description Normalised (trimmed, lower case) */
+      query: string;
+      searches: number;
     };
   };
   responses: never;
@@ -3915,12 +4318,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['EmailMessagePageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['EmailMessageDto'][];
+          };
         };
       };
       /** @description ticketId missing (agents), or an invalid filter */
@@ -4249,11 +4655,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of forms, by name */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['FormSummaryDto'][];
+          };
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4310,7 +4721,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4393,7 +4806,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4534,7 +4949,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4616,7 +5033,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4689,7 +5108,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4864,11 +5285,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of submissions, newest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['FormSubmissionSummaryDto'][];
+          };
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -4933,26 +5359,13 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The submission and the ticket it became */
       201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            attachments?: number;
-            /** Format: date-time */
-            createdAt?: string;
-            /** Format: uuid */
-            formId?: string;
-            formVersion?: number;
-            /** Format: uuid */
-            id?: string;
-            /** @example TICKET_CREATED */
-            status?: string;
-            /** Format: uuid */
-            ticketId?: string;
-            ticketNumber?: number;
-          };
+          'application/json': components['schemas']['SubmissionReceiptDto'];
         };
       };
       /** @description Validation failed: errors per field key */
@@ -5046,7 +5459,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormSubmissionDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5180,7 +5595,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FormVersionDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5361,12 +5778,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of articles */
+      /** @description A page of articles, without their bodies */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['ArticleSummaryDto'][];
+          };
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5428,11 +5849,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The article (version 1) */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5592,7 +6016,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5670,11 +6096,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Oldest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['KbAttachmentDto'][];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5746,7 +6175,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['KbAttachmentDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -5983,7 +6414,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleFeedbackDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6065,11 +6498,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The caller's rating and the article's new counts */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RatingResultDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6147,11 +6583,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Newest first, without bodies */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleVersionSummaryDto'][];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6216,7 +6655,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleVersionDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6281,11 +6722,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The article at its new version */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6370,7 +6814,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleDiffDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6434,7 +6880,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ViewResultDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6508,7 +6956,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6617,11 +7067,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The category (no children yet) */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CategoryNodeDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6777,11 +7230,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The category, with `children` left empty */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CategoryNodeDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6862,11 +7318,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of feedback, newest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['ArticleFeedbackListItemDto'][];
+          };
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -6925,7 +7386,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ArticleFeedbackDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -7009,12 +7472,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of matches, best first */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['SearchResultDto'];
+          'application/json': components['schemas']['PageMetaDto'] &
+            components['schemas']['SearchInfoDto'] & {
+              items: components['schemas']['SearchHitDto'][];
+            };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -7160,7 +7627,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SearchAnalyticsDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -7263,7 +7732,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TagDto'];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -7419,12 +7890,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['NotificationPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['NotificationDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -7705,12 +8179,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['SlaBreachPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['SlaBreachDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -7908,12 +8385,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['SlaMetricPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['SlaMetricListItemDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -8436,12 +8916,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['TicketPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['TicketDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -8815,12 +9298,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['CommentPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['CommentDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -9135,12 +9621,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['HistoryPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['HistoryEntryDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
@@ -9342,11 +9831,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description At most 5 published articles, best first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SuggestedArticleDto'][];
+        };
       };
       /** @description Invalid input: `errors` names each field */
       400: {
@@ -9638,12 +10130,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of results */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UserPageDto'];
+          'application/json': components['schemas']['PageMetaDto'] & {
+            items: components['schemas']['UserDto'][];
+          };
         };
       };
       /** @description Invalid input: `errors` names each field */
