@@ -9,6 +9,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -24,6 +25,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -38,6 +40,8 @@ COPY --from=build /app/packages/core/package.json packages/core/
 COPY --from=build /app/packages/core/dist/src packages/core/dist/src
 COPY --from=build /app/packages/db/package.json packages/db/
 COPY --from=build /app/packages/db/dist/src packages/db/dist/src
+COPY --from=build /app/packages/storage/package.json packages/storage/
+COPY --from=build /app/packages/storage/dist/src packages/storage/dist/src
 COPY --from=build /app/backend/package.json backend/
 COPY --from=build /app/backend/dist/src backend/dist/src
 COPY --from=build /app/backend/prisma/migrations backend/prisma/migrations

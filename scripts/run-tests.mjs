@@ -68,7 +68,7 @@ const args = process.argv.slice(2);
 const longOnly = args.includes('--long');
 const filter = args.filter((a) => a !== '--long');
 const isLong = (f) => /\.long\.test\.(js|mjs)$/.test(f);
-const files = ['packages/core', 'packages/db', 'packages/client', 'backend', 'worker']
+const files = ['packages/core', 'packages/db', 'packages/storage', 'packages/client', 'backend', 'worker']
   .flatMap((p) => findTests(path.join(root, p, 'dist', 'test')))
   .concat(findTests(path.join(root, 'tests'), [], '.test.mjs'))
   // Match on the path inside the repository, so the checkout directory name never matches by accident.

@@ -3764,6 +3764,15 @@ export interface operations {
           'application/octet-stream': string;
         };
       };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
@@ -5117,6 +5126,15 @@ export interface operations {
           'application/octet-stream': string;
         };
       };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
@@ -5842,6 +5860,15 @@ export interface operations {
         content: {
           'application/octet-stream': string;
         };
+      };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: `errors` names each field */
       400: {
