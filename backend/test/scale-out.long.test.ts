@@ -135,8 +135,8 @@ let s3: S3TestServer;
 let db: TestDatabase;
 let bouncer: PgBouncer;
 let prisma: PrismaClient;
-let uploadDirs: string[] = [];
-let apis: Api[] = [];
+const uploadDirs: string[] = [];
+const apis: Api[] = [];
 const prefix = `${testQueuePrefix()}-scale`;
 
 before(async () => {
