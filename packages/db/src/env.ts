@@ -72,7 +72,7 @@ export const baseEnvShape = {
   STORAGE_SIGNED_URL_TTL_SECONDS: intVar(300, { max: 7 * 24 * 3600 }),
   S3_BUCKET: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),
-  S3_ENDPOINT: z.url({ message: 'must be an http(s) URL' }).optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   S3_FORCE_PATH_STYLE: boolVar(false),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
