@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
+COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -26,6 +27,7 @@ COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
+COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -42,6 +44,8 @@ COPY --from=build /app/packages/db/package.json packages/db/
 COPY --from=build /app/packages/db/dist/src packages/db/dist/src
 COPY --from=build /app/packages/domain/package.json packages/domain/
 COPY --from=build /app/packages/domain/dist/src packages/domain/dist/src
+COPY --from=build /app/packages/storage/package.json packages/storage/
+COPY --from=build /app/packages/storage/dist/src packages/storage/dist/src
 COPY --from=build /app/backend/package.json backend/
 COPY --from=build /app/backend/dist/src backend/dist/src
 COPY --from=build /app/backend/prisma/migrations backend/prisma/migrations

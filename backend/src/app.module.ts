@@ -23,6 +23,7 @@ import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { loginThrottlers } from './auth/login-throttler.guard.js';
 import { RateLimitModule } from './common/rate-limit.module.js';
+import { StorageModule } from './common/storage.module.js';
 import { RedisThrottlerStorage, THROTTLER_REDIS_STORAGE } from './common/redis-throttler-storage.js';
 import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
 
@@ -59,6 +60,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
       imports: [EmailOutboundModule],
       providers: [{ provide: TICKET_REPLY_MAILER, useExisting: EmailOutboundService }],
     }),
+    StorageModule,
     AuthModule,
     AccountModule,
     UsersModule,

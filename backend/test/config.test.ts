@@ -88,6 +88,59 @@ describe('configuration', () => {
     );
   });
 
+  it('file storage: local by default; S3 needs its bucket and both halves of a key pair, in both processes', () => {
+    assert.deepEqual(loadAppConfig({ NODE_ENV: 'test', UPLOAD_DIR: '/data/up' }).storage, {
+      driver: 'local',
+      uploadDir: '/data/up',
+      downloadMode: 'stream',
+      signedUrlTtlSeconds: 300,
+    });
+    const s3 = {
+      NODE_ENV: 'test',
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'files',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+      STORAGE_DOWNLOAD_MODE: 'redirect',
+      STORAGE_SIGNED_URL_TTL_SECONDS: '60',
+    };
+    assert.deepEqual(loadAppConfig(s3).storage, {
+      driver: 's3',
+      uploadDir: './uploads',
+      downloadMode: 'redirect',
+      signedUrlTtlSeconds: 60,
+      bucket: 'files',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    });
+    assert.equal((loadWorkerConfig(s3) as unknown as { storage: { driver: string } }).storage.driver, 's3');
+    for (const load of [loadAppConfig, loadWorkerConfig] as Array<(env: NodeJS.ProcessEnv) => unknown>) {
+      assert.match(
+        configError(() => load({ NODE_ENV: 'test', STORAGE_DRIVER: 's3' })),
+        /S3_BUCKET: required when STORAGE_DRIVER=s3/,
+      );
+      assert.match(
+        configError(() => load({ NODE_ENV: 'test', STORAGE_DRIVER: 'gcs' })),
+        /STORAGE_DRIVER/,
+      );
+      assert.match(
+        configError(() => load({ ...s3, S3_ACCESS_KEY_ID: 'AKIA' })),
+        /S3_SECRET_ACCESS_KEY/,
+      );
+      assert.match(
+        configError(() => load({ ...s3, S3_ENDPOINT: 'minio:9000' })),
+        /S3_ENDPOINT/,
+      );
+      assert.match(
+        configError(() => load({ ...s3, STORAGE_DOWNLOAD_MODE: 'proxy' })),
+        /STORAGE_DOWNLOAD_MODE/,
+      );
+    }
+  });
+
   it('outside development and test the API and the worker need real secrets', () => {
     for (const nodeEnv of ['production', 'staging']) {
       const msg = configError(() => loadAppConfig({ NODE_ENV: nodeEnv }));

@@ -1,4 +1,5 @@
-import { baseEnvShape, intVar, optionalIntVar, parseEnv, resolveSecrets } from '@nixflow/db';
+import { baseEnvShape, intVar, optionalIntVar, parseEnv, resolveSecrets, storageSettings } from '@nixflow/db';
+import type { StorageConfig } from '@nixflow/storage';
 import { z } from 'zod';
 
 /** Every variable the worker reads. README's table documents these together with the API's (test: readme-env). */
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   /** BullMQ key prefix: lets several deployments (or parallel test runs) share one Redis. */
   queuePrefix: string;
   emailSecretKey: Buffer;
+  /** Where attachments live: the same settings as the API's (inbound mail stores through them). */
+  storage: StorageConfig;
   email: {
     sendAttempts: number;
     sendBackoffMs: number;
@@ -58,6 +61,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     concurrency: e.WORKER_CONCURRENCY,
     queuePrefix: e.QUEUE_PREFIX,
     emailSecretKey: secrets.emailSecretKey,
+    storage: storageSettings(e),
     email: {
       sendAttempts: e.EMAIL_SEND_ATTEMPTS,
       sendBackoffMs: e.EMAIL_SEND_BACKOFF_MS,

@@ -1,12 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { create as createContentDisposition } from 'content-disposition';
-import { cleanDisplayName } from '@nixflow/core';
+import { type AttachmentFiles, displayFileName, type StoredFile } from '@nixflow/storage';
 
-// Attachments of every feature (knowledge base, email, forms) live on disk under UPLOAD_DIR;
-// the database keeps the path relative to it, always with forward slashes.
+// Attachments of every feature (knowledge base, email, forms) go through AttachmentFiles (@nixflow/storage):
+// local disk under UPLOAD_DIR or an S3 bucket; the database keeps the key, always with forward slashes.
+export { displayFileName, insideRoot, safeFileName, type StoredFile } from '@nixflow/storage';
 
 /** Types accepted for uploads when a feature (or a form field) does not say otherwise. */
 export const ALLOWED_ATTACHMENT_TYPES = new Set([
@@ -30,71 +29,9 @@ export function maxBytesFromEnv(variable: string, env: NodeJS.ProcessEnv = proce
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_ATTACHMENT_BYTES;
 }
 
-export function uploadRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.UPLOAD_DIR || './uploads');
-}
-
-/**
- * The original name for display and download (NFC, no directories, control characters or leading dots);
- * `file` when nothing is left. Never used on disk: storeFile names files by a random UUID.
- */
-export function displayFileName(name: string | null | undefined): string {
-  return cleanDisplayName(name) || 'file';
-}
-
-/** A file name safe to put on disk: no directories, no leading dots, a limited character set. */
-export function safeFileName(name: string): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[.]+/, '')
-    .slice(-100);
-  return cleaned || 'file';
-}
-
-/** `rel` resolved under `root`; throws when it would escape it. */
-export function insideRoot(root: string, rel: string): string {
-  const full = path.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path.sep)) throw new BadRequestException('Invalid attachment path');
-  return full;
-}
-
-export interface StoredFile {
-  /** Relative to uploadRoot(), forward slashes: what the *Attachment.storagePath columns hold. */
-  storagePath: string;
-  /** The original name (displayFileName) for display and the download's Content-Disposition. */
-  fileName: string;
-}
-
-/**
- * Writes `data` to <root>/<folder...>/<random UUID> (never overwriting) and returns its path with the display
- * name; the name on disk never derives from the sender's. Call removeStoredFile when the database row that
- * should reference it could not be written.
- */
-export async function storeFile(folder: string[], originalName: string, data: Buffer): Promise<StoredFile> {
-  const { full, stored } = await newStoredPath(folder, originalName);
-  await fs.promises.writeFile(full, data, { flag: 'wx' });
-  return stored;
-}
-
-/** Where a new upload goes (its folder created): the one naming rule of storeFile and moved temp uploads. */
-async function newStoredPath(folder: string[], originalName: string): Promise<{ full: string; stored: StoredFile }> {
-  // The sender's name is for display only; on disk a file is a random UUID.
-  const fileName = displayFileName(originalName);
-  const rel = path.join(...folder.map(safeFileName), randomUUID());
-  const full = insideRoot(uploadRoot(), rel);
-  await fs.promises.mkdir(path.dirname(full), { recursive: true });
-  return { full, stored: { storagePath: rel.split(path.sep).join('/'), fileName } };
-}
-
-export async function removeStoredFile(storagePath: string): Promise<void> {
-  await fs.promises.rm(insideRoot(uploadRoot(), storagePath), { force: true });
-}
-
-/** The absolute path of a stored file (throws on a path escaping the upload root). */
-export function storedFilePath(storagePath: string): string {
-  return insideRoot(uploadRoot(), storagePath);
+/** Where streamed uploads wait for their checks: inside UPLOAD_DIR (local driver: moving them is a rename). */
+export function uploadTempDir(uploadDir: string): string {
+  return path.join(path.resolve(uploadDir), '.tmp');
 }
 
 // ── multipart uploads (multer memory storage, or disk storage in a temp folder for form submissions) ──
@@ -105,7 +42,7 @@ export interface UploadedFileLike {
   size: number;
   /** Memory storage. */
   buffer?: Buffer;
-  /** Disk storage: the temp file (moved into place by storeUpload, else deleted by the interceptor). */
+  /** Disk storage: the temp file (stored by storeUpload, else deleted by the interceptor). */
   path?: string;
   /** Multipart field name. */
   fieldname?: string;
@@ -122,59 +59,18 @@ export interface StoredUpload extends StoredFile {
   sha256: string;
 }
 
-/** storeFile for an upload, with the facts the attachment rows keep. */
-export async function storeUpload(folder: string[], file: UploadedFileLike): Promise<StoredUpload> {
-  const facts = { contentType: contentTypeOf(file), sizeBytes: file.size };
-  if (file.path) return { ...(await moveTempFile(folder, file.originalname, file.path)), ...facts };
-  const data = file.buffer ?? Buffer.alloc(0);
-  const stored = await storeFile(folder, file.originalname, data);
-  return { ...stored, ...facts, sha256: createHash('sha256').update(data).digest('hex') };
-}
-
-/** Where streamed uploads wait for their checks: inside the upload root, so moving them is a rename. */
-export function uploadTempDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(uploadRoot(env), '.tmp');
-}
-
-/** Moves a temp upload to <root>/<folder...>/<random>-<safe name>, hashing it on the way (streamed). */
-async function moveTempFile(
+/** Stores an upload (a temp file streamed, or multer's buffer) with the facts the attachment rows keep. */
+export async function storeUpload(
+  files: AttachmentFiles,
   folder: string[],
-  originalName: string,
-  tempPath: string,
-): Promise<StoredFile & { sha256: string }> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(tempPath)) hash.update(chunk as Buffer);
-  const { full, stored } = await newStoredPath(folder, originalName);
-  try {
-    await fs.promises.rename(tempPath, full);
-  } catch {
-    // Another device (UPLOAD_DIR moved under us): copy, then the temp file goes with the request.
-    await fs.promises.copyFile(tempPath, full, fs.constants.COPYFILE_EXCL);
-  }
-  return { ...stored, sha256: hash.digest('hex') };
-}
-
-/** Deletes a folder of stored files (missing is fine). */
-export async function removeStoredFolder(folder: string[]): Promise<void> {
-  const rel = path.join(...folder.map(safeFileName));
-  await fs.promises.rm(insideRoot(uploadRoot(), rel), { recursive: true, force: true });
-}
-
-/** Deletes a folder when it is empty (anything else is left alone). */
-export async function removeFolderIfEmpty(folder: string[]): Promise<void> {
-  const rel = path.join(...folder.map(safeFileName));
-  await fs.promises.rmdir(insideRoot(uploadRoot(), rel)).catch(() => undefined);
-}
-
-/** A read stream over a stored file; 404 when the file is gone. */
-export async function openStored(storagePath: string): Promise<fs.ReadStream> {
-  const full = storedFilePath(storagePath);
-  try {
-    await fs.promises.access(full, fs.constants.R_OK);
-  } catch {
-    throw new NotFoundException('Attachment file is missing');
-  }
-  return fs.createReadStream(full);
+  file: UploadedFileLike,
+): Promise<StoredUpload> {
+  const facts = { contentType: contentTypeOf(file), sizeBytes: file.size };
+  if (file.path)
+    return { ...(await files.storeTempFile(folder, file.originalname, file.path, facts.contentType)), ...facts };
+  const data = file.buffer ?? Buffer.alloc(0);
+  const stored = await files.storeFile(folder, file.originalname, data, facts.contentType);
+  return { ...stored, ...facts, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
 /**

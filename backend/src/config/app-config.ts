@@ -7,7 +7,9 @@ import {
   intVar,
   parseEnv,
   resolveSecrets,
+  storageSettings,
 } from '@nixflow/db';
+import type { StorageConfig } from '@nixflow/storage';
 import { z } from 'zod';
 
 export { ConfigError, DEV_JWT_SECRET };
@@ -120,6 +122,8 @@ export interface AppConfig {
   formUploadMaxInflightBytes: number;
   kbMaxAttachmentBytes: number;
   uploadDir: string;
+  /** Where attachments live (STORAGE_DRIVER, S3_*) and how downloads are served. */
+  storage: StorageConfig;
   email: {
     maxInboundBytes: number;
     newTicketsPerSenderPerHour: number;
@@ -180,6 +184,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     formUploadMaxInflightBytes: e.FORM_UPLOAD_MAX_INFLIGHT_BYTES,
     kbMaxAttachmentBytes: e.KB_MAX_ATTACHMENT_BYTES,
     uploadDir: e.UPLOAD_DIR,
+    storage: storageSettings(e),
     email: {
       maxInboundBytes: e.EMAIL_INBOUND_MAX_BYTES,
       newTicketsPerSenderPerHour: e.EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR,

@@ -1,9 +1,17 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiFoundResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { contentDisposition } from '../common/attachment-storage.js';
+import type { Response } from 'express';
+import { DOWNLOAD_REDIRECT_DOC, StoredFileDownloads } from '../common/stored-file-downloads.js';
 import { EmailAttachmentsService } from './email-attachments.service.js';
 
 // Raster images may render in the page (inline images of an HTML mail); anything else a sender chose
@@ -15,7 +23,10 @@ const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/web
 @Roles(UserRole.ADMIN, UserRole.AGENT, UserRole.CUSTOMER)
 @Controller('email/attachments')
 export class EmailAttachmentsController {
-  constructor(private readonly attachments: EmailAttachmentsService) {}
+  constructor(
+    private readonly attachments: EmailAttachmentsService,
+    private readonly downloads: StoredFileDownloads,
+  ) {}
 
   @Get(':id')
   @Header('Content-Security-Policy', "default-src 'none'; sandbox")
@@ -24,16 +35,17 @@ export class EmailAttachmentsController {
     description: 'The file',
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   })
+  @ApiFoundResponse(DOWNLOAD_REDIRECT_DOC)
   @ApiNotFoundResponse({
     description: 'Unknown, or not visible to the caller (customers: their own tickets, public mail only)',
   })
-  async download(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<StreamableFile> {
-    const { attachment, stream } = await this.attachments.open(user, id);
+  async download(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { attachment } = await this.attachments.open(user, id);
     const inline = INLINE_TYPES.has(attachment.contentType);
-    return new StreamableFile(stream, {
-      type: attachment.contentType,
-      length: attachment.sizeBytes,
-      disposition: contentDisposition(inline ? 'inline' : 'attachment', attachment.fileName),
-    });
+    await this.downloads.send(res, attachment, inline ? 'inline' : 'attachment');
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EmailMessageStatus, UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
-import { openStored } from '../common/attachment-storage.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { TicketAccessService } from '@nixflow/domain';
 
@@ -31,7 +30,7 @@ export class EmailAttachmentsService {
       },
     });
     if (!attachment || !this.maySee(user, attachment.message)) throw new NotFoundException('Attachment not found');
-    return { attachment, stream: await openStored(attachment.storagePath) };
+    return { attachment };
   }
 
   private maySee(

@@ -26,7 +26,7 @@ import {
   type LoopSafetyFlag,
   type ThreadingDecision,
 } from '@nixflow/core';
-import { removeStoredFile, storeFile, type StoredFile } from '../common/attachment-storage.js';
+import { AttachmentFiles, type StoredFile } from '@nixflow/storage';
 import { AccountService } from '../auth/account.service.js';
 import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -102,6 +102,7 @@ export class EmailInboundService {
     private readonly events: EventsService,
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
     private readonly accounts: AccountService,
+    private readonly storage: AttachmentFiles,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
   }
@@ -116,7 +117,7 @@ export class EmailInboundService {
     const files: StoredEmailFile[] = [];
     try {
       for (const a of msg.attachments) {
-        const stored = await storeFile(['email', account.id, id], a.fileName, a.content);
+        const stored = await this.storage.storeFile(['email', account.id, id], a.fileName, a.content, a.contentType);
         files.push({
           ...stored,
           id: a.id,
@@ -139,14 +140,14 @@ export class EmailInboundService {
           // A concurrent delivery of the same message won the race; or a new sender was created concurrently.
           const dup = await this.findDuplicate(account.id, msg);
           if (dup) {
-            await Promise.all(files.map((f) => removeStoredFile(f.storagePath)));
+            await Promise.all(files.map((f) => this.storage.remove(f.storagePath)));
             return dup;
           }
           if (attempt >= 3) throw err;
         }
       }
     } catch (err) {
-      await Promise.all(files.map((f) => removeStoredFile(f.storagePath).catch(() => undefined)));
+      await Promise.all(files.map((f) => this.storage.remove(f.storagePath).catch(() => undefined)));
       throw err;
     }
   }

@@ -7,7 +7,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
-  StreamableFile,
+  Res,
   UploadedFiles,
   UseGuards,
   UseInterceptors,
@@ -19,6 +19,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiFoundResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -32,7 +33,9 @@ import {
 import { UserRole } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
-import { contentDisposition, type UploadedFileLike } from '../common/attachment-storage.js';
+import type { Response } from 'express';
+import type { UploadedFileLike } from '../common/attachment-storage.js';
+import { DOWNLOAD_REDIRECT_DOC, StoredFileDownloads } from '../common/stored-file-downloads.js';
 import { flattenValidationErrors, ValidationFailedException } from '../common/validation.js';
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 import { AnswerFilters, QueryWithoutAnswers } from './answer-filters.decorator.js';
@@ -61,7 +64,10 @@ const queryPipe = new ValidationPipe({
 @ApiBearerAuth()
 @Controller('forms/:id/submissions')
 export class FormSubmissionsController {
-  constructor(private readonly submissions: FormSubmissionsService) {}
+  constructor(
+    private readonly submissions: FormSubmissionsService,
+    private readonly downloads: StoredFileDownloads,
+  ) {}
 
   @Public()
   @FormSubmitThrottled()
@@ -147,18 +153,16 @@ export class FormSubmissionsController {
     description: 'The file, with its stored content type',
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   })
+  @ApiFoundResponse(DOWNLOAD_REDIRECT_DOC)
   @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s own submission (customers)' })
   async download(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
     @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
-  ): Promise<StreamableFile> {
-    const { attachment, stream } = await this.submissions.openAttachment(user, id, submissionId, attachmentId);
-    return new StreamableFile(stream, {
-      type: attachment.contentType,
-      length: attachment.sizeBytes,
-      disposition: contentDisposition('attachment', attachment.fileName),
-    });
+    @Res() res: Response,
+  ): Promise<void> {
+    const { attachment } = await this.submissions.openAttachment(user, id, submissionId, attachmentId);
+    await this.downloads.send(res, attachment, 'attachment');
   }
 }

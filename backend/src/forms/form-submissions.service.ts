@@ -22,14 +22,12 @@ import type { AuthUser } from '../auth/auth-user.js';
 import {
   ALLOWED_ATTACHMENT_TYPES,
   contentTypeOf,
-  openStored,
-  removeFolderIfEmpty,
-  removeStoredFolder,
   displayFileName,
   storeUpload,
   type StoredUpload,
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
+import { AttachmentFiles } from '@nixflow/storage';
 import { pageArgs, paginated } from '../common/pagination.js';
 import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -67,6 +65,7 @@ export class FormSubmissionsService {
     private readonly forms: FormsService,
     private readonly tickets: TicketsService,
     private readonly events: EventsService,
+    private readonly files: AttachmentFiles,
   ) {}
 
   /**
@@ -113,7 +112,7 @@ export class FormSubmissionsService {
       for (const field of fields) {
         if (field.type !== 'FILE' || !result.visible.has(field.key)) continue;
         for (const file of uploadsByKey.get(field.key) ?? []) {
-          stored.push({ fieldKey: field.key, ...(await storeUpload(dir, file)) });
+          stored.push({ fieldKey: field.key, ...(await storeUpload(this.files, dir, file)) });
         }
       }
       const { subject, description } = composeTicket({
@@ -188,8 +187,8 @@ export class FormSubmissionsService {
         };
       }, TICKET_TX_OPTIONS);
     } catch (err) {
-      if (stored.length) await removeStoredFolder(dir).catch(() => undefined);
-      await removeFolderIfEmpty(['forms', form.id]);
+      if (stored.length) await this.files.removeFolder(dir).catch(() => undefined);
+      await this.files.removeFolderIfEmpty(['forms', form.id]);
       throw err;
     }
   }
@@ -302,7 +301,7 @@ export class FormSubmissionsService {
     };
   }
 
-  /** An attachment's metadata and a stream of its bytes (same visibility as the submission). */
+  /** An attachment's metadata (same visibility as the submission); the controller sends its bytes. */
   async openAttachment(user: AuthUser, formId: string, submissionId: string, attachmentId: string) {
     const attachment = await this.prisma.formSubmissionAttachment.findFirst({
       where: { id: attachmentId, submissionId, submission: { formId, form: { deletedAt: null } } },
@@ -311,7 +310,7 @@ export class FormSubmissionsService {
     if (!attachment || (!isStaff(user) && attachment.submission.submitterId !== user.id)) {
       throw new NotFoundException('Attachment not found');
     }
-    return { attachment, stream: await openStored(attachment.storagePath) };
+    return { attachment };
   }
 }
 

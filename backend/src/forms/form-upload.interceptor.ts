@@ -33,7 +33,7 @@ export const formUploadsInflightBytes = (): number => inflightBytes;
  * 2. the declared size is reserved from a process-wide budget of in-flight upload bytes (413 above the
  *    per-request maximum, 503 with Retry-After when the budget is spent);
  * 3. files stream to a temp folder under UPLOAD_DIR (multer disk storage: memory stays flat whatever the
- *    size), are moved into place by the service once the submission is valid, and every temp file left
+ *    size), are stored by the service once the submission is valid (moved, or streamed to S3), and every temp file left
  *    is deleted when the request ends, whatever happened.
  * JSON bodies pass through untouched.
  */
@@ -48,7 +48,7 @@ export class FormUploadInterceptor implements NestInterceptor {
     const Mixin = AnyFilesInterceptor({
       storage: multer.diskStorage({
         destination: (_req, _file, cb) => {
-          const dir = uploadTempDir();
+          const dir = uploadTempDir(config.uploadDir);
           fs.promises.mkdir(dir, { recursive: true }).then(
             () => cb(null, dir),
             (err: Error) => cb(err, dir),

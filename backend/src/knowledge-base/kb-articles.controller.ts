@@ -12,7 +12,7 @@ import {
   Post,
   Query,
   Req,
-  StreamableFile,
+  Res,
   UploadedFile,
   UseGuards,
   UseInterceptors,
@@ -23,6 +23,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiFoundResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -30,7 +31,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { KnowledgeArticleStatus, UserRole } from '@nixflow/db/client';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public, Roles } from '../auth/decorators.js';
 import {
@@ -55,7 +56,8 @@ import {
   RatingResultDto,
   ViewResultDto,
 } from './dto/kb-responses.dto.js';
-import { contentDisposition, KbAttachmentsService, type UploadedFileLike } from './kb-attachments.service.js';
+import { DOWNLOAD_REDIRECT_DOC, StoredFileDownloads } from '../common/stored-file-downloads.js';
+import { KbAttachmentsService, type UploadedFileLike } from './kb-attachments.service.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { viewerKey } from './kb-common.js';
 import { KbUploadInterceptor } from './kb-upload.interceptor.js';
@@ -70,6 +72,7 @@ export class KbArticlesController {
   constructor(
     private readonly articles: KbArticlesService,
     private readonly attachments: KbAttachmentsService,
+    private readonly downloads: StoredFileDownloads,
   ) {}
 
   @Public()
@@ -265,19 +268,17 @@ export class KbArticlesController {
     description: 'The file, with its stored content type',
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   })
+  @ApiFoundResponse(DOWNLOAD_REDIRECT_DOC)
   @ApiOperation({ summary: 'Download an attachment (images and PDFs inline)' })
   async download(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
-  ): Promise<StreamableFile> {
-    const { attachment, stream } = await this.attachments.open(user, id, attachmentId);
+    @Res() res: Response,
+  ): Promise<void> {
+    const { attachment } = await this.attachments.open(user, id, attachmentId);
     const inline = /^image\/|^application\/pdf$/.test(attachment.contentType);
-    return new StreamableFile(stream, {
-      type: attachment.contentType,
-      length: attachment.sizeBytes,
-      disposition: contentDisposition(inline ? 'inline' : 'attachment', attachment.fileName),
-    });
+    await this.downloads.send(res, attachment, inline ? 'inline' : 'attachment');
   }
 
   @Roles(...STAFF)

@@ -4,11 +4,10 @@ import {
   ALLOWED_ATTACHMENT_TYPES,
   contentTypeOf,
   maxBytesFromEnv,
-  openStored,
-  removeStoredFile,
   storeUpload,
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
+import { AttachmentFiles } from '@nixflow/storage';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { KbArticlesService } from './kb-articles.service.js';
 
@@ -19,7 +18,6 @@ export {
   contentDisposition,
   insideRoot,
   safeFileName,
-  uploadRoot,
   type UploadedFileLike,
 } from '../common/attachment-storage.js';
 
@@ -43,6 +41,7 @@ export class KbAttachmentsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly articles: KbArticlesService,
+    private readonly files: AttachmentFiles,
   ) {}
 
   async upload(user: AuthUser, articleId: string, file: UploadedFileLike | undefined) {
@@ -52,7 +51,7 @@ export class KbAttachmentsService {
       throw new UnsupportedMediaTypeException(`File type ${contentType || 'unknown'} is not allowed`);
     }
     const article = await this.articles.findVisible(user, articleId);
-    const stored = await storeUpload(['kb', article.id], file);
+    const stored = await storeUpload(this.files, ['kb', article.id], file);
     try {
       return await this.prisma.knowledgeArticleAttachment.create({
         data: {
@@ -67,7 +66,7 @@ export class KbAttachmentsService {
         select: ATTACHMENT_SELECT,
       });
     } catch (err) {
-      await removeStoredFile(stored.storagePath);
+      await this.files.remove(stored.storagePath);
       throw err;
     }
   }
@@ -87,13 +86,13 @@ export class KbAttachmentsService {
       where: { id: attachmentId, articleId: article.id },
     });
     if (!att) throw new NotFoundException('Attachment not found');
-    return { attachment: att, stream: await openStored(att.storagePath) };
+    return { attachment: att };
   }
 
   async remove(articleId: string, attachmentId: string): Promise<void> {
     const att = await this.prisma.knowledgeArticleAttachment.findFirst({ where: { id: attachmentId, articleId } });
     if (!att) throw new NotFoundException('Attachment not found');
     await this.prisma.knowledgeArticleAttachment.delete({ where: { id: att.id } });
-    await removeStoredFile(att.storagePath);
+    await this.files.remove(att.storagePath);
   }
 }

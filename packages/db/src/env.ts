@@ -67,7 +67,47 @@ export const baseEnvShape = {
   EMAIL_SEND_BACKOFF_MS: intVar(30_000),
   EMAIL_CONNECT_TIMEOUT_MS: intVar(10_000),
   UPLOAD_DIR: z.string().default('./uploads'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_DOWNLOAD_MODE: z.enum(['stream', 'redirect']).default('stream'),
+  STORAGE_SIGNED_URL_TTL_SECONDS: intVar(300, { max: 7 * 24 * 3600 }),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  S3_FORCE_PATH_STYLE: boolVar(false),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
 };
+
+type BaseEnv = z.output<z.ZodObject<typeof baseEnvShape>>;
+
+/**
+ * Where attachments live (the shape @nixflow/storage's createFileStorage takes). Throws ConfigError when the
+ * S3 driver lacks its bucket, or only one half of the static key pair is set.
+ */
+export function storageSettings(e: BaseEnv) {
+  const common = {
+    uploadDir: e.UPLOAD_DIR,
+    downloadMode: e.STORAGE_DOWNLOAD_MODE,
+    signedUrlTtlSeconds: e.STORAGE_SIGNED_URL_TTL_SECONDS,
+  };
+  if (e.STORAGE_DRIVER === 'local') return { driver: 'local' as const, ...common };
+  if (!e.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE_DRIVER=s3');
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither (the SDK default chain)',
+    );
+  }
+  return {
+    driver: 's3' as const,
+    ...common,
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+  };
+}
 
 /** Variables the migration CLIs (db:migrate, db:status, db:verify) and the operator scripts read. */
 export const migrateEnvSchema = z.object({

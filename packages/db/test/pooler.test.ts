@@ -2,96 +2,28 @@
 // pgbouncer`), started by this test on a free loopback port with its own config in a temp dir, in
 // transaction pool mode, in front of a throw-away database. Skipped only when pgbouncer is absent.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { PGBOUNCER_BIN, startPgBouncer, type PgBouncer } from '../src/testing/pgbouncer.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.js';
 import { history, migrationsFolder, runCli, tableExists } from './support/cli.js';
 
-const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => fs.existsSync(p));
-const skip = PGBOUNCER ? false : 'pgbouncer is not installed (apt-get install -y pgbouncer): pooler tests skipped';
+const skip = PGBOUNCER_BIN ? false : 'pgbouncer is not installed (apt-get install -y pgbouncer): pooler tests skipped';
 
 let db: TestDatabase;
-let bouncer: ChildProcess | undefined;
-let dir: string;
-let port: number;
+let bouncer: PgBouncer | undefined;
 const folders: { remove(): void }[] = [];
 
-const poolerUrl = (database: string): string => `postgresql://postgres@127.0.0.1:${port}/${database}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(p));
-    });
-  });
-}
+const poolerUrl = (database: string): string => bouncer!.url(database);
 
 before(async () => {
   if (skip) return;
   db = await createTestDatabase({ migrated: false });
-  port = await freePort();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixflow-pgbouncer-'));
-  fs.chmodSync(dir, 0o777); // pgbouncer refuses to run as root: under root it switches to postgres
-  fs.writeFileSync(path.join(dir, 'users.txt'), '"postgres" ""\n', { mode: 0o644 });
-  fs.writeFileSync(
-    path.join(dir, 'pgbouncer.ini'),
-    [
-      '[databases]',
-      // Only this database: any other name gets PgBouncer's "no such database" (SQLSTATE 08P01).
-      `${db.name} = host=127.0.0.1 port=5432 dbname=${db.name}`,
-      '[pgbouncer]',
-      'listen_addr = 127.0.0.1',
-      `listen_port = ${port}`,
-      'unix_socket_dir =',
-      'auth_type = trust',
-      `auth_file = ${path.join(dir, 'users.txt')}`,
-      'pool_mode = transaction',
-      'default_pool_size = 5',
-      'ignore_startup_parameters = extra_float_digits,options',
-      `logfile = ${path.join(dir, 'pgbouncer.log')}`,
-      '',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
-  const asRoot = process.getuid?.() === 0 ? ['-u', 'postgres'] : [];
-  bouncer = spawn(PGBOUNCER!, [...asRoot, path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const c = new pg.Client({ connectionString: poolerUrl(db.name) });
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      await c.end();
-      break;
-    } catch (err) {
-      await c.end().catch(() => undefined);
-      if (Date.now() > deadline || bouncer.exitCode !== null) {
-        const log = fs.existsSync(path.join(dir, 'pgbouncer.log'))
-          ? fs.readFileSync(path.join(dir, 'pgbouncer.log'), 'utf8')
-          : '';
-        throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${log}`, { cause: err });
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  bouncer = await startPgBouncer([db.name]);
 });
 
 after(async () => {
-  if (bouncer && bouncer.exitCode === null) {
-    const exited = new Promise((r) => bouncer!.on('exit', r));
-    bouncer.kill('SIGINT');
-    await exited;
-  }
+  await bouncer?.stop();
   if (db) await db.drop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
   folders.forEach((f) => f.remove());
 });
 

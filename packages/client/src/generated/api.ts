@@ -4167,6 +4167,15 @@ export interface operations {
           'application/octet-stream': string;
         };
       };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
@@ -5532,6 +5541,15 @@ export interface operations {
           'application/octet-stream': string;
         };
       };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: `errors` names each field */
       400: {
         headers: {
@@ -6273,6 +6291,15 @@ export interface operations {
         content: {
           'application/octet-stream': string;
         };
+      };
+      /** @description STORAGE_DOWNLOAD_MODE=redirect: a short-lived signed URL of the file (Location) */
+      302: {
+        headers: {
+          /** @description The signed URL */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid input: `errors` names each field */
       400: {
