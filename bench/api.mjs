@@ -83,7 +83,9 @@ export async function runApiBench(url, opts) {
   const procs = [];
   try {
     progress(`starting API on :${apiPort}, worker, and baseline on :${basePort}`);
-    const api = startNode(path.join(ROOT, 'backend/dist/src/main.js'), [], { ...common, PORT: String(apiPort) }, 'api');
+    // API_DOCS: the run reads /api/docs-json to skip routes the API lacks (off by default in production).
+    const apiEnv = { ...common, PORT: String(apiPort), API_DOCS: 'true' };
+    const api = startNode(path.join(ROOT, 'backend/dist/src/main.js'), [], apiEnv, 'api');
     procs.push(api);
     const worker = startNode(path.join(ROOT, 'worker/dist/src/main.js'), [], common, 'worker');
     procs.push(worker);

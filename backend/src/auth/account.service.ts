@@ -6,6 +6,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SystemMailService } from './system-mail.service.js';
+import { UserAuthCache } from './user-auth-cache.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -30,6 +31,7 @@ export class AccountService {
     private readonly prisma: PrismaService,
     private readonly mail: SystemMailService,
     @Inject(ACCOUNT_CONFIG) private readonly config: AccountConfig,
+    private readonly authCache: UserAuthCache,
   ) {}
 
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
@@ -52,6 +54,7 @@ export class AccountService {
       if (res.count !== 1) throw new UnauthorizedException('The password was changed meanwhile');
       await tx.passwordToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: new Date() } });
     });
+    this.authCache.forget(userId);
   }
 
   /**
@@ -96,7 +99,7 @@ export class AccountService {
   /** Redeems a reset or invitation token: sets the password, revokes every session and every other token. */
   async confirm(token: string, newPassword: string, now = new Date()): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
-    await this.prisma.$transaction(async (tx) => {
+    const userId = await this.prisma.$transaction(async (tx) => {
       // One statement: two concurrent redemptions of the same token cannot both succeed.
       const [used] = await tx.$queryRaw<{ userId: string }[]>`
         UPDATE "PasswordToken" SET "usedAt" = ${now}
@@ -109,7 +112,9 @@ export class AccountService {
       });
       if (res.count !== 1) throw new ValidationFailedException([{ field: 'token', messages: [INVALID_TOKEN] }]);
       await tx.passwordToken.updateMany({ where: { userId: used.userId, usedAt: null }, data: { usedAt: now } });
+      return used.userId;
     });
+    this.authCache.forget(userId);
   }
 
   /**

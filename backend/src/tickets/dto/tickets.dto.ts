@@ -158,6 +158,9 @@ export class UpdateTicketDto {
 }
 
 /** slaDueAt: the next SLA deadline (running, or breached and unanswered) first; tickets without one last. */
+/** The ticket list counts its matches exactly up to this many, unless the client asks for the exact total. */
+export const TICKET_COUNT_CAP = 1000;
+
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'slaDueAt'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
 
@@ -241,6 +244,14 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   deleted?: boolean;
+
+  @ApiPropertyOptional({
+    description: `true: count every match for \`total\`. Default: counted up to ${TICKET_COUNT_CAP} (see totalExact), as an exact count of a large result costs more than the page`,
+  })
+  @IsOptionalNotNull()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  exactTotal?: boolean;
 }
 
 export class UserSummaryDto {
@@ -370,8 +381,14 @@ export class TicketPageDto {
   @ApiProperty({ type: [TicketDto] })
   items!: TicketDto[];
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({
+    type: 'integer',
+    description: `Number of matches; counted up to ${TICKET_COUNT_CAP} unless exactTotal=true (see totalExact)`,
+  })
   total!: number;
+
+  @ApiProperty({ description: 'false: there are more than `total` matches ("1000+"); ask with exactTotal=true' })
+  totalExact!: boolean;
 
   @ApiProperty({ type: 'integer' })
   page!: number;

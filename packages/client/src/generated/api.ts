@@ -2489,7 +2489,10 @@ export interface components {
       items: components['schemas']['TicketDto'][];
       page: number;
       pageSize: number;
+      /** @description Number of matches; counted up to 1000 unless exactTotal=true (see totalExact) */
       total: number;
+      /** @description false: there are more than `total` matches ("1000+"); ask with exactTotal=true */
+      totalExact: boolean;
     };
     /**
      * @description Staff only
@@ -8415,6 +8418,8 @@ export interface operations {
         createdTo?: string;
         /** @description Admin only: list the soft-deleted tickets instead (to restore them) */
         deleted?: boolean;
+        /** @description true: count every match for `total`. Default: counted up to 1000 (see totalExact), as an exact count of a large result costs more than the page */
+        exactTotal?: boolean;
         order?: 'asc' | 'desc';
         page?: number;
         pageSize?: number;
