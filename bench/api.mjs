@@ -97,8 +97,9 @@ export async function runApiBench(url, opts) {
     );
     procs.push(base);
     await Promise.all([
-      waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, api),
-      waitForHttp(`http://127.0.0.1:${basePort}/api/health`, base),
+      // Nest's start-up took 53 s at load average 28 on the shared 2-core machine: 60 s was not enough.
+      waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, api, 240_000),
+      waitForHttp(`http://127.0.0.1:${basePort}/api/health`, base, 240_000),
     ]);
     const doc = await (
       await globalThis.fetch(`http://127.0.0.1:${apiPort}/api/docs-json`)
