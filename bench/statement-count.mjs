@@ -1,6 +1,7 @@
 // Statements per request on the benchmarked write/read routes, counted in-process by wrapping
 // pg's Client#query (every statement Prisma's pg adapter sends, BEGIN/COMMIT included).
 // Usage: npm run build && node bench/statement-count.mjs [requests per route, default 20]
+// STATEMENTS_SHOW=1 prints the statements of one request per route (after the warm-up).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -10,9 +11,16 @@ import { seedDemoData } from '../backend/dist/src/seed/seed.js';
 
 const N = Number(process.argv[2] ?? 20);
 let count = 0;
+let show = false;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (...args) {
   count++;
+  if (show)
+    console.log(
+      `    ${String(args[0]?.text ?? args[0])
+        .replace(/\s+/g, ' ')
+        .slice(0, 160)}`,
+    );
   return query.apply(this, args);
 };
 
@@ -35,7 +43,11 @@ try {
   const measure = async (name, fn) => {
     await fn(0); // warm-up (prepared plans, caches)
     const before = count;
-    for (let i = 1; i <= N; i++) await fn(i);
+    for (let i = 1; i <= N; i++) {
+      show = i === 1 && process.env.STATEMENTS_SHOW === '1';
+      await fn(i);
+      show = false;
+    }
     console.log(`${name.padEnd(34)} ${((count - before) / N).toFixed(1)} statements/request`);
   };
   await measure('POST /api/tickets', async (i) => {

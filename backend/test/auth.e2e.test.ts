@@ -75,13 +75,21 @@ describe('auth', () => {
     const u = await t.createUser();
     const token = await t.login(u.email, u.password);
     assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status, 200);
+    // Written straight to the database: the API hears of it by NOTIFY (user-auth-cache), so poll briefly.
+    const refusedSoon = async (bearer: string) => {
+      const deadline = Date.now() + 10_000;
+      while ((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${bearer}`)).status !== 401) {
+        assert.ok(Date.now() < deadline, 'token still accepted 10 s after the change');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     await t.prisma.user.update({ where: { id: u.id }, data: { deletedAt: new Date() } });
-    assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status, 401);
+    await refusedSoon(token);
 
     const v = await t.createUser();
     const token2 = await t.login(v.email, v.password);
     await t.prisma.user.update({ where: { id: v.id }, data: { isActive: false } });
-    assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token2}`)).status, 401);
+    await refusedSoon(token2);
   });
 
   it('refreshes tokens, and logout revokes both', async () => {

@@ -79,7 +79,10 @@ export function rssMiB(pid) {
  * and echoed when BENCH_VERBOSE=1. `stop()` sends SIGTERM and waits (SIGKILL after 5 s).
  */
 export function startNode(script, args, env, name) {
-  const child = spawn(process.execPath, [script, ...args], {
+  // BENCH_API_CPU_PROF=<dir>: CPU profile of the API under load (bench/lib/cpu-profile.mjs).
+  const profile =
+    name === 'api' && process.env.BENCH_API_CPU_PROF ? ['--import', `${ROOT}/bench/lib/cpu-profile.mjs`] : [];
+  const child = spawn(process.execPath, [...profile, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SystemMailService } from './system-mail.service.js';
 import type { Tx } from '@nixflow/domain';
+import { UserAuthCache } from './user-auth-cache.js';
 
 /** A new reset token for the same user is not mailed within this time (no mail bombing by request). */
 const RESET_RESEND_MS = 60_000;
@@ -29,6 +30,7 @@ export class AccountService {
     private readonly prisma: PrismaService,
     private readonly mail: SystemMailService,
     @Inject(ACCOUNT_CONFIG) private readonly config: AccountConfig,
+    private readonly authCache: UserAuthCache,
   ) {}
 
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
@@ -51,6 +53,7 @@ export class AccountService {
       if (res.count !== 1) throw new UnauthorizedException('The password was changed meanwhile');
       await tx.passwordToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: new Date() } });
     });
+    this.authCache.forget(userId);
   }
 
   /**
@@ -95,7 +98,7 @@ export class AccountService {
   /** Redeems a reset or invitation token: sets the password, revokes every session and every other token. */
   async confirm(token: string, newPassword: string, now = new Date()): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
-    await this.prisma.$transaction(async (tx) => {
+    const userId = await this.prisma.$transaction(async (tx) => {
       // One statement: two concurrent redemptions of the same token cannot both succeed.
       const [used] = await tx.$queryRaw<{ userId: string }[]>`
         UPDATE "PasswordToken" SET "usedAt" = ${now}
@@ -108,7 +111,9 @@ export class AccountService {
       });
       if (res.count !== 1) throw new ValidationFailedException([{ field: 'token', messages: [INVALID_TOKEN] }]);
       await tx.passwordToken.updateMany({ where: { userId: used.userId, usedAt: null }, data: { usedAt: now } });
+      return used.userId;
     });
+    this.authCache.forget(userId);
   }
 
   /**

@@ -8,6 +8,7 @@ import { ConcurrencyLimiter, PASSWORD_HASHING_LIMITER } from './concurrency-limi
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 import { RolesGuard } from './roles.guard.js';
+import { UserAuthCache } from './user-auth-cache.js';
 
 @Global()
 @Module({
@@ -24,6 +25,7 @@ import { RolesGuard } from './roles.guard.js';
   providers: [
     AuthService,
     JwtAuthGuard,
+    UserAuthCache,
     LoginThrottlerGuard,
     {
       provide: PASSWORD_HASHING_LIMITER,
@@ -33,6 +35,6 @@ import { RolesGuard } from './roles.guard.js';
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, JwtAuthGuard, JwtModule],
+  exports: [AuthService, JwtAuthGuard, JwtModule, UserAuthCache],
 })
 export class AuthModule {}

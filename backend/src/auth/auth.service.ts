@@ -6,6 +6,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import type { AuthUser, JwtPayload } from './auth-user.js';
 import { ConcurrencyLimiter, PASSWORD_HASHING_LIMITER } from './concurrency-limiter.js';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { UserAuthCache } from './user-auth-cache.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -24,6 +25,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PASSWORD_HASHING_LIMITER) private readonly hashing: ConcurrencyLimiter,
+    private readonly authCache: UserAuthCache,
   ) {}
 
   async login(email: string, password: string): Promise<TokenPair> {
@@ -83,6 +85,7 @@ export class AuthService {
   /** Invalidates every token issued to the user so far. */
   async logout(userId: string): Promise<void> {
     await this.prisma.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } } });
+    this.authCache.forget(userId);
   }
 
   private async issue(user: AuthUser, version: number, familyId: string = randomUUID()): Promise<TokenPair> {

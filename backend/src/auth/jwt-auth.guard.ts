@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AuthUser, JwtPayload } from './auth-user.js';
 import { IS_PUBLIC_KEY } from './decorators.js';
+import { UserAuthCache } from './user-auth-cache.js';
 
 export function bearerToken(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
@@ -17,6 +18,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly prisma: PrismaService,
+    private readonly users: UserAuthCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,10 +44,13 @@ export class JwtAuthGuard implements CanActivate {
       throw new UnauthorizedException('Invalid or expired token');
     }
     if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new UnauthorizedException('Invalid token');
-    const user = await this.prisma.user.findUnique({
-      where: { id: payload.sub },
-      select: { id: true, email: true, name: true, role: true, isActive: true, deletedAt: true, tokenVersion: true },
-    });
+    const sub = payload.sub;
+    const user = await this.users.get(sub, () =>
+      this.prisma.user.findUnique({
+        where: { id: sub },
+        select: { id: true, email: true, name: true, role: true, isActive: true, deletedAt: true, tokenVersion: true },
+      }),
+    );
     if (!user || user.deletedAt || !user.isActive || user.tokenVersion !== payload.ver) {
       throw new UnauthorizedException('Token is no longer valid');
     }

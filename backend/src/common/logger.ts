@@ -13,6 +13,39 @@ export function genReqId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/**
+ * Request headers a request line keeps: enough to trace a client, a fraction of the bytes (a full header set
+ * doubled the line). The secret-bearing ones stay listed so that a line shows they were sent, redacted.
+ */
+const LOGGED_HEADERS = [
+  'user-agent',
+  'content-type',
+  'content-length',
+  'x-forwarded-for',
+  'authorization',
+  'proxy-authorization',
+  'x-nixflow-inbound-token',
+  'cookie',
+];
+
+interface SerializedReq {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  remoteAddress?: string;
+  headers?: Record<string, unknown>;
+}
+
+/** Applied to pino's standard request object: id, method, url, client address and LOGGED_HEADERS. */
+export function compactReq(req: SerializedReq): SerializedReq {
+  const headers: Record<string, unknown> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = req.headers?.[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
+}
+
 /** Nest's start-up chatter: one line per controller and route. Logged at debug, not info. */
 const QUIET_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
 
@@ -56,6 +89,11 @@ export function loggerParams(config: AppConfig): Params {
         },
       },
       genReqId,
+      serializers: {
+        req: compactReq,
+        // The status is what a request line needs; response headers are ours and only cost bytes.
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
       redact: {
         paths: [
           'req.headers.authorization',

@@ -89,8 +89,17 @@ export class EmailOutboundService implements TicketReplyMailer {
     if (!ticket || ticket.id !== ticketId || ticket.deletedAt) return null;
     if (comment.authorId === ticket.requesterId) return null;
 
+    const threadWhere = { ticketId, account: { isActive: true } };
+    // A web ticket is mailed only once it has a thread: one cheap probe first (the include below costs
+    // Prisma two statements, on every staff reply to every web ticket).
+    if (
+      ticket.channel !== TicketChannel.EMAIL &&
+      !(await tx.emailThread.findFirst({ where: threadWhere, select: { id: true } }))
+    ) {
+      return null;
+    }
     const thread = await tx.emailThread.findFirst({
-      where: { ticketId, account: { isActive: true } },
+      where: threadWhere,
       orderBy: { lastMessageAt: 'desc' },
       include: { account: true },
     });

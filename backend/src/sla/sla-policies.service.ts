@@ -6,7 +6,7 @@ import { ValidationFailedException } from '../common/validation.js';
 import { EventsService } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
-import { SlaLifecycleService } from '@nixflow/domain';
+import { SlaLifecycleService, type PolicySnapshot } from '@nixflow/domain';
 
 /** validateCalendar messages start with a field path ('hours[2].start: …'); map them to DTO paths. */
 export function calendarFieldErrors(cal: SlaCalendarDto): FieldError[] {
@@ -88,9 +88,13 @@ export class SlaPoliciesService {
   ) {}
 
   async list(): Promise<SlaPolicyDto[]> {
-    const { live } = await this.lifecycle.policies.get(this.prisma);
-    return live.map(toPolicyDto);
+    const snapshot = await this.lifecycle.policies.get(this.prisma);
+    // The DTOs of one snapshot are built once (a snapshot's rows never change; a new stamp is a new object).
+    if (this.listed?.snapshot !== snapshot) this.listed = { snapshot, dtos: snapshot.live.map(toPolicyDto) };
+    return this.listed.dtos;
   }
+
+  private listed: { snapshot: PolicySnapshot; dtos: SlaPolicyDto[] } | null = null;
 
   async get(id: string): Promise<SlaPolicyDto> {
     return toPolicyDto(await this.find(this.prisma, id));

@@ -31,6 +31,7 @@ import {
   CreateTicketDto,
   DeleteTicketQueryDto,
   ListTicketsQueryDto,
+  TicketCountInfoDto,
   TicketDto,
   UpdateTicketDto,
 } from './dto/tickets.dto.js';
@@ -58,7 +59,7 @@ export class TicketsController {
 
   @Get()
   @ApiOperation({ summary: 'List visible tickets (customers: their own), filtered, sorted and paged' })
-  @ApiPageResponse(TicketDto)
+  @ApiPageResponse(TicketDto, { with: TicketCountInfoDto })
   list(@CurrentUser() user: AuthUser, @Query() query: ListTicketsQueryDto) {
     return this.queries.list(user, query);
   }

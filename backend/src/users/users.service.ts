@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma } from '@nixflow/db/client';
 import { hashPassword } from '../auth/password.js';
+import { UserAuthCache } from '../auth/user-auth-cache.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { TicketAccessRevocationService } from '@nixflow/domain';
@@ -24,6 +25,7 @@ export class UsersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly revocation: TicketAccessRevocationService,
+    private readonly authCache: UserAuthCache,
   ) {}
 
   async list(q: ListUsersQueryDto): Promise<Paginated<UserDto>> {
@@ -76,13 +78,15 @@ export class UsersService {
       revoke = true;
     }
     if (revoke) data.tokenVersion = { increment: 1 };
-    return this.prisma.$transaction(async (tx) => {
+    const updated = await this.prisma.$transaction(async (tx) => {
       const user = await tx.user.update({ where: { id }, data, select: { ...USER_SELECT, deletedAt: true } });
       // Demoted or deactivated: unwatch and unassign what they may no longer see, in the same transaction.
       await this.revocation.revokeForUser(tx, user, actor);
       const { deletedAt: _deletedAt, ...view } = user;
       return view;
     }, TICKET_TX_OPTIONS);
+    this.authCache.forget(id);
+    return updated;
   }
 
   /** Soft delete: the row stays (tickets reference it); every token stops working. */
@@ -96,5 +100,6 @@ export class UsersService {
       });
       await this.revocation.revokeForUser(tx, user, actor);
     }, TICKET_TX_OPTIONS);
+    this.authCache.forget(id);
   }
 }

@@ -19,6 +19,7 @@ import {
 import { TicketChannel, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { Nullable, IsOptionalNotNull } from '../../common/nullability.js';
+import { TICKET_COUNT_CAP } from '@nixflow/domain';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** `?status=OPEN&status=ON_HOLD` or `?status=OPEN,ON_HOLD` → ['OPEN', 'ON_HOLD']. */
@@ -158,6 +159,8 @@ export class UpdateTicketDto {
 }
 
 /** slaDueAt: the next SLA deadline (running, or breached and unanswered) first; tickets without one last. */
+/** The ticket list counts its matches exactly up to this many, unless the client asks for the exact total. */
+
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'slaDueAt'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
 
@@ -241,6 +244,14 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   deleted?: boolean;
+
+  @ApiPropertyOptional({
+    description: `true: count every match for \`total\`. Default: counted up to ${TICKET_COUNT_CAP} (see totalExact), as an exact count of a large result costs more than the page`,
+  })
+  @IsOptionalNotNull()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  exactTotal?: boolean;
 }
 
 export class UserSummaryDto {
@@ -364,6 +375,12 @@ export class TicketDto {
 
   @ApiPropertyOptional({ type: StageSummaryDto, nullable: true })
   stage?: StageSummaryDto | null;
+}
+
+/** The ticket list's extra page field: whether `total` is exact (see `exactTotal`). */
+export class TicketCountInfoDto {
+  @ApiProperty({ description: 'false: there are more than `total` matches ("1000+"); ask with exactTotal=true' })
+  totalExact!: boolean;
 }
 
 export class DeleteTicketQueryDto {

@@ -51,6 +51,9 @@ export interface PageQuery {
   pageSize: number;
 }
 
+/** The ticket list counts its matches up to this many unless asked for the exact count. */
+export const TICKET_COUNT_CAP = 1000;
+
 export interface ListTicketsQuery extends PageQuery {
   status?: TicketStatus[];
   priority?: TicketPriority[];
@@ -65,6 +68,8 @@ export interface ListTicketsQuery extends PageQuery {
   sort: TicketSortField;
   order: 'asc' | 'desc';
   deleted?: boolean;
+  /** Count every match for `total` instead of stopping at TICKET_COUNT_CAP. */
+  exactTotal?: boolean;
 }
 
 export interface CreateCommentInput {

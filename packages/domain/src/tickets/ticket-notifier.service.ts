@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma, Ticket } from '@nixflow/db/client';
-import { canSeeTicket, notificationRecipients } from '@nixflow/core';
+import { Prisma, type Ticket } from '@nixflow/db/client';
 import type { Tx } from '../tx.js';
 
 export interface TicketNotice {
@@ -19,41 +18,37 @@ export interface TicketNotice {
   onlyUserIds?: string[];
 }
 
-/** Writes Notification rows in the caller's transaction (one recipients query, one createMany). */
+/**
+ * Writes Notification rows in the caller's transaction, in ONE statement (INSERT … SELECT): the candidates
+ * (the given users, or watchers + assignee (+ requester)), filtered by the rules of @nixflow/core evaluated
+ * now, in SQL: canSeeTicket (an active account; staff, or the ticket's current requester; a deleted ticket
+ * only admins) and notificationRecipients (not the actor; staff only for internal changes).
+ * Whoever cannot see the ticket any more (an old requester, a demoted agent) gets nothing.
+ */
 @Injectable()
 export class TicketNotifierService {
   async notify(tx: Tx, ticket: Ticket, notice: TicketNotice): Promise<number> {
-    // One query for the candidates: the given users, or watchers + assignee (+ requester).
-    let candidates: Prisma.UserWhereInput;
-    if (notice.onlyUserIds) candidates = { id: { in: notice.onlyUserIds } };
-    else {
-      const direct: string[] = [];
+    const direct: string[] = [];
+    if (!notice.onlyUserIds) {
       if (ticket.assigneeId) direct.push(ticket.assigneeId);
       if (notice.includeRequester) direct.push(ticket.requesterId);
-      candidates = { OR: [{ id: { in: direct } }, { watching: { some: { ticketId: ticket.id } } }] };
     }
-    const users = await tx.user.findMany({
-      where: { AND: [candidates, { isActive: true, deletedAt: null }] },
-      select: { id: true, role: true },
-    });
-    // Re-checked now, not when someone started watching: whoever cannot see the ticket any more (an old
-    // requester, a demoted agent) gets nothing. The actor is left out, and customers on internal changes.
-    const visible = users.filter((u) => canSeeTicket(u, ticket));
-    const recipients = notificationRecipients(visible, notice.actorId, notice.internal);
-    if (recipients.length === 0) return 0;
-    const data = { ticketId: ticket.id, ticketNumber: ticket.number, ...notice.data } as Prisma.InputJsonObject;
-    const res = await tx.notification.createMany({
-      data: recipients.map((userId) => ({
-        userId,
-        ticketId: ticket.id,
-        type: notice.type,
-        title: notice.title,
-        body: notice.body ?? null,
-        data,
-        dedupeKey: notice.dedupeKey,
-      })),
-      skipDuplicates: true,
-    });
-    return res.count;
+    const candidates = notice.onlyUserIds
+      ? Prisma.sql`u."id" = ANY(${notice.onlyUserIds}::uuid[])`
+      : Prisma.sql`(u."id" = ANY(${direct}::uuid[])
+          OR EXISTS (SELECT 1 FROM "TicketWatcher" w WHERE w."ticketId" = ${ticket.id}::uuid AND w."userId" = u."id"))`;
+    const data = JSON.stringify({ ticketId: ticket.id, ticketNumber: ticket.number, ...notice.data });
+    return tx.$executeRaw`
+      INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey", "createdAt")
+      SELECT u."id", ${ticket.id}::uuid, ${notice.type}, ${notice.title}, ${notice.body ?? null}, ${data}::jsonb,
+             ${notice.dedupeKey}, ${new Date().toISOString()}::timestamp(3)
+      FROM "User" u
+      WHERE ${candidates}
+        AND u."isActive" AND u."deletedAt" IS NULL
+        AND CASE WHEN ${ticket.deletedAt !== null} THEN u."role" = 'ADMIN'
+                 ELSE (u."role" IN ('ADMIN', 'AGENT') OR u."id" = ${ticket.requesterId}::uuid) END
+        AND u."id" IS DISTINCT FROM ${notice.actorId}::uuid
+        AND (NOT ${notice.internal} OR u."role" IN ('ADMIN', 'AGENT'))
+      ON CONFLICT DO NOTHING`;
   }
 }

@@ -3,7 +3,7 @@ import { PrismaClient, UserRole, type Prisma } from '@nixflow/db/client';
 import { pageArgs, paginated, type Paginated } from '../common/page.js';
 import { ForbiddenError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
-import type { DomainUser as AuthUser, ListTicketsQuery, PageQuery } from './ticket-inputs.js';
+import { TICKET_COUNT_CAP, type DomainUser as AuthUser, type ListTicketsQuery, type PageQuery } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
 
@@ -26,7 +26,7 @@ export class TicketQueriesService {
     private readonly access: TicketAccessService,
   ) {}
 
-  async list(user: AuthUser, q: ListTicketsQuery): Promise<Paginated<TicketView>> {
+  async list(user: AuthUser, q: ListTicketsQuery): Promise<Paginated<TicketView> & { totalExact: boolean }> {
     const filters: Prisma.TicketWhereInput[] = [];
     if (q.deleted) {
       if (user.role !== UserRole.ADMIN)
@@ -60,11 +60,15 @@ export class TicketQueriesService {
     ];
     if (q.sort !== 'number') orderBy.push({ number: q.order });
     // A page and its total need no common snapshot: two parallel queries, no transaction round trips.
-    const [items, total] = await Promise.all([
+    // The count stops after TICKET_COUNT_CAP + 1 rows unless asked for: counting a large result costs more
+    // than reading its page (32 ms vs 0.3 ms at 100k tickets, bench/results/results.md).
+    const cap = q.exactTotal ? undefined : TICKET_COUNT_CAP + 1;
+    const [items, counted] = await Promise.all([
       this.prisma.ticket.findMany({ where, orderBy, include: TICKET_INCLUDE, ...pageArgs(q) }),
-      this.prisma.ticket.count({ where }),
+      this.prisma.ticket.count({ where, ...(cap ? { take: cap } : {}) }),
     ]);
-    return paginated(items, total, q.page, q.pageSize);
+    const totalExact = !cap || counted < cap;
+    return { ...paginated(items, totalExact ? counted : TICKET_COUNT_CAP, q.page, q.pageSize), totalExact };
   }
 
   async get(user: AuthUser, id: string): Promise<TicketView> {
