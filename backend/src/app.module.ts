@@ -17,6 +17,9 @@ import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
+import { DomainModule } from '@nixflow/domain';
+import { PrismaService } from './prisma/prisma.service.js';
+import { TeamsModule } from './teams/teams.module.js';
 import { loginThrottlers } from './auth/login-throttler.guard.js';
 import { RateLimitModule } from './common/rate-limit.module.js';
 import { RedisThrottlerStorage, THROTTLER_REDIS_STORAGE } from './common/redis-throttler-storage.js';
@@ -48,6 +51,8 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
       }),
     }),
     PrismaModule,
+    // ── teams (#23): the shared domain's PRISMA/CLOCK (may already be added by the domain move) ──
+    DomainModule.forRoot({ prisma: { useExisting: PrismaService }, imports: [PrismaModule] }),
     AuthModule,
     AccountModule,
     UsersModule,
@@ -60,6 +65,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     SlaModule,
     EmailModule,
     FormsModule,
+    TeamsModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { buildErrorBody, errorName, requestIdOf, type FieldError } from './error-body.js';
 import { mapPrismaError } from './prisma-errors.js';
+import { DomainError, ValidationError as DomainValidationError } from '@nixflow/domain';
 
 interface HttpRes {
   status(code: number): HttpRes;
@@ -36,6 +37,20 @@ export function resolveError(
     if (status >= 500) logger.error(exception.message, exception.stack);
     return { status, message, errors };
   }
+
+  // ── teams (#23): minimal DomainError mapping, until the shared domain filter lands ──
+  if (exception instanceof DomainError) {
+    const status = { not_found: 404, conflict: 409, forbidden: 403, validation: 400, schema_mismatch: 503 }[
+      exception.kind
+    ];
+    const field = exception instanceof DomainValidationError ? exception.field : undefined;
+    return {
+      status,
+      message: exception.message,
+      errors: field ? [{ field, messages: [exception.message] }] : undefined,
+    };
+  }
+  // ── end teams (#23) ──
 
   const db = mapPrismaError(exception);
   if (db) {

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@nixflow/db/client';
+import { AssignmentService, RoutingRulesService, systemClock, TicketPlacementService } from '@nixflow/domain';
 import { EventsService } from '../events/events.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { CommentsService } from './comments.service.js';
@@ -15,7 +16,9 @@ export function createTicketServices(prisma: PrismaClient): { tickets: TicketsSe
   const events = new EventsService();
   const notifier = new TicketNotifierService();
   const access = new TicketAccessService(prisma);
-  const tickets = new TicketsService(prisma, sla, events, notifier, access);
+  // teams (#23): routing and auto-assignment on creation.
+  const placement = new TicketPlacementService(new RoutingRulesService(prisma), new AssignmentService(), systemClock);
+  const tickets = new TicketsService(prisma, sla, events, notifier, access, placement);
   const comments = new CommentsService(prisma, sla, events, notifier, tickets, access);
   return { tickets, comments };
 }

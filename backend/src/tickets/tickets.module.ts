@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TeamsDomainModule } from '@nixflow/domain';
 import { EmailOutboundModule } from '../email/email-outbound.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { CommentsController } from './comments.controller.js';
@@ -14,7 +15,7 @@ import { WatchersController } from './watchers.controller.js';
 import { WatchersService } from './watchers.service.js';
 
 @Module({
-  imports: [SlaModule, TicketAccessModule, EmailOutboundModule],
+  imports: [SlaModule, TicketAccessModule, EmailOutboundModule, TeamsDomainModule],
   controllers: [TicketsController, CommentsController, WatchersController],
   providers: [
     TicketsService,
@@ -25,6 +26,6 @@ import { WatchersService } from './watchers.service.js';
     TicketNotifierService,
     TicketAccessRevocationService,
   ],
-  exports: [TicketsService, CommentsService, TicketAccessRevocationService],
+  exports: [TicketsService, CommentsService, TicketAccessRevocationService, TicketQueriesService],
 })
 export class TicketsModule {}
