@@ -265,8 +265,25 @@ describe('auto-assignment', () => {
   it('under concurrency: no agent over capacity, no ticket assigned twice, round-robin spreads evenly', async () => {
     const agents = [await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT)];
     const away = await actor(t, UserRole.AGENT);
-    await t.prisma.user.updateMany({ where: { id: { in: agents.map((a) => a.id) } }, data: { maxOpenTickets: 4 } });
-    await t.prisma.user.update({ where: { id: away.id }, data: { isAway: true } });
+    for (const a of agents) {
+      const res = await t.http
+        .patch(`/api/teams/availability/${a.id}`)
+        .set(auth(admin.token))
+        .send({ maxOpenTickets: 4 });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    assert.equal(
+      (await t.http.patch(`/api/teams/availability/${away.id}`).set(auth(away.token)).send({ maxOpenTickets: 9 }))
+        .status,
+      403,
+    );
+    const marked = await t.http.patch('/api/teams/availability/me').set(auth(away.token)).send({ isAway: true });
+    assert.deepEqual(marked.body, { userId: away.id, isAway: true, maxOpenTickets: null });
+    const customerAway = await t.http
+      .patch(`/api/teams/availability/${customer.id}`)
+      .set(auth(admin.token))
+      .send({ isAway: true });
+    assert.equal(customerAway.status, 404);
     const team = await createTeam({ assignmentMode: 'ROUND_ROBIN', memberIds: [...agents, away].map((a) => a.id) });
 
     const N = 20;
@@ -294,12 +311,32 @@ describe('auto-assignment', () => {
     assert.equal((await createTicket(t, admin.token, { teamId: team.id })).assigneeId, agents[0].id);
   });
 
+  it('an agent shared by two teams stays within capacity when both assign in parallel', async () => {
+    const shared = await actor(t, UserRole.AGENT);
+    const [onlyA, onlyB] = [await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT)];
+    await t.prisma.user.update({ where: { id: shared.id }, data: { maxOpenTickets: 3 } });
+    const teamA = await createTeam({ assignmentMode: 'LEAST_OPEN', memberIds: [shared.id, onlyA.id] });
+    const teamB = await createTeam({ assignmentMode: 'LEAST_OPEN', memberIds: [shared.id, onlyB.id] });
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) => createTicket(t, admin.token, { teamId: i % 2 ? teamA.id : teamB.id })),
+    );
+    const open = await t.prisma.ticket.count({ where: { assigneeId: shared.id } });
+    assert.ok(open <= 3, `shared agent has ${open} open tickets (capacity 3)`);
+    const all = await t.prisma.ticket.findMany({ where: { teamId: { in: [teamA.id, teamB.id] } } });
+    assert.equal(all.length, 16);
+    assert.ok(
+      all.every((r) => r.assigneeId !== null),
+      'members without a limit take the rest',
+    );
+  });
+
   it('least-open picks the member with fewest open tickets; nobody outside business hours', async () => {
     const [busy, idle] = [await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT)];
     await createTicket(t, admin.token, { assigneeId: busy.id });
     const team = await createTeam({ assignmentMode: 'LEAST_OPEN', memberIds: [busy.id, idle.id] });
     assert.equal((await createTicket(t, admin.token, { teamId: team.id })).assigneeId, idle.id);
-    assert.equal((await createTicket(t, admin.token, { teamId: team.id })).assigneeId, [busy.id, idle.id].sort()[0]);
+    // A tie (1 each): the member after the last one assigned (idle) in round-robin order.
+    assert.equal((await createTicket(t, admin.token, { teamId: team.id })).assigneeId, busy.id);
 
     // Open only on the weekday two days from now: closed now.
     const day = (new Date().getUTCDay() + 2) % 7;

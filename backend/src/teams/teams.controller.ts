@@ -9,9 +9,19 @@ import {
 } from '@nestjs/swagger';
 import { UserRole } from '@nixflow/db/client';
 import { TeamsService, type TeamStatusCounts } from '@nixflow/domain';
-import { Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ApiErrors } from '../common/api-docs.js';
-import { AddTeamMemberDto, CreateTeamDto, TeamCountsDto, TeamDto, UpdateTeamDto } from './dto/teams.dto.js';
+import {
+  AddTeamMemberDto,
+  AvailabilityDto,
+  CreateTeamDto,
+  TeamCountsDto,
+  TeamDto,
+  UpdateAvailabilityDto,
+  UpdateOwnAvailabilityDto,
+  UpdateTeamDto,
+} from './dto/teams.dto.js';
 import { teamInput, teamView } from './team-views.js';
 
 const UUID = new ParseUUIDPipe();
@@ -35,6 +45,22 @@ export class TeamsController {
   @ApiOkResponse({ type: [TeamCountsDto] })
   counts(): Promise<TeamStatusCounts[]> {
     return this.teams.counts();
+  }
+
+  @Patch('availability/me')
+  @ApiOperation({ summary: 'Mark yourself away (auto-assignment skips you) or back' })
+  @ApiOkResponse({ type: AvailabilityDto })
+  setOwnAvailability(@CurrentUser() user: AuthUser, @Body() dto: UpdateOwnAvailabilityDto): Promise<AvailabilityDto> {
+    return this.teams.setAvailability(user.id, { isAway: dto.isAway });
+  }
+
+  @Patch('availability/:userId')
+  @Roles(UserRole.ADMIN)
+  @ApiOperation({ summary: "An agent's availability: away, and capacity (most open tickets auto-assigned)" })
+  @ApiOkResponse({ type: AvailabilityDto })
+  @ApiErrors(404)
+  setAvailability(@Param('userId', UUID) userId: string, @Body() dto: UpdateAvailabilityDto): Promise<AvailabilityDto> {
+    return this.teams.setAvailability(userId, dto);
   }
 
   @Post()

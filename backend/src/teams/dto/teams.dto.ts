@@ -5,11 +5,14 @@ import {
   IsArray,
   IsBoolean,
   IsEnum,
+  IsInt,
   IsNotEmpty,
   IsObject,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { AssignmentMode, TicketStatus, UserRole } from '@nixflow/db/client';
@@ -107,4 +110,36 @@ export class TeamCountsDto {
   counts!: Partial<Record<TicketStatus, number>>;
 
   @ApiProperty({ type: 'integer' }) total!: number;
+}
+
+export class UpdateOwnAvailabilityDto {
+  @ApiProperty({ description: 'Away: auto-assignment skips you' })
+  @IsBoolean()
+  isAway!: boolean;
+}
+
+export class UpdateAvailabilityDto {
+  @ApiPropertyOptional({ description: 'Away: auto-assignment skips the agent' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  isAway?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'Most open tickets auto-assignment gives the agent (null: no limit)',
+  })
+  @Nullable()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  maxOpenTickets?: number | null;
+}
+
+export class AvailabilityDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() isAway!: boolean;
+  @ApiProperty({ type: 'integer', nullable: true }) maxOpenTickets!: number | null;
 }

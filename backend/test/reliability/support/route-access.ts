@@ -59,6 +59,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // shared/team macros to admins and personal ones to their owner)
   'GET /api/teams': STAFF,
   'GET /api/teams/counts': STAFF,
+  'PATCH /api/teams/availability/me': STAFF,
+  'PATCH /api/teams/availability/{userId}': ADMIN,
   'POST /api/teams': ADMIN,
   'GET /api/teams/{id}': STAFF,
   'PATCH /api/teams/{id}': ADMIN,

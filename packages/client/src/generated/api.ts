@@ -1246,6 +1246,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/teams/availability/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** An agent's availability: away, and capacity (most open tickets auto-assigned) */
+    patch: operations['TeamsController_setAvailability'];
+    trace?: never;
+  };
+  '/api/teams/availability/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Mark yourself away (auto-assignment skips you) or back */
+    patch: operations['TeamsController_setOwnAvailability'];
+    trace?: never;
+  };
   '/api/teams/counts': {
     parameters: {
       query?: never;
@@ -1601,6 +1635,12 @@ export interface components {
       id: string;
       name: string;
       role: components['schemas']['UserRole'];
+    };
+    AvailabilityDto: {
+      isAway: boolean;
+      maxOpenTickets: number | null;
+      /** Format: uuid */
+      userId: string;
     };
     BusinessIntervalDto: {
       /** @description 0 = Sunday */
@@ -2944,6 +2984,12 @@ export interface components {
       tagIds?: string[];
       title?: string;
     };
+    UpdateAvailabilityDto: {
+      /** @description Away: auto-assignment skips the agent */
+      isAway?: boolean;
+      /** @description Most open tickets auto-assignment gives the agent (null: no limit) */
+      maxOpenTickets?: number | null;
+    };
     UpdateCategoryDto: {
       description?: string | null;
       kind?: components['schemas']['KBCategory'];
@@ -3035,6 +3081,10 @@ export interface components {
        * @description The team of a TEAM macro (its members see it)
        */
       teamId?: string;
+    };
+    UpdateOwnAvailabilityDto: {
+      /** @description Away: auto-assignment skips you */
+      isAway: boolean;
     };
     UpdateRoutingRuleDto: {
       /** @description Action: add these tags */
@@ -10285,6 +10335,180 @@ export interface operations {
       };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_setAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateAvailabilityDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailabilityDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_setOwnAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOwnAvailabilityDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailabilityDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
         headers: {
           [name: string]: unknown;
         };

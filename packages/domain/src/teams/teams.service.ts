@@ -88,6 +88,23 @@ export class TeamsService {
     if (!count) throw new NotFoundError('team_member_not_found', 'The user is not a member of this team');
   }
 
+  /** An agent's availability for auto-assignment (away, capacity); staff only. */
+  async setAvailability(
+    userId: string,
+    input: { isAway?: boolean; maxOpenTickets?: number | null },
+  ): Promise<{ userId: string; isAway: boolean; maxOpenTickets: number | null }> {
+    const { count } = await this.prisma.user.updateMany({
+      where: { id: userId, deletedAt: null, role: { in: ['ADMIN', 'AGENT'] } },
+      data: input,
+    });
+    if (!count) throw new NotFoundError('agent_not_found', 'No agent or admin with this id');
+    const user = await this.prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { isAway: true, maxOpenTickets: true },
+    });
+    return { userId, ...user };
+  }
+
   /** Ids of the teams a user belongs to (team=mine). */
   async teamIdsOf(userId: string): Promise<string[]> {
     const rows = await this.prisma.teamMember.findMany({ where: { userId }, select: { teamId: true } });
