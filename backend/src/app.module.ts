@@ -21,6 +21,7 @@ import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
 import { FormsModule } from './forms/forms.module.js';
+import { TeamsModule } from './teams/teams.module.js';
 import { loginThrottlers } from './auth/login-throttler.guard.js';
 import { RateLimitModule } from './common/rate-limit.module.js';
 import { StorageModule } from './common/storage.module.js';
@@ -73,6 +74,7 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     SlaModule,
     EmailModule,
     FormsModule,
+    TeamsModule,
   ],
 })
 export class AppModule {}

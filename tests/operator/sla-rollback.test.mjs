@@ -58,6 +58,8 @@ const DEPENDENT = {
   '20261203106001_utc_timestamps_in_json': [],
   '20261203107001_sla_policy_guardrails': [],
   '20261203108002_kb_search_vocabulary': ['KnowledgeWord'],
+  // Reads and rewrites CustomForm.ticketDefaults (assigneeGroup → teamId); its own tables stay.
+  '20261203130001_teams_routing_macros': [],
 };
 const ROLLED_BACK = ['20240130000000_add_sla_tables', ...Object.keys(DEPENDENT)];
 const migrationNames = fs

@@ -384,6 +384,7 @@ export class EmailInboundService {
         channel: TicketChannel.EMAIL,
         requesterId: sender.id,
         workflowId: account.defaultWorkflowId,
+        emailAccountId: account.id, // teams (#23): routing rules may name the account
       },
       { id: sender.id, role: sender.role },
     );

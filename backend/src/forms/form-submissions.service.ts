@@ -45,6 +45,7 @@ interface TicketDefaults {
   tags?: string[];
   assigneeId?: string;
   subjectTemplate?: string;
+  teamId?: string;
 }
 
 const isStaff = (user?: AuthUser) => user?.role === UserRole.ADMIN || user?.role === UserRole.AGENT;
@@ -139,6 +140,9 @@ export class FormSubmissionsService {
             workflowId: defaults.workflowId ?? null,
             tags: defaults.tags ?? [],
             assigneeId: defaults.assigneeId ?? null,
+            // teams (#23): the form's team, and the submitter's address for requester-domain rules.
+            teamId: defaults.teamId ?? null,
+            contactEmail: email ?? null,
             systemRequester: !user,
           },
           user ? { id: user.id, role: user.role } : null,

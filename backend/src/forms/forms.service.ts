@@ -211,6 +211,14 @@ export class FormsService {
     if (d?.workflowId && !(await this.prisma.workflow.findUnique({ where: { id: d.workflowId } }))) {
       errors['ticketDefaults.workflowId'] = ['workflow not found'];
     }
+    // teams (#23): assigneeGroup became a team reference (teamId).
+    if (d?.assigneeGroup !== undefined) {
+      errors['ticketDefaults.assigneeGroup'] = ['was replaced by teamId: send the id of a team (GET /api/teams)'];
+    }
+    if (d?.teamId) {
+      const team = await this.prisma.team.findUnique({ where: { id: d.teamId } });
+      if (!team?.isActive) errors['ticketDefaults.teamId'] = ['must name an existing, active team'];
+    }
     if (d?.assigneeId) {
       const u = await this.prisma.user.findUnique({ where: { id: d.assigneeId } });
       if (!u || u.deletedAt || !u.isActive || u.role === UserRole.CUSTOMER) {

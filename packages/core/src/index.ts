@@ -7,3 +7,5 @@ export * from './email/index.js';
 export * from './queues.js';
 export * from './forms/index.js';
 export * from './events/index.js';
+export * from './routing/index.js';
+export * from './macros/index.js';

@@ -12,6 +12,11 @@ import { TicketQueriesService } from './tickets/ticket-queries.service.js';
 import { TicketsService } from './tickets/tickets.service.js';
 import { WatchersService } from './tickets/watchers.service.js';
 import { PRISMA } from './tokens.js';
+import { MacrosService } from './macros/macros.service.js';
+import { AssignmentService } from './routing/assignment.service.js';
+import { RoutingRulesService } from './routing/routing-rules.service.js';
+import { TicketPlacementService } from './routing/ticket-placement.service.js';
+import { TeamsService } from './teams/teams.service.js';
 
 export interface DomainModuleOptions {
   /** Provider of the Prisma client, e.g. `{ provide: PRISMA, useExisting: PrismaService }`. */
@@ -34,6 +39,12 @@ const DOMAIN_SERVICES = [
   TicketQueriesService,
   TicketDeletionService,
   TicketAccessRevocationService,
+  // Teams, routing, auto-assignment and macros (#23): ticket creation places tickets in every process.
+  TeamsService,
+  RoutingRulesService,
+  AssignmentService,
+  TicketPlacementService,
+  MacrosService,
 ];
 
 /**

@@ -23,3 +23,8 @@ export * from './tickets/tickets.service.js';
 export * from './tickets/watchers.service.js';
 export * from './tokens.js';
 export * from './tx.js';
+export * from './teams/teams.service.js';
+export * from './routing/assignment.service.js';
+export * from './routing/routing-rules.service.js';
+export * from './routing/ticket-placement.service.js';
+export * from './macros/macros.service.js';

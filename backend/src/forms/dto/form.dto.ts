@@ -207,7 +207,18 @@ export class TicketDefaultsDto {
   @IsUUID()
   assigneeId?: string;
 
-  @ApiPropertyOptional({ description: 'Recorded with the form for routing rules; no group model yet' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The team whose queue the form's tickets go to (an active team); wins over routing rules",
+  })
+  @IsOptionalNotNull()
+  @IsUUID()
+  teamId?: string;
+
+  @ApiPropertyOptional({
+    deprecated: true,
+    description: 'Replaced by teamId: sending it answers 400 (stored values became teams of that name)',
+  })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)

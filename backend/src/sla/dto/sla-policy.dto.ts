@@ -59,6 +59,12 @@ export class SlaConditionsDto {
   @IsArray()
   @IsUUID('all', { each: true })
   formIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: "The ticket's team is one of these" })
+  @IsOptionalNotNull()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  teamIds?: string[];
 }
 
 /** Minutes of business time per priority; each must be a positive integer. */

@@ -81,6 +81,14 @@ export class CreateTicketDto {
   @MaxLength(50, { each: true })
   @Matches(/\S/, { each: true, message: 'each value in tags must not be blank' })
   tags?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Staff only: the team whose queue holds it (wins over routing rules)',
+  })
+  @IsOptionalNotNull()
+  @IsUUID()
+  teamId?: string;
 }
 
 export class UpdateTicketDto {
@@ -156,6 +164,16 @@ export class UpdateTicketDto {
   @IsInt()
   @Min(1)
   version?: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "Staff only; null takes it out of every team's queue",
+  })
+  @Nullable()
+  @IsUUID()
+  teamId?: string | null;
 }
 
 /** slaDueAt: the next SLA deadline (running, or breached and unanswered) first; tickets without one last. */
@@ -192,6 +210,12 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @IsOptionalNotNull()
   @IsUUID()
   requesterId?: string;
+
+  @ApiPropertyOptional({ description: 'A team id, `mine` (the teams of the caller) or `none`' })
+  @IsOptionalNotNull()
+  @ValidateIf((_o, v) => v !== 'mine' && v !== 'none')
+  @IsUUID(undefined, { message: 'team must be a UUID, "mine" or "none"' })
+  team?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptionalNotNull()
@@ -350,6 +374,9 @@ export class TicketDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   formId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The team whose queue holds the ticket' })
+  teamId!: string | null;
 
   @ApiProperty({
     type: String,

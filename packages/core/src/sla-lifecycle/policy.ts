@@ -22,6 +22,7 @@ export function policyConditions(policy: Pick<SlaPolicyLike, 'conditions'>): Sla
     tags: strList(c.tags),
     workflowIds: strList(c.workflowIds),
     formIds: strList(c.formIds),
+    teamIds: strList(c.teamIds),
   };
 }
 
@@ -72,6 +73,7 @@ export function policyMatches(policy: Pick<SlaPolicyLike, 'conditions'>, ticket:
   if (!matchList(c.channels, ticket.channel)) return false;
   if (!matchList(c.workflowIds, ticket.workflowId)) return false;
   if (!matchList(c.formIds, ticket.formId)) return false;
+  if (!matchList(c.teamIds, ticket.teamId)) return false;
   if (c.tags && c.tags.length > 0) {
     const tags = ticket.tags ?? [];
     if (!c.tags.some((t) => tags.includes(t))) return false;

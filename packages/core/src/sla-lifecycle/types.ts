@@ -20,6 +20,8 @@ export interface SlaPolicyConditions {
   tags?: string[];
   workflowIds?: string[];
   formIds?: string[];
+  /** The ticket's team is one of these. */
+  teamIds?: string[];
 }
 
 /** `{ FIRST_RESPONSE?: { LOW?: minutes, ... }, NEXT_RESPONSE?: ..., RESOLUTION?: ... }` */
@@ -53,6 +55,7 @@ export interface SlaTicketLike {
   tags?: readonly string[] | null;
   workflowId?: string | null;
   formId?: string | null;
+  teamId?: string | null;
   firstRespondedAt?: Date | null;
 }
 

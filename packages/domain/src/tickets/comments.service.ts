@@ -161,14 +161,21 @@ export class CommentsService {
 
   // ─────────────────────────────── HTTP-facing operations ───────────────────────────────
 
-  async add(user: AuthUser, ticketId: string, dto: CreateCommentInput): Promise<CommentWithAuthor> {
+  async add(
+    user: AuthUser,
+    ticketId: string,
+    dto: CreateCommentInput,
+    // teams (#23): a macro's field changes, in the comment's transaction on the locked ticket.
+    opts: { beforeAdd?: (tx: Tx, ticket: Ticket) => Promise<Ticket> } = {},
+  ): Promise<CommentWithAuthor> {
     if (dto.internal && user.role === UserRole.CUSTOMER) {
       throw new ForbiddenError('internal_note_forbidden', 'Customers cannot post internal notes');
     }
     const { comment, mailId } = await ticketWriteTx(this.prisma, ticketId, async (tx) => {
-      const ticket = await lockTicketOrThrow(tx, ticketId);
-      this.access.assertVisible(user, ticket);
-      assertNotDeleted(ticket);
+      const locked = await lockTicketOrThrow(tx, ticketId);
+      this.access.assertVisible(user, locked);
+      assertNotDeleted(locked);
+      const ticket = opts.beforeAdd ? await opts.beforeAdd(tx, locked) : locked;
       const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user, {
         locked: true,
       });

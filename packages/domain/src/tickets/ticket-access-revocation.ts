@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AssignmentService } from '@nixflow/domain';
 import { EventsService } from '../events/events.service.js';
 import { lockTicket, type Actor, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
@@ -14,6 +15,7 @@ export class TicketAccessRevocationService {
   constructor(
     private readonly events: EventsService,
     private readonly tickets: TicketsService,
+    private readonly assignment: AssignmentService,
   ) {}
 
   /** Call in the transaction that changed the user row, with its new state. */
@@ -35,7 +37,9 @@ export class TicketAccessRevocationService {
       const locked = await lockTicket(tx, id);
       if (!locked || locked.assigneeId !== user.id) continue;
       // Includes soft-deleted tickets: an assignee who may not be assigned is wrong wherever it is.
-      await this.tickets.updateLockedInTx(tx, locked, { assigneeId: null }, actor, { enforceTransitions: false });
+      // teams (#23): an open ticket of a team goes to another available member of the team.
+      const next = await this.assignment.replacementInTx(tx, locked, now);
+      await this.tickets.updateLockedInTx(tx, locked, { assigneeId: next }, actor, { enforceTransitions: false });
       unassigned++;
     }
     const watched = await tx.ticketWatcher.findMany({

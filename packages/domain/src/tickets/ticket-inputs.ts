@@ -25,6 +25,8 @@ export interface CreateTicketInput {
   assigneeId?: string | null;
   workflowId?: string;
   tags?: string[];
+  /** The team whose queue holds it (staff only; wins over routing rules). */
+  teamId?: string;
 }
 
 export interface UpdateTicketInput {
@@ -37,6 +39,8 @@ export interface UpdateTicketInput {
   workflowId?: string | null;
   stageId?: string;
   tags?: string[];
+  /** null takes it out of every team's queue. */
+  teamId?: string | null;
   /** Optimistic concurrency: the version the caller read (stale → conflict). */
   version?: number;
 }
@@ -68,6 +72,8 @@ export interface ListTicketsQuery extends PageQuery {
   sort: TicketSortField;
   order: 'asc' | 'desc';
   deleted?: boolean;
+  /** A team id, `mine` (the caller's teams) or `none`. */
+  team?: string;
   /** Count every match for `total` instead of stopping at TICKET_COUNT_CAP. */
   exactTotal?: boolean;
 }

@@ -39,6 +39,10 @@ export class TicketQueriesService {
     else if (q.assigneeId === 'none') filters.push({ assigneeId: null });
     else if (q.assigneeId) filters.push({ assigneeId: q.assigneeId });
     if (q.requesterId) filters.push({ requesterId: q.requesterId });
+    // teams (#23): team=<id> | mine (the caller's teams) | none
+    if (q.team === 'none') filters.push({ teamId: null });
+    else if (q.team === 'mine') filters.push({ team: { members: { some: { userId: user.id } } } });
+    else if (q.team) filters.push({ teamId: q.team });
     if (q.workflowId) filters.push({ workflowId: q.workflowId });
     if (q.stageId) filters.push({ stageId: q.stageId });
     if (q.tag) filters.push({ tags: { has: q.tag } });

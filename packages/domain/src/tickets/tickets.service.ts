@@ -23,6 +23,7 @@ import { EventsService, type DomainEvent } from '../events/events.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { PRISMA } from '../tokens.js';
 import type { DomainUser as AuthUser, CreateTicketInput, UpdateTicketInput } from './ticket-inputs.js';
+import { TicketPlacementService } from '../routing/ticket-placement.service.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { TicketNotifierService } from './ticket-notifier.service.js';
@@ -50,6 +51,11 @@ export interface NewTicketInput {
   workflowId?: string | null;
   tags?: string[];
   formId?: string | null;
+  // teams (#23): the ticket's team (staff, a form's default), and facts routing rules look at.
+  teamId?: string | null;
+  emailAccountId?: string | null;
+  /** The address the ticket came from when the requester row does not say it (an anonymous form). */
+  contactEmail?: string | null;
   /** The requester is the system's unverified-contact account (inactive by design): skip the active check. */
   systemRequester?: boolean;
 }
@@ -65,6 +71,7 @@ export interface TicketPatch {
   workflowId?: string | null;
   stageId?: string | null;
   tags?: string[];
+  teamId?: string | null;
 }
 
 export interface UpdateOptions {
@@ -81,7 +88,7 @@ interface FieldChange {
 }
 
 const CUSTOMER_PATCHABLE = new Set(['subject', 'description', 'status', 'version']);
-const CUSTOMER_FORBIDDEN_ON_CREATE = ['priority', 'channel', 'assigneeId', 'workflowId', 'tags'] as const;
+const CUSTOMER_FORBIDDEN_ON_CREATE = ['priority', 'channel', 'assigneeId', 'workflowId', 'tags', 'teamId'] as const;
 
 const sameValue = (a: unknown, b: unknown): boolean =>
   Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
@@ -95,6 +102,7 @@ export class TicketsService {
     private readonly events: EventsService,
     private readonly notifier: TicketNotifierService,
     private readonly access: TicketAccessService,
+    private readonly placement: TicketPlacementService,
   ) {}
 
   /** Same clock as the SLA engine, so timestamps and SLA metrics agree (tests fake it). */
@@ -121,7 +129,9 @@ export class TicketsService {
       assigneeId: dto.assigneeId,
       workflowId: dto.workflowId,
       tags: dto.tags,
+      teamId: dto.teamId,
     };
+    if (dto.teamId) await this.placement.assertTeamInTx(this.prisma, dto.teamId); // teams (#23)
     // The view is built from the rows the transaction loaded anyway: no re-read after the commit.
     const { view } = await this.prisma.$transaction(
       (tx) => this.createWithViewInTx(tx, input, actor),
@@ -170,10 +180,10 @@ export class TicketsService {
   ): Promise<{ ticket: Ticket; view: TicketView }> {
     const requester = await tx.user.findFirst({
       where: { id: input.requesterId, deletedAt: null, ...(input.systemRequester ? {} : { isActive: true }) },
-      select: USER_SUMMARY,
+      select: { ...USER_SUMMARY, email: true },
     });
     if (!requester) throw fieldError('requesterId', 'requesterId must be an existing, active user');
-    const assignee = input.assigneeId ? await this.assertAssignable(tx, input.assigneeId) : null;
+    if (input.assigneeId) await this.assertAssignable(tx, input.assigneeId);
 
     const workflow = input.workflowId
       ? await tx.workflow.findUnique({ where: { id: input.workflowId }, include: { stages: true } })
@@ -186,19 +196,37 @@ export class TicketsService {
     const stage = workflow ? initialStage(workflow.stages) : null;
     const status = stage?.status ?? TicketStatus.OPEN;
     const now = this.now();
+    // ── teams (#23): routing rules and auto-assignment, for every channel ──
+    const placed = await this.placement.placeInTx(
+      tx,
+      {
+        channel: input.channel ?? TicketChannel.WEB,
+        emailAccountId: input.emailAccountId,
+        formId: input.formId,
+        priority: input.priority ?? 'NORMAL',
+        tags: input.tags ?? [],
+        requesterEmail: input.contactEmail ?? requester.email,
+        subject: input.subject,
+        description: input.description,
+        teamId: input.teamId,
+        assigneeId: input.assigneeId,
+      },
+      now,
+    );
 
     const ticket = await tx.ticket.create({
       data: {
         subject: input.subject,
         description: input.description,
-        priority: input.priority,
+        priority: placed.priority,
         channel: input.channel ?? TicketChannel.WEB,
         status,
         requesterId: requester.id,
-        assigneeId: input.assigneeId ?? null,
+        assigneeId: placed.assigneeId,
+        teamId: placed.teamId,
         workflowId: workflow?.id ?? null,
         stageId: stage?.id ?? null,
-        tags: normalizeTags(input.tags),
+        tags: placed.tags,
         formId: input.formId ?? null,
         ...(status === TicketStatus.OPEN ? {} : statusTimestamps(status, now)),
         createdAt: now,
@@ -207,6 +235,12 @@ export class TicketsService {
     });
     const actorId = actor?.id ?? null;
     await tx.historyLog.create({ data: { ticketId: ticket.id, actorId, action: 'created', createdAt: now } });
+    // teams (#23): which routing rule fired, and the auto-assignment.
+    if (placed.history.length) {
+      await tx.historyLog.createMany({
+        data: placed.history.map((h) => ({ ticketId: ticket.id, actorId: null, ...h, createdAt: now })),
+      });
+    }
     const events: DomainEvent[] = [
       {
         type: 'TicketCreated',
@@ -224,6 +258,8 @@ export class TicketsService {
           stageId: ticket.stageId,
           formId: ticket.formId,
           tags: ticket.tags,
+          teamId: ticket.teamId,
+          routingRuleId: placed.ruleId,
         },
       },
     ];
@@ -249,9 +285,12 @@ export class TicketsService {
         onlyUserIds: [ticket.assigneeId],
       });
     }
+    const assignee = ticket.assigneeId
+      ? await tx.user.findUniqueOrThrow({ where: { id: ticket.assigneeId }, select: USER_SUMMARY })
+      : null;
     const view: TicketView = {
       ...ticket,
-      requester,
+      requester: { id: requester.id, name: requester.name, role: requester.role },
       assignee,
       stage: stage ? { id: stage.id, name: stage.name, position: stage.position } : null,
     };
@@ -298,6 +337,11 @@ export class TicketsService {
     if (patch.assigneeId !== undefined && patch.assigneeId !== before.assigneeId) {
       if (patch.assigneeId !== null) await this.assertAssignable(tx, patch.assigneeId);
       set('assigneeId', before.assigneeId, patch.assigneeId);
+    }
+    // teams (#23): moving the ticket to another team's queue.
+    if (patch.teamId !== undefined && patch.teamId !== before.teamId) {
+      if (patch.teamId !== null) await this.placement.assertTeamInTx(tx, patch.teamId);
+      set('teamId', before.teamId, patch.teamId);
     }
 
     const placement = await this.resolvePlacement(tx, before, patch, opts.enforceTransitions);
@@ -436,6 +480,8 @@ export class TicketsService {
     const find = (f: FieldChange['field']) => changes.find((c) => c.field === f);
     const status = find('status');
     if (status) events.push({ ...base, type: 'StatusChanged', payload: { from: status.from, to: status.to } });
+    const team = find('teamId');
+    if (team) events.push({ ...base, type: 'TicketTeamChanged', payload: { from: team.from, to: team.to } });
     const assignee = find('assigneeId');
     if (assignee) events.push({ ...base, type: 'TicketAssigned', payload: { from: assignee.from, to: assignee.to } });
     const stage = find('stageId');

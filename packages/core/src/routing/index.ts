@@ -1,0 +1,2 @@
+export * from './routing-rules.js';
+export * from './assignment.js';
