@@ -7,6 +7,7 @@ import { AllExceptionsFilter, expressErrorHandler } from './common/all-exception
 import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { serveConsole } from './console/serve-console.js';
 
 export const API_PREFIX = 'api';
 
@@ -53,6 +54,7 @@ export function configureApp(app: INestApplication, options: { swagger?: boolean
   if (config.corsOrigins === '*') app.enableCors({ origin: '*', credentials: false, exposedHeaders: ['x-request-id'] });
   else if (config.corsOrigins)
     app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['x-request-id'] });
+  serveConsole(app, config.consoleDir);
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(rejectUnsafeBodies());
