@@ -19,6 +19,8 @@ function storedTokens(): TokenPair | undefined {
 /** The one API client: tokens live in sessionStorage (this tab only) and refresh on a 401. */
 export const client = createNixflowClient({
   baseUrl: window.location.origin,
+  // Live data behind a bearer token: never from the HTTP cache, and no conditional requests (304s).
+  fetch: (request) => fetch(request, { cache: 'no-store' }),
   tokens: storedTokens(),
   onTokens: (tokens) => {
     if (tokens) sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));

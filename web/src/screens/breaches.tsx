@@ -32,7 +32,7 @@ export default function Breaches() {
           {acknowledge.error.message}
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Breaches">
         <table>
           <caption>{breaches.data ? `${breaches.data.total} breaches` : 'Loading…'}</caption>
           <thead>

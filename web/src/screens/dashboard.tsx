@@ -120,7 +120,7 @@ export default function Dashboard() {
             <Stats name="Resolution" s={d.resolution} />
           </div>
           {perDay.data && <BarChart title="Breaches per day" yLabel="breaches" data={perDay.data} />}
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Compliance per policy">
             <table>
               <caption>Compliance per policy and target</caption>
               <thead>

@@ -32,7 +32,7 @@ function PreviewResult({ preview }: { preview: Preview }) {
         <strong data-governed={preview.governed}>{preview.governed}</strong>, move the deadlines of{' '}
         <strong>{preview.moved}</strong>, breach <strong>{preview.breachedAtOnce}</strong> at once.
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Deadline shifts">
         <table>
           <thead>
             <tr>
@@ -163,7 +163,7 @@ function Editor({ policy }: { policy?: Policy }) {
       </fieldset>
       <fieldset>
         <legend>Targets in business minutes</legend>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Targets">
           <table>
             <thead>
               <tr>
@@ -250,7 +250,12 @@ function Editor({ policy }: { policy?: Policy }) {
           </div>
         ))}
         {hours && (
-          <button type="button" onClick={() => setHours([...hours, { day: 1, start: '13:00', end: '17:00' }])}>
+          <button
+            type="button"
+            onClick={() =>
+              setHours([...hours, { day: ((hours.at(-1)?.day ?? 0) + 1) % 7, start: '09:00', end: '17:00' }])
+            }
+          >
             Add an interval
           </button>
         )}

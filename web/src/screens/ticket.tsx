@@ -23,39 +23,41 @@ function SlaPanel({ ticket, staff }: { ticket: Ticket; staff: boolean }) {
         Policy:{' '}
         {policy.data ? `${policy.data.name} (version ${policy.data.version})` : ticket.slaPolicyId ? '…' : 'none'}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Metric</th>
-            <th scope="col">Status</th>
-            <th scope="col">Due</th>
-            <th scope="col">Target</th>
-            <th scope="col">Paused</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(metrics.data ?? []).map((m) => (
-            <tr key={m.id} data-metric={m.type} data-status={m.status}>
-              <td>
-                {label(m.type)}
-                {m.cycle > 1 ? ` #${m.cycle}` : ''}
-              </td>
-              <td>
-                <span className={`sla ${m.status.toLowerCase().replace('_', '-')}`}>{label(m.status)}</span>
-              </td>
-              <td>{dateTime(m.dueAt)}</td>
-              <td>{duration(m.targetMinutes * 60_000)} business time</td>
-              <td>
-                {m.pausedAt
-                  ? `since ${dateTime(m.pausedAt)}`
-                  : m.pausedBusinessSeconds
-                    ? duration(m.pausedBusinessSeconds * 1000)
-                    : '—'}
-              </td>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="SLA metrics">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col">Status</th>
+              <th scope="col">Due</th>
+              <th scope="col">Target</th>
+              <th scope="col">Paused</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(metrics.data ?? []).map((m) => (
+              <tr key={m.id} data-metric={m.type} data-status={m.status}>
+                <td>
+                  {label(m.type)}
+                  {m.cycle > 1 ? ` #${m.cycle}` : ''}
+                </td>
+                <td>
+                  <span className={`sla ${m.status.toLowerCase().replace('_', '-')}`}>{label(m.status)}</span>
+                </td>
+                <td>{dateTime(m.dueAt)}</td>
+                <td>{duration(m.targetMinutes * 60_000)} business time</td>
+                <td>
+                  {m.pausedAt
+                    ? `since ${dateTime(m.pausedAt)}`
+                    : m.pausedBusinessSeconds
+                      ? duration(m.pausedBusinessSeconds * 1000)
+                      : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
