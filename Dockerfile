@@ -11,12 +11,14 @@ COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
+COPY web/package.json web/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY scripts ./scripts
 COPY packages ./packages
 COPY backend ./backend
 COPY worker ./worker
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
@@ -43,6 +45,8 @@ COPY --from=build /app/backend/dist/src backend/dist/src
 COPY --from=build /app/backend/prisma/migrations backend/prisma/migrations
 COPY --from=build /app/worker/package.json worker/
 COPY --from=build /app/worker/dist/src worker/dist/src
+# The operator console (static files the API serves at /).
+COPY --from=build /app/web/dist web/dist
 RUN mkdir -p /app/uploads && chown node:node /app/uploads
 USER node
 
