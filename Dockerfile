@@ -13,12 +13,14 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
+COPY web/package.json web/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY scripts ./scripts
 COPY packages ./packages
 COPY backend ./backend
 COPY worker ./worker
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
@@ -51,6 +53,8 @@ COPY --from=build /app/backend/dist/src backend/dist/src
 COPY --from=build /app/backend/prisma/migrations backend/prisma/migrations
 COPY --from=build /app/worker/package.json worker/
 COPY --from=build /app/worker/dist/src worker/dist/src
+# The operator console (static files the API serves at /).
+COPY --from=build /app/web/dist web/dist
 RUN mkdir -p /app/uploads && chown node:node /app/uploads
 USER node
 

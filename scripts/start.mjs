@@ -29,7 +29,9 @@ await client.end();
 if (rows[0].n === 0) step('Seeding demo data (empty database)', 'backend/dist/src/seed/seed-cli.js');
 else console.log('\n▶ Database already has users: demo seed skipped (npm run db:seed adds it).');
 
-console.log(`\n▶ Starting API on http://127.0.0.1:${env.PORT}/api (docs: /api/docs) and the worker`);
+console.log(
+  `\n▶ Starting the API and the worker: open the console at http://127.0.0.1:${env.PORT}/ (API: /api, docs: /api/docs)`,
+);
 const children = [
   spawn(process.execPath, [path.join(root, 'backend/dist/src/main.js')], { env, stdio: 'inherit' }),
   spawn(process.execPath, [path.join(root, 'worker/dist/src/main.js')], { env, stdio: 'inherit' }),

@@ -8,6 +8,7 @@ import { rejectUnsafeBodies } from './common/body-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { isInboundMailRequest } from './email/inbound-mail-types.js';
+import { serveConsole } from './console/serve-console.js';
 
 export const API_PREFIX = 'api';
 
@@ -60,6 +61,7 @@ export function configureApp(app: INestApplication, options: { swagger?: boolean
     `/${API_PREFIX}/email/inbound`,
     express.raw({ type: isInboundMailRequest, limit: config.email.maxInboundBytes }),
   );
+  serveConsole(app, config.consoleDir);
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(rejectUnsafeBodies());

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   baseEnvShape,
   boolVar,
@@ -15,6 +16,8 @@ import { z } from 'zod';
 export { ConfigError, DEV_JWT_SECRET };
 export const DEFAULT_ADMIN_EMAIL = 'admin@nixflow.local';
 export const DEFAULT_ADMIN_PASSWORD = 'ChangeMe-Admin-123';
+/** web/dist of this checkout (this file runs from backend/dist/src/config). */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
 
 const ttl = (fallback: string) =>
   z
@@ -83,6 +86,7 @@ export const apiEnvSchema = z.object({
   EVENT_STREAM_MAX_CLIENTS: intVar(1000),
   EVENT_STREAM_MAX_PER_USER: intVar(5),
   EVENT_STREAM_USER_CHECK_MS: intVar(5000),
+  CONSOLE_DIR: z.string().min(1).optional(),
 });
 
 export interface AppConfig {
@@ -124,6 +128,8 @@ export interface AppConfig {
   uploadDir: string;
   /** Where attachments live (STORAGE_DRIVER, S3_*) and how downloads are served. */
   storage: StorageConfig;
+  /** The built operator console (web/dist) served at `/`. */
+  consoleDir: string;
   email: {
     maxInboundBytes: number;
     newTicketsPerSenderPerHour: number;
@@ -185,6 +191,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kbMaxAttachmentBytes: e.KB_MAX_ATTACHMENT_BYTES,
     uploadDir: e.UPLOAD_DIR,
     storage: storageSettings(e),
+    consoleDir: e.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
     email: {
       maxInboundBytes: e.EMAIL_INBOUND_MAX_BYTES,
       newTicketsPerSenderPerHour: e.EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR,
