@@ -13,7 +13,7 @@ COPY backend/package.json backend/
 COPY worker/package.json worker/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
-COPY scripts ./scripts
+COPY scripts/prisma-generate.mjs scripts/
 COPY packages ./packages
 COPY backend ./backend
 COPY worker ./worker

@@ -178,21 +178,11 @@ after(() => {
 });
 
 describe('the compose stack, for real', { concurrency: 1 }, () => {
-  test('the images build (Dockerfile targets backend and worker)', () => {
-    const started = Date.now();
-    compose(['build'], { timeout: 1_500_000 });
-    timings.build = Math.round((Date.now() - started) / 1000);
-    const images = spawnSync('podman', ['images', '--format', '{{.Repository}}:{{.Tag}} {{.Size}}'], {
-      encoding: 'utf8',
-    });
+  test('the images are built (run.sh builds them with docker-compose build)', () => {
+    timings.build = Number(process.env.NIXFLOW_COMPOSE_BUILD_SECONDS) || undefined;
+    const images = spawnSync('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' });
     for (const svc of ['migrate', 'backend', 'worker'])
       assert.match(images.stdout, new RegExp(`${project}_${svc}:latest`));
-    console.log(
-      images.stdout
-        .split('\n')
-        .filter((l) => l.includes(project))
-        .join('\n'),
-    );
   });
 
   test('secrets unset: compose refuses to start, and so does the image itself', () => {
