@@ -16,7 +16,7 @@ COPY worker/package.json worker/
 COPY web/package.json web/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
-COPY scripts ./scripts
+COPY scripts/prisma-generate.mjs scripts/
 COPY packages ./packages
 COPY backend ./backend
 COPY worker ./worker
@@ -32,13 +32,20 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/storage/package.json packages/storage/
 COPY backend/package.json backend/
 COPY worker/package.json worker/
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# npm puts a package in a workspace's own node_modules when the root one holds another version of it
+# (e.g. nestjs-pino under backend/ and worker/): the runtime copies those too, so the folders must exist.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+ && mkdir -p packages/core/node_modules packages/db/node_modules backend/node_modules worker/node_modules
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production UPLOAD_DIR=/app/uploads
 WORKDIR /app
 # Code stays owned by root (read-only for the app); only the uploads directory is writable.
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/packages/core/node_modules packages/core/node_modules
+COPY --from=deps /app/packages/db/node_modules packages/db/node_modules
+COPY --from=deps /app/backend/node_modules backend/node_modules
+COPY --from=deps /app/worker/node_modules worker/node_modules
 COPY package.json ./
 COPY --from=build /app/packages/core/package.json packages/core/
 COPY --from=build /app/packages/core/dist/src packages/core/dist/src
