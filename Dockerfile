@@ -35,7 +35,8 @@ COPY worker/package.json worker/
 # npm puts a package in a workspace's own node_modules when the root one holds another version of it
 # (e.g. nestjs-pino under backend/ and worker/): the runtime copies those too, so the folders must exist.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
- && mkdir -p packages/core/node_modules packages/db/node_modules backend/node_modules worker/node_modules
+ && mkdir -p packages/core/node_modules packages/db/node_modules packages/domain/node_modules \
+    packages/storage/node_modules backend/node_modules worker/node_modules
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production UPLOAD_DIR=/app/uploads
@@ -44,6 +45,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/packages/core/node_modules packages/core/node_modules
 COPY --from=deps /app/packages/db/node_modules packages/db/node_modules
+COPY --from=deps /app/packages/domain/node_modules packages/domain/node_modules
+COPY --from=deps /app/packages/storage/node_modules packages/storage/node_modules
 COPY --from=deps /app/backend/node_modules backend/node_modules
 COPY --from=deps /app/worker/node_modules worker/node_modules
 COPY package.json ./
