@@ -1,6 +1,7 @@
 export * from './clock.js';
 export * from './common/keyed-mutex.js';
 export * from './common/page.js';
+export * from './db-errors.js';
 export * from './domain.module.js';
 export * from './errors.js';
 export * from './events/events.service.js';
