@@ -881,6 +881,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/macros': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Macros you may use: shared, your teams' and your own */
+    get: operations['MacrosController_list'];
+    put?: never;
+    /** Create a macro (SHARED and TEAM: admins) */
+    post: operations['MacrosController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/macros/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One macro */
+    get: operations['MacrosController_get'];
+    put?: never;
+    post?: never;
+    /** Delete a macro */
+    delete: operations['MacrosController_remove'];
+    options?: never;
+    head?: never;
+    /** Change a macro (shared and team macros: admins; personal: the owner) */
+    patch: operations['MacrosController_update'];
+    trace?: never;
+  };
+  '/api/macros/{id}/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply a macro to a ticket: field changes and the rendered reply, in one transaction */
+    post: operations['MacrosController_apply'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notifications': {
     parameters: {
       query?: never;
@@ -943,6 +997,60 @@ export interface paths {
     put?: never;
     /** Mark all notifications read */
     post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/routing-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Routing rules in evaluation order */
+    get: operations['RoutingRulesController_list'];
+    put?: never;
+    /** Create a routing rule (at least one action) */
+    post: operations['RoutingRulesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/routing-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One routing rule */
+    get: operations['RoutingRulesController_get'];
+    put?: never;
+    post?: never;
+    /** Delete a routing rule */
+    delete: operations['RoutingRulesController_remove'];
+    options?: never;
+    head?: never;
+    /** Change a routing rule */
+    patch: operations['RoutingRulesController_update'];
+    trace?: never;
+  };
+  '/api/routing-rules/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Which rule would fire for a sample ticket, and what it would do */
+    post: operations['RoutingRulesController_dryRun'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1065,6 +1173,128 @@ export interface paths {
     put?: never;
     /** Preview which open tickets a candidate policy would govern and how (writes nothing) */
     post: operations['SlaController_previewPolicy'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List teams with their members */
+    get: operations['TeamsController_list'];
+    put?: never;
+    /** Create a team */
+    post: operations['TeamsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/teams/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One team */
+    get: operations['TeamsController_get'];
+    put?: never;
+    post?: never;
+    /** Delete a team (its tickets leave its queue); 409 while a rule or macro names it */
+    delete: operations['TeamsController_remove'];
+    options?: never;
+    head?: never;
+    /** Change a team (memberIds replaces the members) */
+    patch: operations['TeamsController_update'];
+    trace?: never;
+  };
+  '/api/teams/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a member (an active agent or admin) */
+    post: operations['TeamsController_addMember'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/teams/{id}/members/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a member */
+    delete: operations['TeamsController_removeMember'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/teams/availability/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** An agent's availability: away, and capacity (most open tickets auto-assigned) */
+    patch: operations['TeamsController_setAvailability'];
+    trace?: never;
+  };
+  '/api/teams/availability/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Mark yourself away (auto-assignment skips you) or back */
+    patch: operations['TeamsController_setOwnAvailability'];
+    trace?: never;
+  };
+  '/api/teams/counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live tickets per team and status, for a sidebar (teamId null: no team) */
+    get: operations['TeamsController_counts'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1381,12 +1611,25 @@ export interface components {
       /** @example If the address belongs to an account, a reset link is on its way. */
       message: string;
     };
+    AddTeamMemberDto: {
+      /**
+       * Format: uuid
+       * @description An active agent or admin
+       */
+      userId: string;
+    };
     AddWatcherDto: {
       /**
        * Format: uuid
        * @description Customers: their own id
        */
       userId: string;
+    };
+    ApplyMacroDto: {
+      /** Format: uuid */
+      ticketId: string;
+      /** @description Optimistic concurrency: the ticket version you read */
+      version?: number;
     };
     ArticleDiffDto: {
       body: components['schemas']['DiffPartDto'][];
@@ -1554,6 +1797,8 @@ export interface components {
       title: string;
       version: number;
     };
+    /** @enum {string} */
+    AssignmentMode: 'NONE' | 'ROUND_ROBIN' | 'LEAST_OPEN';
     AuthUserDto: {
       /** Format: email */
       email: string;
@@ -1561,6 +1806,12 @@ export interface components {
       id: string;
       name: string;
       role: components['schemas']['UserRole'];
+    };
+    AvailabilityDto: {
+      isAway: boolean;
+      maxOpenTickets: number | null;
+      /** Format: uuid */
+      userId: string;
     };
     BusinessIntervalDto: {
       /** @description 0 = Sunday */
@@ -1721,6 +1972,58 @@ export interface components {
       name: string;
       ticketDefaults?: components['schemas']['TicketDefaultsDto'];
     };
+    CreateMacroDto: {
+      addTags?: string[];
+      /**
+       * @description Placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}
+       * @example Hello {{requester.name}}, your refund for ticket #{{ticket.number}} is on its way.
+       */
+      body: string;
+      /**
+       * @description Posted as an internal note
+       * @default false
+       */
+      internal?: boolean;
+      /** @example Refund on its way */
+      name: string;
+      /**
+       * @description SHARED and TEAM: admins only; PERSONAL: yours
+       * @default PERSONAL
+       * @enum {string}
+       */
+      scope?: 'SHARED' | 'TEAM' | 'PERSONAL';
+      setPriority?: components['schemas']['TicketPriority'] | null;
+      setStatus?: components['schemas']['TicketStatus'] | null;
+      /** Format: uuid */
+      setTeamId?: string | null;
+      /**
+       * Format: uuid
+       * @description The team of a TEAM macro (its members see it)
+       */
+      teamId?: string;
+    };
+    CreateRoutingRuleDto: {
+      /** @description Action: add these tags */
+      addTags?: string[];
+      /** @default {} */
+      conditions?: components['schemas']['RoutingConditionsDto'];
+      /** @default true */
+      isActive?: boolean;
+      /** @example Refunds to Billing */
+      name: string;
+      /**
+       * @description Evaluation order: the first matching rule fires
+       * @default 0
+       */
+      position?: number;
+      /** @description Action */
+      setPriority?: components['schemas']['TicketPriority'] | null;
+      /**
+       * Format: uuid
+       * @description Action: put the ticket in this team
+       */
+      setTeamId?: string | null;
+    };
     CreateSlaPolicyDto: {
       /** @description Defaults to UTC, 24/7, no holidays */
       calendar?: components['schemas']['SlaCalendarDto'];
@@ -1774,6 +2077,22 @@ export interface components {
       name: string;
       slug?: string;
     };
+    CreateTeamDto: {
+      /**
+       * @description Auto-assignment of new tickets: ROUND_ROBIN or LEAST_OPEN among available members
+       * @default NONE
+       */
+      assignmentMode?: components['schemas']['AssignmentMode'];
+      /** @description Business hours of the team; default UTC, 24/7 */
+      calendar?: components['schemas']['SlaCalendarDto'];
+      description?: string | null;
+      /** @default true */
+      isActive?: boolean;
+      /** @description Active agents or admins (replaces the members) */
+      memberIds?: string[];
+      /** @example Billing */
+      name: string;
+    };
     CreateTicketDto: {
       /**
        * Format: uuid
@@ -1794,6 +2113,11 @@ export interface components {
       subject: string;
       /** @description Staff only; stored trimmed and lower-case */
       tags?: string[];
+      /**
+       * Format: uuid
+       * @description Staff only: the team whose queue holds it (wins over routing rules)
+       */
+      teamId?: string;
       /**
        * Format: uuid
        * @description Staff only; default: the default workflow
@@ -2308,6 +2632,32 @@ export interface components {
       /** @example ChangeMe-Admin-123 */
       password: string;
     };
+    MacroApplicationDto: {
+      comment: components['schemas']['CommentDto'];
+      ticket: components['schemas']['TicketDto'];
+    };
+    MacroDto: {
+      addTags: string[];
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      internal: boolean;
+      name: string;
+      /** Format: uuid */
+      ownerId: string | null;
+      /** @enum {string} */
+      scope: 'SHARED' | 'TEAM' | 'PERSONAL';
+      setPriority: components['schemas']['TicketPriority'] | null;
+      setStatus: components['schemas']['TicketStatus'] | null;
+      /** Format: uuid */
+      setTeamId: string | null;
+      /** Format: uuid */
+      teamId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     NewStageDto: {
       /** @description New tickets start here (one per workflow) */
       isInitial?: boolean;
@@ -2380,6 +2730,67 @@ export interface components {
       changeNote?: string;
       /** @description When given, 409 if the article changed since */
       expectedVersion?: number;
+    };
+    RoutingConditionsDto: {
+      channels?: components['schemas']['TicketChannel'][];
+      /** @description E-mail accounts the message came to */
+      emailAccountIds?: string[];
+      formIds?: string[];
+      /** @description Any of these words or phrases in subject or description */
+      keywords?: string[];
+      priorities?: components['schemas']['TicketPriority'][];
+      /**
+       * @description Domain or subdomain of the requester
+       * @example [
+       *       "example.com"
+       *     ]
+       */
+      requesterDomains?: string[];
+      /** @description Any of these tags */
+      tags?: string[];
+    };
+    RoutingDryRunDto: {
+      channel: components['schemas']['TicketChannel'];
+      /** @default  */
+      description?: string;
+      /** Format: uuid */
+      emailAccountId?: string;
+      /** Format: uuid */
+      formId?: string;
+      /** @default NORMAL */
+      priority?: components['schemas']['TicketPriority'];
+      /** @example ana@example.com */
+      requesterEmail?: string;
+      /** @default  */
+      subject?: string;
+      tags?: string[];
+    };
+    RoutingDryRunResultDto: {
+      priority: components['schemas']['TicketPriority'];
+      /** @description The rule that would fire (null: none) */
+      rule: components['schemas']['RoutingRuleDto'] | null;
+      tags: string[];
+      /**
+       * Format: uuid
+       * @description The team the ticket would get
+       */
+      teamId: string | null;
+    };
+    RoutingRuleDto: {
+      addTags: string[];
+      conditions: components['schemas']['RoutingConditionsDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      isActive: boolean;
+      name: string;
+      position: number;
+      setPriority: components['schemas']['TicketPriority'] | null;
+      /** Format: uuid */
+      setTeamId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
     };
     SearchAnalyticsDto: {
       clickThroughRate: number;
@@ -2474,6 +2885,8 @@ export interface components {
       priorities?: components['schemas']['TicketPriority'][];
       /** @description Matches when the ticket has any of these tags */
       tags?: string[];
+      /** @description The ticket's team is one of these */
+      teamIds?: string[];
       workflowIds?: string[];
     };
     SlaDashboardDto: {
@@ -2789,13 +3202,60 @@ export interface components {
       name: string;
       slug: string;
     };
+    TeamCountsDto: {
+      /** @description Live tickets per status (statuses without tickets are absent) */
+      counts: {
+        CLOSED?: number;
+        IN_PROGRESS?: number;
+        ON_HOLD?: number;
+        OPEN?: number;
+        PENDING_CUSTOMER?: number;
+        RESOLVED?: number;
+      };
+      /**
+       * Format: uuid
+       * @description null: tickets without a team
+       */
+      teamId: string | null;
+      total: number;
+    };
+    TeamDto: {
+      assignmentMode: components['schemas']['AssignmentMode'];
+      calendar: components['schemas']['SlaCalendarDto'];
+      /** Format: date-time */
+      createdAt: string;
+      description: string | null;
+      /** Format: uuid */
+      id: string;
+      isActive: boolean;
+      members: components['schemas']['TeamMemberDto'][];
+      name: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    TeamMemberDto: {
+      /** Format: uuid */
+      id: string;
+      isActive: boolean;
+      /** @description Marked away: skipped by auto-assignment */
+      isAway: boolean;
+      name: string;
+      role: components['schemas']['UserRole'];
+    };
     /**
      * @description Staff only; default WEB
      * @enum {string}
      */
     TicketChannel: 'WEB' | 'EMAIL' | 'FORM' | 'API';
+    TicketCountInfoDto: {
+      /** @description false: there are more than `total` matches ("1000+"); ask with exactTotal=true */
+      totalExact: boolean;
+    };
     TicketDefaultsDto: {
-      /** @description Recorded with the form for routing rules; no group model yet */
+      /**
+       * @deprecated
+       * @description Replaced by teamId: sending it answers 400 (stored values became teams of that name)
+       */
       assigneeGroup?: string;
       /**
        * Format: uuid
@@ -2809,6 +3269,11 @@ export interface components {
        */
       subjectTemplate?: string;
       tags?: string[];
+      /**
+       * Format: uuid
+       * @description The team whose queue the form's tickets go to (an active team); wins over routing rules
+       */
+      teamId?: string;
       /** Format: uuid */
       workflowId?: string;
     };
@@ -2859,6 +3324,11 @@ export interface components {
       status: components['schemas']['TicketStatus'];
       subject: string;
       tags: string[];
+      /**
+       * Format: uuid
+       * @description The team whose queue holds the ticket
+       */
+      teamId: string | null;
       /** Format: date-time */
       updatedAt: string;
       /** @description Send it back in PATCH for optimistic concurrency */
@@ -2900,6 +3370,12 @@ export interface components {
       status?: components['schemas']['KnowledgeArticleStatus'];
       tagIds?: string[];
       title?: string;
+    };
+    UpdateAvailabilityDto: {
+      /** @description Away: auto-assignment skips the agent */
+      isAway?: boolean;
+      /** @description Most open tickets auto-assignment gives the agent (null: no limit) */
+      maxOpenTickets?: number | null;
     };
     UpdateCategoryDto: {
       description?: string | null;
@@ -2967,6 +3443,53 @@ export interface components {
       /** @description Replaces the defaults as a whole */
       ticketDefaults?: components['schemas']['TicketDefaultsDto'];
     };
+    UpdateMacroDto: {
+      addTags?: string[];
+      /**
+       * @description Placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}
+       * @example Hello {{requester.name}}, your refund for ticket #{{ticket.number}} is on its way.
+       */
+      body?: string;
+      /** @description Posted as an internal note */
+      internal?: boolean;
+      /** @example Refund on its way */
+      name?: string;
+      /**
+       * @description SHARED and TEAM: admins only; PERSONAL: yours
+       * @enum {string}
+       */
+      scope?: 'SHARED' | 'TEAM' | 'PERSONAL';
+      setPriority?: components['schemas']['TicketPriority'] | null;
+      setStatus?: components['schemas']['TicketStatus'] | null;
+      /** Format: uuid */
+      setTeamId?: string | null;
+      /**
+       * Format: uuid
+       * @description The team of a TEAM macro (its members see it)
+       */
+      teamId?: string;
+    };
+    UpdateOwnAvailabilityDto: {
+      /** @description Away: auto-assignment skips you */
+      isAway: boolean;
+    };
+    UpdateRoutingRuleDto: {
+      /** @description Action: add these tags */
+      addTags?: string[];
+      conditions?: components['schemas']['RoutingConditionsDto'];
+      isActive?: boolean;
+      /** @example Refunds to Billing */
+      name?: string;
+      /** @description Evaluation order: the first matching rule fires */
+      position?: number;
+      /** @description Action */
+      setPriority?: components['schemas']['TicketPriority'] | null;
+      /**
+       * Format: uuid
+       * @description Action: put the ticket in this team
+       */
+      setTeamId?: string | null;
+    };
     UpdateSlaPolicyDto: {
       /** @description Defaults to UTC, 24/7, no holidays */
       calendar?: components['schemas']['SlaCalendarDto'];
@@ -2996,6 +3519,18 @@ export interface components {
       position?: number;
       status?: components['schemas']['TicketStatus'] | null;
     };
+    UpdateTeamDto: {
+      /** @description Auto-assignment of new tickets: ROUND_ROBIN or LEAST_OPEN among available members */
+      assignmentMode?: components['schemas']['AssignmentMode'];
+      /** @description Business hours of the team; default UTC, 24/7 */
+      calendar?: components['schemas']['SlaCalendarDto'];
+      description?: string | null;
+      isActive?: boolean;
+      /** @description Active agents or admins (replaces the members) */
+      memberIds?: string[];
+      /** @example Billing */
+      name?: string;
+    };
     UpdateTicketDto: {
       /**
        * Format: uuid
@@ -3020,6 +3555,11 @@ export interface components {
       subject?: string;
       /** @description Staff only; replaces the tags */
       tags?: string[];
+      /**
+       * Format: uuid
+       * @description Staff only; null takes it out of every team's queue
+       */
+      teamId?: string | null;
       /** @description Optimistic concurrency: the version you read (stale → 409) */
       version?: number;
       /**
@@ -7901,6 +8441,453 @@ export interface operations {
       };
     };
   };
+  MacrosController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MacroDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  MacrosController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateMacroDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MacroDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  MacrosController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MacroDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  MacrosController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  MacrosController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateMacroDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MacroDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  MacrosController_apply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApplyMacroDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MacroApplicationDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   NotificationsController_list: {
     parameters: {
       query?: {
@@ -8168,6 +9155,451 @@ export interface operations {
       };
       /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingRuleDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRoutingRuleDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingRuleDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingRuleDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateRoutingRuleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingRuleDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  RoutingRulesController_dryRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoutingDryRunDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingDryRunResultDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -8911,6 +10343,747 @@ export interface operations {
       };
     };
   };
+  TeamsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTeamDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTeamDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_addMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddTeamMemberDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_removeMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_setAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateAvailabilityDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailabilityDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_setOwnAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOwnAvailabilityDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailabilityDto'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, still referenced, not allowed transition) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Request body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  TeamsController_counts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamCountsDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Database or queue unavailable, or migrations not applied */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
   TicketsController_list: {
     parameters: {
       query?: {
@@ -8922,6 +11095,8 @@ export interface operations {
         createdTo?: string;
         /** @description Admin only: list the soft-deleted tickets instead (to restore them) */
         deleted?: boolean;
+        /** @description true: count every match for `total`. Default: counted up to 1000 (see totalExact), as an exact count of a large result costs more than the page */
+        exactTotal?: boolean;
         order?: 'asc' | 'desc';
         page?: number;
         pageSize?: number;
@@ -8935,6 +11110,8 @@ export interface operations {
         status?: components['schemas']['TicketStatus'][];
         /** @description Tickets carrying this tag */
         tag?: string;
+        /** @description A team id, `mine` (the teams of the caller) or `none` */
+        team?: string;
         workflowId?: string;
       };
       header?: never;
@@ -8949,9 +11126,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['PageMetaDto'] & {
-            items: components['schemas']['TicketDto'][];
-          };
+          'application/json': components['schemas']['PageMetaDto'] &
+            components['schemas']['TicketCountInfoDto'] & {
+              items: components['schemas']['TicketDto'][];
+            };
         };
       };
       /** @description Invalid input: `errors` names each field */
