@@ -62,21 +62,25 @@ after(async () => {
 
 /** Applies the core planner the way the API's SlaLifecycleService does: metrics locked, updates status-guarded. */
 async function applyEvent(ticket: Ticket, event: SlaEvent, now: Date): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid FOR UPDATE`;
-    const rows = await tx.sLAMetric.findMany({ where: { ticketId: ticket.id } });
-    // A SLAMetric row is a SlaMetricState (plus bookkeeping columns the planner ignores).
-    const metrics: SlaMetricState[] = rows;
-    for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
-      if (op.op === 'create') {
-        const { op: _op, ...data } = op;
-        await tx.sLAMetric.create({ data: { ...data, ticketId: ticket.id } });
-      } else {
-        const seen = metrics.find((m) => m.id === op.id)!;
-        await tx.sLAMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid FOR UPDATE`;
+      const rows = await tx.sLAMetric.findMany({ where: { ticketId: ticket.id } });
+      // A SLAMetric row is a SlaMetricState (plus bookkeeping columns the planner ignores).
+      const metrics: SlaMetricState[] = rows;
+      for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
+        if (op.op === 'create') {
+          const { op: _op, ...data } = op;
+          await tx.sLAMetric.create({ data: { ...data, ticketId: ticket.id } });
+        } else {
+          const seen = metrics.find((m) => m.id === op.id)!;
+          await tx.sLAMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
+        }
       }
-    }
-  });
+    },
+    // Prisma's 5 s default is too short for a few statements on a loaded machine.
+    { timeout: 60_000 },
+  );
 }
 
 /** A ticket whose 1-minute first-response clock started `agoMs` ago (no fake clock: the start is back-dated). */
