@@ -70,8 +70,9 @@ USER node
 
 FROM runtime AS backend
 EXPOSE 3000
+# No spaces in the script: podman splits healthcheck arguments at spaces.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Migrations run on every start: idempotent, additive, serialised by Prisma's advisory lock.
 CMD ["sh", "-c", "node packages/db/dist/src/cli/migrate.js && node backend/dist/src/main.js"]
 
