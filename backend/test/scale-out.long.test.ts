@@ -203,6 +203,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       DATABASE_URL: bouncer.url(db.name),
+      DATABASE_DIRECT_URL: db.url,
       DATABASE_POOL_SIZE: '5',
       REDIS_URL,
       QUEUE_PREFIX: prefix,
@@ -260,6 +261,21 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
     const blocked = await b.login(customer.email, 'wrong-password');
     assert.equal(blocked.status, 429, `the ${LOGIN_LIMIT + 1}th attempt, on the other instance`);
     assert.equal((await a.login(customer.email, password)).status, 429, 'blocked on both instances');
+
+    // ── logout on one instance revokes on the other, through the pooler (the token check's user cache
+    // LISTENs on DATABASE_DIRECT_URL: a pooled session would never hear the notice) ──
+    {
+      const token = (await a.login(watcher.email, password)).body.accessToken as string;
+      assert.equal((await b.get('/api/tickets', token)).status, 200, 'the token works on the other instance');
+      assert.equal((await a.post('/api/auth/logout', token)).status < 300, true, 'logout');
+      const since = Date.now();
+      await waitFor(
+        async () => (await b.get('/api/tickets', token)).status === 401,
+        60_000,
+        () => `the token logged out on ${a.base} is still accepted on ${b.base}`,
+      );
+      console.log(`# logout on one instance refused on the other after ${Date.now() - since} ms`);
+    }
 
     // ── tickets with 1-minute targets through both APIs ──
     const tokenA = (await a.login(admin.email, password)).body.accessToken as string;

@@ -87,7 +87,7 @@ export class UserAuthCache implements OnModuleInit, OnApplicationShutdown {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({ connectionString: this.config.databaseListenUrl, connectionTimeoutMillis: 5_000 });
     client.on('notification', (n) => {
       if (n.channel === USER_AUTH_CHANNEL && n.payload) this.invalidate(n.payload);
     });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   baseEnvShape,
+  migrateEnvSchema,
   boolVar,
   ConfigError,
   optionalBoolVar,
@@ -46,6 +47,9 @@ export type CrossOriginResourcePolicy = (typeof CROSS_ORIGIN_RESOURCE_POLICIES)[
 /** Every variable the API reads. README's table documents exactly these (test: readme-env). */
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
+  // LISTEN needs a session of its own: through a transaction pooler it would never hear a notice.
+  DATABASE_DIRECT_URL: migrateEnvSchema.shape.DATABASE_DIRECT_URL,
+  DIRECT_URL: migrateEnvSchema.shape.DIRECT_URL,
   PORT: intVar(3000, { min: 0, max: 65535 }),
   JWT_SECRET: z.string().optional(),
   JWT_TTL: ttl('15m'),
@@ -93,6 +97,8 @@ export interface AppConfig {
   nodeEnv: string;
   port: number;
   databaseUrl: string;
+  /** A direct (non-pooled) connection for LISTEN: DATABASE_DIRECT_URL, DIRECT_URL, else DATABASE_URL. */
+  databaseListenUrl: string;
   /** Connections in the API's PostgreSQL pool (PrismaPg `max`). */
   databasePoolSize: number;
   redisUrl: string;
@@ -153,6 +159,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseListenUrl: e.DATABASE_DIRECT_URL ?? e.DIRECT_URL ?? e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { migrationChecksum } from '../src/migrate/checksum.js';
-import { PRISMA_ADVISORY_LOCK_KEY } from '../src/migrate/connection.js';
+import { MIGRATE_APPLICATION_NAME, PRISMA_ADVISORY_LOCK_KEY } from '../src/migrate/connection.js';
 import { readMigrations } from '../src/migrate/migrations-folder.js';
 import { adminQuery, createTestDatabase, testDatabaseUrl, type TestDatabase } from '../src/testing/test-database.js';
 import {
@@ -232,7 +232,18 @@ describe('locking', () => {
       const run = runCli('migrate', [], { url: db.url, migrationsDir: f.dir });
       let done = false;
       void run.then(() => (done = true));
-      await new Promise((r) => setTimeout(r, 2500));
+      // Wait (generously: node starts slowly on a loaded machine) until the runner has tried the lock once.
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const { rows } = await holder.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1
+             AND query ILIKE '%pg_try_advisory_lock%'`,
+          [MIGRATE_APPLICATION_NAME],
+        );
+        if (rows.length > 0) break;
+        assert.ok(Date.now() < deadline && !done, 'the runner never tried the migration lock');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       assert.equal(done, false, 'the runner must wait for the lock');
       assert.equal(await tableExists(db.url, 'A'), false);
       await holder.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK_KEY]);

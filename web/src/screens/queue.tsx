@@ -37,7 +37,8 @@ async function loadQueue(f: Filters): Promise<Ticket[]> {
     order: 'asc' as const,
     pageSize: PAGE,
   };
-  const first = await ok(api.GET('/api/tickets', { params: { query: { ...query, page: 1 } } }));
+  // The exact count (the list caps `total` at 1,000 unless asked): it plans the parallel page fetches.
+  const first = await ok(api.GET('/api/tickets', { params: { query: { ...query, page: 1, exactTotal: true } } }));
   const pages = Math.min(Math.ceil(first.total / PAGE), 10_000);
   const rest: Ticket[][] = [];
   for (let p = 2; p <= pages; p += 6) {

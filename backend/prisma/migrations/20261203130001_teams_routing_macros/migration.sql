@@ -71,6 +71,20 @@ CREATE TABLE IF NOT EXISTS "Macro" (
     CONSTRAINT "Macro_pkey" PRIMARY KEY ("id")
 );
 
+-- Nullable columns again: a table that exists from a partial earlier run may lack them.
+ALTER TABLE "Team" ADD COLUMN IF NOT EXISTS "description" TEXT;
+ALTER TABLE "Team" ADD COLUMN IF NOT EXISTS "businessHours" JSONB;
+ALTER TABLE "Team" ADD COLUMN IF NOT EXISTS "lastAssignedUserId" UUID;
+ALTER TABLE "RoutingRule" ADD COLUMN IF NOT EXISTS "setTeamId" UUID;
+ALTER TABLE "RoutingRule" ADD COLUMN IF NOT EXISTS "setPriority" "TicketPriority";
+ALTER TABLE "RoutingRule" ADD COLUMN IF NOT EXISTS "addTags" TEXT[] DEFAULT ARRAY[]::TEXT[];
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "ownerId" UUID;
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "teamId" UUID;
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "setStatus" "TicketStatus";
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "setPriority" "TicketPriority";
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "setTeamId" UUID;
+ALTER TABLE "Macro" ADD COLUMN IF NOT EXISTS "addTags" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
 -- AlterTable
 ALTER TABLE "Ticket" ADD COLUMN IF NOT EXISTS "teamId" UUID;
 
