@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { UserRole } from '@nixflow/db/client';
 import { EmailInboundConsumer } from '../src/email/email-inbound.consumer.js';
-import { normaliseLegacyCharsets } from '../src/email/legacy-charset.js';
+import { normaliseLegacyCharsets } from '@nixflow/domain';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 import { packageDir } from '../src/common/package-dir.js';
 

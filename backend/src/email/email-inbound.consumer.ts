@@ -3,8 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import { EMAIL_INBOUND_PROCESS_QUEUE, type ProcessRawJobData } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
-import { EmailInboundService } from './email-inbound.service.js';
-import { UnparseableMessageError } from './inbound-message.js';
+import { EmailInboundService, UnparseableMessageError } from '@nixflow/domain';
 
 /**
  * Processes the raw messages the worker staged from IMAP (EmailInboundRaw) with the same pipeline as

@@ -24,9 +24,8 @@ import { Public } from '../auth/decorators.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { InboundResultDto } from './dto/email-message.dto.js';
 import { hashInboundToken } from './email-accounts.service.js';
-import { EmailInboundService } from './email-inbound.service.js';
 import { isInboundMailRequest } from './inbound-mail-types.js';
-import { UnparseableMessageError } from './inbound-message.js';
+import { EmailInboundService, UnparseableMessageError } from '@nixflow/domain';
 
 @ApiTags('email')
 @Controller('email/inbound')

@@ -11,7 +11,7 @@ import { UserRole } from '@nixflow/db/client';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { EmailMessageDto, InboundResultDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
-import { EmailInboundService } from './email-inbound.service.js';
+import { EmailInboundService } from '@nixflow/domain';
 import { EmailMessagesService } from './email-messages.service.js';
 import { ApiPageResponse } from '../common/api-docs.js';
 import type { Paginated } from '../common/pagination.js';

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Prisma } from '@nixflow/db/client';
 import { paginated, pageArgs, type Paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { emailAttachmentUrl } from './email-html.js';
+import { emailAttachmentUrl } from '@nixflow/domain';
 import type { EmailMessageDto, ListEmailMessagesQueryDto } from './dto/email-message.dto.js';
 
 const MESSAGE_SELECT = {

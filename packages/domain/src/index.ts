@@ -29,3 +29,8 @@ export * from './routing/assignment.service.js';
 export * from './routing/routing-rules.service.js';
 export * from './routing/ticket-placement.service.js';
 export * from './macros/macros.service.js';
+export * from './email/email-html.js';
+export * from './email/email-inbound.service.js';
+export * from './email/inbound-mail.tokens.js';
+export { UnparseableMessageError, type InboundMessage } from './email/inbound-message.js';
+export * from './email/legacy-charset.js';

@@ -12,6 +12,7 @@ import {
   parseMessageIdList,
   rewriteCidReferences,
 } from '@nixflow/core';
+import { ValidationError } from '../errors.js';
 import { emailAttachmentUrl, htmlToPlainText, sanitiseEmailHtml } from './email-html.js';
 import { normaliseLegacyCharsets } from './legacy-charset.js';
 
@@ -50,7 +51,12 @@ export interface InboundAttachment {
   inline: boolean;
 }
 
-export class UnparseableMessageError extends Error {}
+/** Input that is not a mail message: retrying cannot help (a validation error, so never retried). */
+export class UnparseableMessageError extends ValidationError {
+  constructor(message: string) {
+    super('unparseable_message', message);
+  }
+}
 
 const MESSAGE_HEADERS = new Set(['from', 'sender', 'to', 'subject', 'date', 'message-id', 'received', 'return-path']);
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   EmailDirection,
   EmailMessageStatus,
@@ -8,6 +8,7 @@ import {
   TicketChannel,
   UserRole,
   type EmailAccount,
+  type PrismaClient,
   type User,
 } from '@nixflow/db/client';
 import {
@@ -27,15 +28,20 @@ import {
   type ThreadingDecision,
 } from '@nixflow/core';
 import { AttachmentFiles, type StoredFile } from '@nixflow/storage';
-import { AccountService } from '../auth/account.service.js';
-import { EventsService } from '@nixflow/domain';
-import { PrismaService } from '../prisma/prisma.service.js';
-import { CommentsService } from '@nixflow/domain';
-import { TicketsService } from '@nixflow/domain';
-import type { InboundResultDto } from './dto/email-message.dto.js';
-import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { EventsService } from '../events/events.service.js';
+import { CommentsService } from '../tickets/comments.service.js';
+import { TicketsService } from '../tickets/tickets.service.js';
+import { PRISMA } from '../tokens.js';
+import type { Tx } from '../tx.js';
+import {
+  CUSTOMER_INVITER,
+  INBOUND_MAIL_OPTIONS,
+  type CustomerInviter,
+  type InboundMailOptions,
+  type InboundResult,
+} from './inbound-mail.tokens.js';
 import { keptHeaders, parseInboundMessage, type InboundMessage } from './inbound-message.js';
-import type { Tx } from '@nixflow/domain';
 
 type StoredEmailFile = StoredFile & {
   id: string;
@@ -85,7 +91,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * The one inbound pipeline (webhook and IMAP): parse, deduplicate by Message-ID, store the message and
+ * The one inbound pipeline (the API's webhook; the worker's consumer of the messages staged from IMAP): parse, deduplicate by Message-ID, store the message and
  * its attachments, flag loops, then thread onto an existing ticket or open a new one — one transaction
  * per message, so a crash never leaves a ticket without its message or the reverse.
  */
@@ -96,19 +102,19 @@ export class EmailInboundService {
   private readonly replyTokenKey: Buffer;
 
   constructor(
-    private readonly prisma: PrismaService,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly tickets: TicketsService,
     private readonly comments: CommentsService,
     private readonly events: EventsService,
-    @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
-    private readonly accounts: AccountService,
+    @Inject(INBOUND_MAIL_OPTIONS) private readonly config: InboundMailOptions,
+    @Inject(CUSTOMER_INVITER) private readonly accounts: CustomerInviter,
     private readonly storage: AttachmentFiles,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
   }
 
   /** Throws UnparseableMessageError for input that is not a mail message. */
-  async ingest(account: EmailAccount, raw: Buffer): Promise<InboundResultDto> {
+  async ingest(account: EmailAccount, raw: Buffer): Promise<InboundResult> {
     const msg = await parseInboundMessage(raw);
     const existing = await this.findDuplicate(account.id, msg);
     if (existing) return existing;
@@ -157,7 +163,7 @@ export class EmailInboundService {
    * reused with other content is a different message: it is given an id of its own (msg.messageId changes;
    * the header value stays in `headers`).
    */
-  private async findDuplicate(accountId: string, msg: InboundMessage): Promise<InboundResultDto | null> {
+  private async findDuplicate(accountId: string, msg: InboundMessage): Promise<InboundResult | null> {
     const row = await this.findByMessageId(accountId, msg.messageId);
     if (!row) return null;
     if (row.direction === EmailDirection.INBOUND && row.fromAddress === msg.fromAddress && row.subject === msg.subject)
@@ -182,7 +188,7 @@ export class EmailInboundService {
     files: StoredEmailFile[],
     /** Out: invitation mails queued for a new sender, to enqueue after the commit. */
     invitations: (string | null)[] = [],
-  ): Promise<InboundResultDto> {
+  ): Promise<InboundResult> {
     const now = new Date();
     let flag: Flag | null = classifyLoopSafety({
       headers: msg.headerValues,
@@ -464,18 +470,19 @@ export class EmailInboundService {
    * (comment on the ticket it was linked to or names, else a new ticket; no rate limit). 409 when it is
    * not a flagged inbound message, has no sender, or was released already.
    */
-  async release(id: string, actorId: string): Promise<InboundResultDto> {
+  async release(id: string, actorId: string): Promise<InboundResult> {
     const invitations: (string | null)[] = [];
     const result = await this.prisma.$transaction(
       async (tx) => {
         const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id FROM "EmailMessage" WHERE id = ${id}::uuid FOR UPDATE`;
-        if (locked.length === 0) throw new NotFoundException('Email message not found');
+        if (locked.length === 0) throw new NotFoundError('email_message_not_found', 'Email message not found');
         const row = await tx.emailMessage.findUniqueOrThrow({ where: { id }, include: { account: true } });
-        if (row.releasedAt) throw new ConflictException('This message was already released');
+        if (row.releasedAt) throw new ConflictError('email_already_released', 'This message was already released');
         if (row.direction !== EmailDirection.INBOUND || row.status !== EmailMessageStatus.FLAGGED)
-          throw new ConflictException('Only FLAGGED inbound messages can be released');
-        if (!row.fromAddress) throw new ConflictException('The message has no sender address to act for');
+          throw new ConflictError('email_not_flagged', 'Only FLAGGED inbound messages can be released');
+        if (!row.fromAddress)
+          throw new ConflictError('email_no_sender', 'The message has no sender address to act for');
         const outcome = await this.route(
           tx,
           row.account,
@@ -492,7 +499,7 @@ export class EmailInboundService {
           new Date(),
           { released: true, linkedTicketId: row.ticketId, invitations },
         );
-        if (outcome.flag) throw new ConflictException(`Cannot release: ${outcome.flag.reason}`);
+        if (outcome.flag) throw new ConflictError('email_release_refused', `Cannot release: ${outcome.flag.reason}`);
         const updated = await tx.emailMessage.update({
           where: { id },
           data: {
@@ -592,7 +599,7 @@ function toResult(
     ticket: { number: number } | null;
   },
   duplicate: boolean,
-): InboundResultDto {
+): InboundResult {
   return {
     duplicate,
     emailMessageId: row.id,

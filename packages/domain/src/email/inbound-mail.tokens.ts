@@ -1,0 +1,35 @@
+import type { EmailMessageStatus, EmailMessageType, User } from '@nixflow/db/client';
+import type { Tx } from '../tx.js';
+
+/** Settings of the inbound pipeline, from each process's validated configuration. */
+export interface InboundMailOptions {
+  /** EMAIL_SECRET_KEY: the reply-token key that proves a reply quotes our signed Message-ID is derived from it. */
+  secretKey: Buffer;
+  /** New tickets one sender may open per hour (EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR). */
+  newTicketsPerSenderPerHour: number;
+}
+
+export const INBOUND_MAIL_OPTIONS = Symbol('INBOUND_MAIL_OPTIONS');
+
+/**
+ * Invites a customer the pipeline created for an unknown sender to choose a password: queues the mail in
+ * the caller's transaction (returns its id, null when nothing was queued) and enqueues it after the commit.
+ */
+export interface CustomerInviter {
+  inviteInTx(tx: Tx, user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'passwordHash'>): Promise<string | null>;
+  enqueue(emailMessageId: string | null): Promise<void>;
+}
+
+export const CUSTOMER_INVITER = Symbol('CUSTOMER_INVITER');
+
+/** What processing one inbound message produced (the webhook's response body). */
+export interface InboundResult {
+  duplicate: boolean;
+  emailMessageId: string;
+  status: EmailMessageStatus;
+  type: EmailMessageType;
+  ticketId: string | null;
+  ticketNumber: number | null;
+  commentId: string | null;
+  flagReason: string | null;
+}
