@@ -46,9 +46,7 @@ interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
   total: bigint | number;
 }
 
-/** Full-text matches ranked per search at most (see fulltext()). */
-const RANK_CANDIDATES = 1000;
-/** Matches counted exactly at most; `totalExact` is false above. */
+/** Matches counted exactly (and ranked) at most per search; `totalExact` is false above (see fulltext()). */
 const COUNT_CAP = 1000;
 /** Query words considered for typo correction. */
 const MAX_QUERY_WORDS = 8;
@@ -168,43 +166,41 @@ export class KbSearchService {
   }
 
   /**
-   * One page of full-text hits and the exact number of matches (two statements, run side by side).
-   * Ranking reads every candidate's tsvector (TOAST), the costly part when a common word matches thousands
-   * of articles: only the first RANK_CANDIDATES matches the index yields are ranked, so the scan stops
-   * early; below that many matches (most queries in most knowledge bases) the ranking is exact. Headlines
-   * are built for the page alone.
+   * One page of full-text hits and the number of matches, in one statement. The first COUNT_CAP + 1
+   * matches the index yields (at least the requested page) are the candidates: they are counted (exact up
+   * to COUNT_CAP, "more than" beyond) and ranked, so a common word that matches thousands of articles
+   * stops the heap scan early; below that many matches (most queries in most knowledge bases) the ranking
+   * is exact. The tsquery is written inline rather than in a CTE so that the planner folds it into a
+   * constant: it then estimates the matches and uses the partial index of published articles.
+   * Headlines are built for the page alone.
    */
   private async fulltext(text: string, where: Prisma.Sql, limit: number, offset: number): Promise<FulltextPage> {
-    const [rows, counted] = await Promise.all([
-      this.prisma.$queryRaw<RawHit[]>`
-        WITH query AS (SELECT websearch_to_tsquery('english', ${text}) AS tsq),
-        candidates AS (
-          SELECT a.id, a."searchVector", a."publishedAt"
-          FROM "KnowledgeArticle" a, query
-          WHERE a."searchVector" @@ query.tsq AND ${where}
-          LIMIT ${Math.max(RANK_CANDIDATES, offset + limit)}
-        ),
-        page AS (
-          SELECT c.id, ts_rank_cd(c."searchVector", query.tsq) AS rank
-          FROM candidates c, query
-          ORDER BY rank DESC, c."publishedAt" DESC NULLS LAST, c.id
-          LIMIT ${limit} OFFSET ${offset}
-        )
-        SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-               page.rank::float8 AS rank, 0 AS total,
-               ts_headline('english', ${BODY_WITHOUT_MARKERS}, query.tsq, ${HEADLINE_OPTS}) AS snippet
-        FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
-        ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`,
-      // Counting reads every match's row too: exact up to COUNT_CAP, "more than" beyond.
-      this.prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM (
-          SELECT 1 FROM "KnowledgeArticle" a
-          WHERE a."searchVector" @@ websearch_to_tsquery('english', ${text}) AND ${where}
-          LIMIT ${COUNT_CAP + 1}
-        ) m`,
-    ]);
-    const n = Number(counted[0]?.n ?? 0);
-    return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+    const tsq = Prisma.sql`websearch_to_tsquery('english', ${text})`;
+    const rows = await this.prisma.$queryRaw<RawHit[]>`
+      WITH candidates AS (
+        SELECT a.id, ts_rank_cd(a."searchVector", ${tsq}) AS rank, a."publishedAt"
+        FROM "KnowledgeArticle" a
+        WHERE a."searchVector" @@ ${tsq} AND ${where}
+        LIMIT ${Math.max(COUNT_CAP + 1, offset + limit)}
+      ),
+      page AS (
+        SELECT c.id, c.rank
+        FROM candidates c
+        ORDER BY c.rank DESC, c."publishedAt" DESC NULLS LAST, c.id
+        LIMIT ${limit} OFFSET ${offset}
+      ),
+      counted AS (SELECT count(*) AS total FROM candidates)
+      SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
+             page.rank::float8 AS rank, counted.total,
+             ts_headline('english', ${BODY_WITHOUT_MARKERS}, ${tsq}, ${HEADLINE_OPTS}) AS snippet
+      FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, counted
+      UNION ALL
+      -- A page past the last match still reports the number of matches.
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, counted.total, NULL
+      FROM counted WHERE NOT EXISTS (SELECT 1 FROM page)
+      ORDER BY rank DESC NULLS LAST, "publishedAt" DESC NULLS LAST, id`;
+    const n = Number(rows[0]?.total ?? 0);
+    return { rows: rows.filter((r) => r.id !== null), total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
   }
 
   /**
