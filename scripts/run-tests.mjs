@@ -74,7 +74,15 @@ const longOnly = args.includes('--long');
 const fromSource = args.includes('--ts');
 const filter = args.filter((a) => a !== '--long' && a !== '--ts');
 const isLong = (f) => /\.long\.test\.(js|mjs|ts)$/.test(f);
-const packages = ['packages/core', 'packages/db', 'packages/domain', 'packages/storage', 'packages/client', 'backend', 'worker'];
+const packages = [
+  'packages/core',
+  'packages/db',
+  'packages/domain',
+  'packages/storage',
+  'packages/client',
+  'backend',
+  'worker',
+];
 const files = (
   fromSource
     ? packages.flatMap((p) => findTests(path.join(root, p, 'test'), [], '.test.ts'))

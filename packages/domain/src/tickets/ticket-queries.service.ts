@@ -3,7 +3,12 @@ import { PrismaClient, UserRole, type Prisma } from '@nixflow/db/client';
 import { pageArgs, paginated, type Paginated } from '../common/page.js';
 import { ForbiddenError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
-import { TICKET_COUNT_CAP, type DomainUser as AuthUser, type ListTicketsQuery, type PageQuery } from './ticket-inputs.js';
+import {
+  TICKET_COUNT_CAP,
+  type DomainUser as AuthUser,
+  type ListTicketsQuery,
+  type PageQuery,
+} from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
 
