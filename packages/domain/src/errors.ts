@@ -44,9 +44,3 @@ export class ValidationError extends DomainError {
 export class SchemaMismatchError extends DomainError {
   readonly kind = 'schema_mismatch' as const;
 }
-
-/** Whether a worker job failing with this error is worth retrying. */
-export function isRetryable(err: unknown): boolean {
-  if (!(err instanceof DomainError)) return true;
-  return err.kind === 'schema_mismatch' || err.kind === 'conflict';
-}
