@@ -9,9 +9,20 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { PrismaService } from './prisma/prisma.service.js';
-import { DomainModule, TICKET_REPLY_MAILER } from '@nixflow/domain';
+import {
+  ACCOUNT_MAIL_OPTIONS,
+  DomainMailModule,
+  DomainModule,
+  INBOUND_MAIL_OPTIONS,
+  OUTBOUND_MAIL_QUEUE,
+  TICKET_REPLY_MAILER,
+  type InboundMailOptions,
+} from '@nixflow/domain';
+import { loadAccountConfig } from './auth/account-config.js';
+import { EMAIL_CONFIG, type EmailConfig } from './email/email-config.js';
 import { EmailOutboundModule } from './email/email-outbound.module.js';
 import { EmailOutboundService } from './email/email-outbound.service.js';
+import { EmailQueuesService } from './email/email-queues.service.js';
 import { UsersModule } from './users/users.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -60,6 +71,23 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
       prisma: { useExisting: PrismaService },
       imports: [EmailOutboundModule],
       providers: [{ provide: TICKET_REPLY_MAILER, useExisting: EmailOutboundService }],
+    }),
+    // The domain's mail (inbound pipeline for the webhook and release, invitations, system mail), with this
+    // process's settings and outbound queue; the worker binds the same module to its own.
+    DomainMailModule.forRoot({
+      imports: [EmailOutboundModule],
+      providers: [
+        {
+          provide: INBOUND_MAIL_OPTIONS,
+          inject: [EMAIL_CONFIG],
+          useFactory: (c: EmailConfig): InboundMailOptions => ({
+            secretKey: c.secretKey,
+            newTicketsPerSenderPerHour: c.newTicketsPerSenderPerHour,
+          }),
+        },
+        { provide: ACCOUNT_MAIL_OPTIONS, useFactory: () => loadAccountConfig() },
+        { provide: OUTBOUND_MAIL_QUEUE, useExisting: EmailQueuesService },
+      ],
     }),
     StorageModule,
     AuthModule,

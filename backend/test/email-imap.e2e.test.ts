@@ -9,11 +9,19 @@ import { ImapFlow } from 'imapflow';
 import { EMAIL_INBOUND_PROCESS_QUEUE, EMAIL_INBOUND_QUEUE, EMAIL_OUTBOUND_QUEUE } from '@nixflow/core';
 import { UserRole } from '@nixflow/db/client';
 import { findDovecot, startDovecot, type Dovecot } from './support/dovecot.js';
-import { buildMessage, startWorker, waitFor, type WorkerProcess } from './support/email-support.js';
+import {
+  buildMessage,
+  startSmtpServer,
+  startWorker,
+  waitFor,
+  type TestSmtpServer,
+  type WorkerProcess,
+} from './support/email-support.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 // The IMAP path end to end: messages APPENDed to a real Dovecot folder are fetched by the real worker
-// (UIDVALIDITY/UID tracking, staging) and turned into tickets by the API's consumer.
+// (UIDVALIDITY/UID tracking, staging) and turned into tickets by the same worker (@nixflow/domain's inbound
+// pipeline): the API only configures the account and shows the result.
 const DOVECOT = findDovecot();
 const skip = DOVECOT
   ? false
@@ -22,6 +30,9 @@ const skip = DOVECOT
 const uid = () => randomBytes(5).toString('hex');
 const FOLDER = 'Support';
 const ACCOUNT = `imap-support-${uid()}@example.test`;
+const SMTP_AUTH = { user: 'smtp-user', pass: `smtp-${uid()}` };
+// The worker's link base for invitations (the API's own default would be http://127.0.0.1:<PORT>).
+const PUBLIC_URL = 'https://help.nixflow.test';
 
 let dovecot: Dovecot;
 let t: TestApp;
@@ -29,6 +40,7 @@ let worker: WorkerProcess;
 let imap: ImapFlow;
 let accountId: string;
 let uploadDir: string;
+let smtp: TestSmtpServer;
 
 async function imapClient(): Promise<ImapFlow> {
   const c = new ImapFlow({
@@ -75,6 +87,20 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     const test = await t.http.post(`/api/email/accounts/${accountId}/test`).set('Authorization', `Bearer ${admin}`);
     assert.equal(test.body.imap.ok, true, JSON.stringify(test.body));
     assert.equal(test.body.smtp.configured, false);
+    // A second account sends the system mail (invitations): the oldest active one with SMTP.
+    smtp = await startSmtpServer(SMTP_AUTH);
+    const sender = await t.http
+      .post('/api/email/accounts')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        address: `imap-system-${uid()}@example.test`,
+        smtpHost: '127.0.0.1',
+        smtpPort: smtp.port,
+        smtpTls: false,
+        smtpUser: SMTP_AUTH.user,
+        smtpPassword: SMTP_AUTH.pass,
+      });
+    assert.equal(sender.status, 201, JSON.stringify(sender.body));
   });
 
   after(async () => {
@@ -88,6 +114,7 @@ describe('IMAP polling (dovecot)', { skip }, () => {
       await q.close();
     }
     await imap?.logout().catch(() => undefined);
+    await smtp?.close();
     await t?.close();
     await dovecot?.stop();
     if (uploadDir) fs.rmSync(uploadDir, { recursive: true, force: true });
@@ -118,8 +145,11 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     worker = startWorker({
       DATABASE_URL: t.db.url,
       QUEUE_PREFIX: process.env.QUEUE_PREFIX!,
+      UPLOAD_DIR: uploadDir,
+      APP_PUBLIC_URL: PUBLIC_URL,
       EMAIL_MAINTENANCE_INTERVAL_MS: '500',
       EMAIL_QUEUED_GRACE_MS: '300',
+      EMAIL_SEND_BACKOFF_MS: '150',
     });
     const rows = await waitFor(
       async () => {
@@ -139,6 +169,39 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     assert.equal(account.imapLastUid, 2n);
     assert.ok(account.imapUidValidity);
     assert.equal(await t.prisma.emailInboundRaw.count(), 0, 'staged rows are deleted once processed');
+    // The customer's words, as the ticket says them.
+    const ticket = await t.prisma.ticket.findUniqueOrThrow({ where: { id: firstTicketId } });
+    assert.equal(ticket.subject, 'Disk full');
+    assert.equal(ticket.description, 'Server disk is full');
+    assert.equal(ticket.channel, 'EMAIL');
+  });
+
+  it('invites the unknown sender: the worker queues the mail, its link sets a password', async () => {
+    const user = await t.prisma.user.findUniqueOrThrow({ where: { email: customer } });
+    assert.equal(user.role, 'CUSTOMER');
+    assert.equal(user.passwordHash, null);
+    const tokens = await t.prisma.passwordToken.findMany({ where: { userId: user.id } });
+    assert.deepEqual(
+      tokens.map((k) => k.purpose),
+      ['INVITATION'],
+      'one invitation, though two mails came from them',
+    );
+    const mail = await waitFor(
+      async () => smtp.received.find((m) => m.to.includes(customer)),
+      120_000,
+      `the invitation sent (worker: ${worker.output()})`,
+    );
+    assert.equal(mail.parsed.subject, 'Your nixflow support account');
+    const link = new RegExp(`${PUBLIC_URL.replaceAll('.', '\\.')}/reset-password#token=([A-Za-z0-9_-]+)`).exec(
+      mail.parsed.text ?? '',
+    );
+    assert.ok(link, mail.parsed.text);
+    const confirmed = await t.http
+      .post('/api/auth/password-reset/confirm')
+      .send({ token: link[1], newPassword: 'Imap-customer-1' });
+    assert.equal(confirmed.status, 204, JSON.stringify(confirmed.body));
+    const login = await t.http.post('/api/auth/login').send({ email: customer, password: 'Imap-customer-1' });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
   });
 
   it('keeps polling without refetching; a reply lands on its ticket', async () => {
@@ -214,5 +277,34 @@ describe('IMAP polling (dovecot)', { skip }, () => {
     assert.equal(await t.prisma.ticket.count(), ticketsBefore + 1);
     assert.equal(await t.prisma.emailMessage.count({ where: { accountId, messageId: first } }), 1);
     assert.equal(after.lastError, null);
+  });
+  it('a reply that does not prove its sender is flagged on its ticket, not added to it', async () => {
+    const comments = await t.prisma.comment.count({ where: { ticketId: firstTicketId } });
+    const forged = `<imap-forged-${uid()}@customer.example>`;
+    await imap.append(
+      FOLDER,
+      await buildMessage({
+        from: customer,
+        to: ACCOUNT,
+        subject: 'Re: Disk full',
+        messageId: forged,
+        inReplyTo: first,
+        references: [first],
+        // Not the account's trusted receiving server: proves nothing.
+        headers: { 'Authentication-Results': 'mx.attacker.test; dmarc=pass header.from=customer.example' },
+        text: 'Please delete everything',
+      }),
+    );
+    const flagged = await waitFor(
+      async () => (await processed()).find((m) => m.messageId === forged),
+      120_000,
+      `the forged reply processed (worker: ${worker.output()})`,
+    );
+    assert.equal(flagged.status, 'FLAGGED');
+    assert.equal(flagged.type, 'REPLY');
+    assert.equal(flagged.ticketId, firstTicketId);
+    assert.equal(flagged.commentId, null);
+    assert.match(flagged.flagReason ?? '', /unverified sender/);
+    assert.equal(await t.prisma.comment.count({ where: { ticketId: firstTicketId } }), comments);
   });
 });

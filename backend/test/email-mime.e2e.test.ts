@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Queue } from 'bullmq';
 import iconv from 'iconv-lite';
+import { EMAIL_INBOUND_PROCESS_QUEUE, PROCESS_RAW_JOB, processRawJobId } from '@nixflow/core';
 import { UserRole } from '@nixflow/db/client';
-import { EmailInboundConsumer } from '../src/email/email-inbound.consumer.js';
 import { normaliseLegacyCharsets } from '@nixflow/domain';
+import { startWorker, waitFor, type WorkerProcess } from './support/email-support.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 import { packageDir } from '../src/common/package-dir.js';
 
@@ -26,6 +28,7 @@ let uploadDir: string;
 let anna: TestUser;
 let annaToken: string;
 let otherCustomer: string;
+let worker: WorkerProcess | undefined;
 
 async function deliver(raw: Buffer) {
   const res = await t.http
@@ -84,6 +87,13 @@ before(async () => {
 });
 
 after(async () => {
+  await worker?.stop();
+  const q = new Queue(EMAIL_INBOUND_PROCESS_QUEUE, {
+    connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+    prefix: process.env.QUEUE_PREFIX,
+  });
+  await q.obliterate({ force: true }).catch(() => undefined);
+  await q.close();
   await t?.close();
   fs.rmSync(uploadDir, { recursive: true, force: true });
 });
@@ -309,9 +319,22 @@ describe('legacy 8-bit headers', () => {
     const staged = await t.prisma.emailInboundRaw.create({
       data: { accountId, source: new Uint8Array(Buffer.from(raw, 'latin1')) },
     });
-    const done = await t.app.get(EmailInboundConsumer).processRaw(staged.id);
-    assert.ok(done.emailMessageId, JSON.stringify(done));
-    const message = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id: done.emailMessageId } });
+    // The worker consumes staged messages (the IMAP poller enqueues them this way); same database, prefix,
+    // UPLOAD_DIR and EMAIL_SECRET_KEY as this API (process.env).
+    const q = new Queue(EMAIL_INBOUND_PROCESS_QUEUE, {
+      connection: { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+      prefix: process.env.QUEUE_PREFIX,
+    });
+    await q.add(PROCESS_RAW_JOB, { rawId: staged.id }, { jobId: processRawJobId(staged.id) });
+    await q.close();
+    worker = startWorker({ DATABASE_URL: t.db.url, QUEUE_PREFIX: process.env.QUEUE_PREFIX! });
+    const message = await waitFor(
+      async () =>
+        (await t.prisma.emailInboundRaw.count({ where: { id: staged.id } })) === 0 &&
+        t.prisma.emailMessage.findFirst({ where: { accountId, messageId: { startsWith: '<gbk-imap-0001@' } } }),
+      120_000,
+      `the staged message processed by the worker (worker: ${worker.output()})`,
+    );
     assert.equal(message.subject, '关于发票的问题，请尽快回复');
     assert.equal(message.fromName, '张伟');
   });

@@ -1,10 +1,21 @@
-import { baseEnvShape, intVar, optionalIntVar, parseEnv, resolveSecrets, storageSettings } from '@nixflow/db';
+import {
+  baseEnvShape,
+  domainMailEnvShape,
+  domainMailSettings,
+  intVar,
+  optionalIntVar,
+  parseEnv,
+  resolveSecrets,
+  storageSettings,
+} from '@nixflow/db';
 import type { StorageConfig } from '@nixflow/storage';
 import { z } from 'zod';
 
 /** Every variable the worker reads. README's table documents these together with the API's (test: readme-env). */
 export const workerEnvSchema = z.object({
   ...baseEnvShape,
+  // Inbound mail runs here (IMAP): its rate limit, and the invitations of the customers it creates.
+  ...domainMailEnvShape,
   WORKER_DATABASE_POOL_SIZE: optionalIntVar({ max: 1000 }),
   SLA_MONITOR_INTERVAL_MS: intVar(1_000),
   EVENT_CONSUMER_INTERVAL_MS: intVar(1_000),
@@ -33,6 +44,8 @@ export interface WorkerConfig {
   emailSecretKey: Buffer;
   /** Where attachments live: the same settings as the API's (inbound mail stores through them). */
   storage: StorageConfig;
+  /** The inbound rate limit and the invitation links/sender: the same settings as the API's. */
+  domainMail: ReturnType<typeof domainMailSettings>;
   email: {
     sendAttempts: number;
     sendBackoffMs: number;
@@ -62,6 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePrefix: e.QUEUE_PREFIX,
     emailSecretKey: secrets.emailSecretKey,
     storage: storageSettings(e),
+    domainMail: domainMailSettings(e),
     email: {
       sendAttempts: e.EMAIL_SEND_ATTEMPTS,
       sendBackoffMs: e.EMAIL_SEND_BACKOFF_MS,

@@ -9,6 +9,7 @@ import { PrismaService } from './prisma/prisma.service.js';
 import { EventsModule } from './events/events.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { EmailModule } from './email/email.module.js';
+import { workerDomainMailModule } from './email/domain-mail.bindings.js';
 
 @Global()
 @Module({})
@@ -22,6 +23,8 @@ export class WorkerModule {
         PrismaModule,
         // The domain services (the API's too) over the worker's Prisma client.
         DomainModule.forRoot({ prisma: { inject: [PrismaService], useFactory: (p: PrismaService) => p.client } }),
+        // Inbound mail pipeline, invitations and system mail, as in the API.
+        workerDomainMailModule(),
         SlaModule,
         EventsModule,
         EmailModule,

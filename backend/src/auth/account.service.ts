@@ -1,24 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { PasswordTokenPurpose, UserRole, type User } from '@nixflow/db/client';
+import { PasswordTokenPurpose, UserRole } from '@nixflow/db/client';
+import { CustomerInvitationService, issuePasswordToken, sha256Hex, SystemMailService } from '@nixflow/domain';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { SystemMailService } from './system-mail.service.js';
-import type { Tx } from '@nixflow/domain';
 import { UserAuthCache } from './user-auth-cache.js';
 
 /** A new reset token for the same user is not mailed within this time (no mail bombing by request). */
 const RESET_RESEND_MS = 60_000;
 
-export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
-
 const INVALID_TOKEN = 'The link is invalid, expired or was already used';
 
 /**
  * Accounts that can log in: changing one's password, password reset by mail, invitations for customers
- * created from mail or forms. Tokens are 256 random bits, stored as SHA-256, single use, expiring; setting a
+ * created from mail or forms (the invitation itself is @nixflow/domain's, which the worker uses too). Tokens are 256 random bits, stored as SHA-256, single use, expiring; setting a
  * password through any of these bumps tokenVersion, so every access and refresh token issued before stops
  * working.
  */
@@ -29,6 +25,7 @@ export class AccountService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly mail: SystemMailService,
+    private readonly invitations: CustomerInvitationService,
     @Inject(ACCOUNT_CONFIG) private readonly config: AccountConfig,
     private readonly authCache: UserAuthCache,
   ) {}
@@ -73,7 +70,8 @@ export class AccountService {
     });
     if (recent) return;
     const messageId = await this.prisma.$transaction(async (tx) => {
-      const token = await this.issue(tx, user.id, PasswordTokenPurpose.PASSWORD_RESET, this.config.resetTtlMs, now);
+      const purpose = PasswordTokenPurpose.PASSWORD_RESET;
+      const token = await issuePasswordToken(tx, user.id, purpose, this.config.resetTtlMs, now);
       const minutes = Math.round(this.config.resetTtlMs / 60_000);
       return this.mail.queueInTx(tx, {
         to: user.email,
@@ -116,35 +114,6 @@ export class AccountService {
     this.authCache.forget(userId);
   }
 
-  /**
-   * Queues an invitation mail for a customer who has no password yet, in the caller's transaction; returns
-   * the message id to enqueue after the commit (null when nothing was queued).
-   */
-  async inviteInTx(tx: Tx, user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'passwordHash'>, now = new Date()) {
-    if (user.role !== UserRole.CUSTOMER || user.passwordHash) return null;
-    const token = await this.issue(tx, user.id, PasswordTokenPurpose.INVITATION, this.config.invitationTtlMs, now);
-    const days = Math.max(1, Math.round(this.config.invitationTtlMs / 86_400_000));
-    return this.mail.queueInTx(tx, {
-      to: user.email,
-      subject: 'Your nixflow support account',
-      text: [
-        `Hello ${user.name},`,
-        '',
-        'We opened a support account for you, so you can follow your requests online.',
-        `Choose a password within ${days} day(s) with this link (it works once):`,
-        '',
-        `${this.config.publicUrl}/reset-password#token=${token}`,
-        '',
-        `(or POST ${this.config.publicUrl}/api/auth/password-reset/confirm with {"token":"${token}","newPassword":"…"})`,
-      ].join('\n'),
-    });
-  }
-
-  /** After the commit of inviteInTx. */
-  enqueue(emailMessageId: string | null): Promise<void> {
-    return this.mail.enqueue(emailMessageId);
-  }
-
   /** Admin: (re)send the invitation; earlier invitation links stop working. */
   async resendInvitation(userId: string): Promise<{ queued: boolean }> {
     const messageId = await this.prisma.$transaction(async (tx) => {
@@ -159,18 +128,10 @@ export class AccountService {
         where: { userId, purpose: PasswordTokenPurpose.INVITATION, usedAt: null },
         data: { usedAt: new Date() },
       });
-      return this.inviteInTx(tx, user);
+      return this.invitations.inviteInTx(tx, user);
     });
     await this.mail.enqueue(messageId);
     return { queued: messageId !== null };
-  }
-
-  private async issue(tx: Tx, userId: string, purpose: PasswordTokenPurpose, ttlMs: number, now: Date) {
-    const token = randomBytes(32).toString('base64url');
-    await tx.passwordToken.create({
-      data: { userId, purpose, tokenHash: sha256Hex(token), expiresAt: new Date(now.getTime() + ttlMs) },
-    });
-    return token;
   }
 
   /** For the controller's fire-and-forget reset request. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   baseEnvShape,
+  domainMailEnvShape,
   migrateEnvSchema,
   boolVar,
   ConfigError,
@@ -47,10 +48,11 @@ export type CrossOriginResourcePolicy = (typeof CROSS_ORIGIN_RESOURCE_POLICIES)[
 /** Every variable the API reads. README's table documents exactly these (test: readme-env). */
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
+  // PORT, the invitation links and sender, the inbound rate limit: shared with the worker's schema.
+  ...domainMailEnvShape,
   // LISTEN needs a session of its own: through a transaction pooler it would never hear a notice.
   DATABASE_DIRECT_URL: migrateEnvSchema.shape.DATABASE_DIRECT_URL,
   DIRECT_URL: migrateEnvSchema.shape.DIRECT_URL,
-  PORT: intVar(3000, { min: 0, max: 65535 }),
   JWT_SECRET: z.string().optional(),
   JWT_TTL: ttl('15m'),
   JWT_REFRESH_TTL: ttl('7d'),
@@ -79,12 +81,7 @@ export const apiEnvSchema = z.object({
   FORM_UPLOAD_MAX_INFLIGHT_BYTES: intVar(256 * 1024 * 1024),
   KB_MAX_ATTACHMENT_BYTES: intVar(10 * 1024 * 1024),
   EMAIL_INBOUND_MAX_BYTES: intVar(25 * 1024 * 1024),
-  EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR: intVar(20),
-  EMAIL_INBOUND_CONSUMER: boolVar(true),
   PASSWORD_RESET_TTL_MINUTES: intVar(60),
-  INVITATION_TTL_HOURS: intVar(168),
-  APP_PUBLIC_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
-  SYSTEM_MAIL_ACCOUNT_ID: z.uuid({ message: 'must be an e-mail account id (uuid)' }).optional(),
   EVENT_STREAM_POLL_MS: intVar(250),
   EVENT_STREAM_HEARTBEAT_MS: intVar(15_000),
   EVENT_STREAM_MAX_CLIENTS: intVar(1000),
@@ -142,7 +139,6 @@ export interface AppConfig {
     connectTimeoutMs: number;
     sendAttempts: number;
     sendBackoffMs: number;
-    inboundConsumer: boolean;
   };
 }
 
@@ -205,7 +201,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       connectTimeoutMs: e.EMAIL_CONNECT_TIMEOUT_MS,
       sendAttempts: e.EMAIL_SEND_ATTEMPTS,
       sendBackoffMs: e.EMAIL_SEND_BACKOFF_MS,
-      inboundConsumer: e.EMAIL_INBOUND_CONSUMER,
     },
   };
 }

@@ -11,10 +11,6 @@ export interface EmailConfig {
   /** Bound of the account connection test, per protocol (EMAIL_CONNECT_TIMEOUT_MS, default 10 s). */
   connectTimeoutMs: number;
   sendRetry: RetryPolicy;
-  redisUrl: string;
-  queuePrefix: string;
-  /** Whether this process consumes staged IMAP messages (EMAIL_INBOUND_CONSUMER=off disables it). */
-  inboundConsumer: boolean;
 }
 
 export const EMAIL_CONFIG = Symbol('EMAIL_CONFIG');
@@ -27,8 +23,5 @@ export function emailConfigFrom(config: AppConfig): EmailConfig {
     newTicketsPerSenderPerHour: config.email.newTicketsPerSenderPerHour,
     connectTimeoutMs: config.email.connectTimeoutMs,
     sendRetry: emailSendRetryPolicy(config.email.sendAttempts, config.email.sendBackoffMs),
-    redisUrl: config.redisUrl,
-    queuePrefix: config.queuePrefix,
-    inboundConsumer: config.email.inboundConsumer,
   };
 }

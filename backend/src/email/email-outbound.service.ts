@@ -10,12 +10,6 @@ import type { Tx } from '@nixflow/domain';
 
 export type { KnownReplyContext } from '@nixflow/domain';
 
-/** `<uuid@domain-of-the-account>`: unique, and recognisable as ours when the customer replies. */
-export function newMessageId(accountAddress: string): string {
-  const domain = accountAddress.split('@')[1] || 'nixflow.local';
-  return `<${randomUUID()}@${domain}>`;
-}
-
 /**
  * A Message-ID signed for (ticket, recipient): a reply quoting it in In-Reply-To/References from that
  * recipient proves the sender (see reply-proof in @nixflow/core); a From header alone does not.

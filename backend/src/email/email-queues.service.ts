@@ -4,16 +4,20 @@ import type { Queue } from 'bullmq';
 import {
   EMAIL_OUTBOUND_QUEUE,
   SEND_REPLY_JOB,
-  sendReplyJobId,
+  sendReplyJobOptions,
   type SendNotificationJobData,
   type SendReplyJobData,
   SEND_NOTIFICATION_JOB,
 } from '@nixflow/core';
+import type { OutboundMailQueue } from '@nixflow/domain';
 import { EMAIL_CONFIG, type EmailConfig } from './email-config.js';
 
-/** The backend's producer side of `email-outbound` (the queue is @nestjs/bullmq's, see EmailOutboundModule). */
+/**
+ * The backend's producer side of `email-outbound` (the queue is @nestjs/bullmq's, see EmailOutboundModule);
+ * the domain's system mail (OUTBOUND_MAIL_QUEUE) enqueues through it too.
+ */
 @Injectable()
-export class EmailQueuesService {
+export class EmailQueuesService implements OutboundMailQueue {
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
     @InjectQueue(EMAIL_OUTBOUND_QUEUE) private readonly outbound: Queue,
@@ -21,12 +25,7 @@ export class EmailQueuesService {
 
   async enqueueSendReply(emailMessageId: string): Promise<void> {
     const data: SendReplyJobData = { emailMessageId };
-    await this.outbound.add(SEND_REPLY_JOB, data, {
-      jobId: sendReplyJobId(emailMessageId),
-      ...this.config.sendRetry,
-      removeOnComplete: 1000,
-      removeOnFail: 1000,
-    });
+    await this.outbound.add(SEND_REPLY_JOB, data, sendReplyJobOptions(emailMessageId, this.config.sendRetry));
   }
 
   async enqueueNotification(data: SendNotificationJobData): Promise<void> {

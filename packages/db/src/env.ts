@@ -78,6 +78,32 @@ export const baseEnvShape = {
   S3_SECRET_ACCESS_KEY: z.string().optional(),
 };
 
+/**
+ * Variables of the mail the domain writes in either process: the inbound pipeline (the API's webhook, the
+ * worker's IMAP intake) and the invitations and password resets it queues. Both schemas include them, so
+ * that a customer created from mail gets the same link whichever process created them.
+ */
+export const domainMailEnvShape = {
+  // The API's port; the worker reads it only for the default of APP_PUBLIC_URL, so both build the same links.
+  PORT: intVar(3000, { min: 0, max: 65535 }),
+  EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR: intVar(20),
+  INVITATION_TTL_HOURS: intVar(168),
+  APP_PUBLIC_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  SYSTEM_MAIL_ACCOUNT_ID: z.uuid({ message: 'must be an e-mail account id (uuid)' }).optional(),
+};
+
+type DomainMailEnv = z.output<z.ZodObject<typeof domainMailEnvShape>>;
+
+/** The settings @nixflow/domain's mail providers take (INBOUND_MAIL_OPTIONS, ACCOUNT_MAIL_OPTIONS), secrets aside. */
+export function domainMailSettings(e: DomainMailEnv) {
+  return {
+    newTicketsPerSenderPerHour: e.EMAIL_MAX_NEW_TICKETS_PER_SENDER_PER_HOUR,
+    invitationTtlMs: e.INVITATION_TTL_HOURS * 3_600_000,
+    publicUrl: (e.APP_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    systemMailAccountId: e.SYSTEM_MAIL_ACCOUNT_ID ?? null,
+  };
+}
+
 type BaseEnv = z.output<z.ZodObject<typeof baseEnvShape>>;
 
 /**

@@ -6,7 +6,7 @@ import {
   IMAP_POLL_JOB,
   imapPollSchedulerId,
   SEND_REPLY_JOB,
-  sendReplyJobId,
+  sendReplyJobOptions,
   EMAIL_INBOUND_QUEUE,
 } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -74,7 +74,7 @@ export class EmailMaintenanceService {
       await this.outboundQueue.add(
         SEND_REPLY_JOB,
         { emailMessageId: m.id },
-        { jobId: sendReplyJobId(m.id), ...this.config.sendRetry, removeOnComplete: 1000, removeOnFail: 1000 },
+        sendReplyJobOptions(m.id, this.config.sendRetry),
       );
     }
     const raw = await db.emailInboundRaw.findMany({

@@ -9,11 +9,14 @@ import { EmailSenderService } from './email-sender.service.js';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import { EMAIL_WORKER_CONFIG, emailWorkerConfigFrom } from './email-worker.config.js';
 import { ImapPollerService } from './imap-poller.service.js';
+import { StagedMailProcessor } from './staged-mail.processor.js';
+import { StagedMailService } from './staged-mail.service.js';
 
 /**
- * Outbound mail (send-reply, send-notification) and IMAP polling. Polled messages are only staged here;
- * the API process turns them into tickets (queue email-inbound-process), so that ticket creation has one
- * implementation (TicketsService / CommentsService with their SLA hooks and events).
+ * Outbound mail (send-reply, send-notification) and inbound mail from IMAP: the poller stages messages
+ * (EmailInboundRaw, queue email-inbound-process) and StagedMailProcessor turns them into tickets and
+ * comments with @nixflow/domain's pipeline, the API's webhook's too (TicketsService / CommentsService with
+ * their SLA hooks and events).
  */
 @Module({
   imports: [
@@ -35,6 +38,8 @@ import { ImapPollerService } from './imap-poller.service.js';
     EmailMaintenanceService,
     EmailInboundProcessor,
     EmailMaintenanceScheduler,
+    StagedMailService,
+    StagedMailProcessor,
   ],
   exports: [EmailSenderService, ImapPollerService, EmailMaintenanceService],
 })

@@ -23,9 +23,9 @@ const PROCESS_JOB_OPTS = {
 };
 
 /**
- * Fetches new messages of one account's IMAP folder and stages them (EmailInboundRaw) for the API's
- * inbound pipeline. Each batch is staged in the same transaction that advances imapLastUid, so a crash
- * never skips a message and never stages one twice (unique account + UIDVALIDITY + UID). A changed
+ * Fetches new messages of one account's IMAP folder and stages them (EmailInboundRaw) for the inbound
+ * pipeline (StagedMailProcessor). Each batch is staged in the same transaction that advances imapLastUid, so
+ * a crash never skips a message and never stages one twice (unique account + UIDVALIDITY + UID). A changed
  * UIDVALIDITY means the server renumbered the folder: fetch everything again; the pipeline drops what it
  * already has by Message-ID.
  */
@@ -145,7 +145,7 @@ export class ImapPollerService {
     }
   }
 
-  /** Hands staged rows to the API's consumer; ids double as job ids, so re-enqueuing is harmless. */
+  /** Hands staged rows to StagedMailProcessor; ids double as job ids, so re-enqueuing is harmless. */
   async enqueue(rawIds: string[]): Promise<void> {
     if (rawIds.length === 0) return;
     await this.processQueue.addBulk(

@@ -24,6 +24,11 @@ export const sendReplyJobId = (emailMessageId: string): string => `send-reply-${
 export const processRawJobId = (rawId: string): string => `process-raw-${rawId}`;
 export const imapPollSchedulerId = (accountId: string): string => `imap-poll-${accountId}`;
 
+/** Options of a send-reply job, whoever enqueues it (API, worker's invitations, sweep): one job per message. */
+export function sendReplyJobOptions(emailMessageId: string, retry: RetryPolicy) {
+  return { jobId: sendReplyJobId(emailMessageId), ...retry, removeOnComplete: 1000, removeOnFail: 1000 };
+}
+
 export interface RetryPolicy {
   attempts: number;
   backoff: { type: 'exponential'; delay: number };

@@ -34,13 +34,8 @@ import { CommentsService } from '../tickets/comments.service.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { PRISMA } from '../tokens.js';
 import type { Tx } from '../tx.js';
-import {
-  CUSTOMER_INVITER,
-  INBOUND_MAIL_OPTIONS,
-  type CustomerInviter,
-  type InboundMailOptions,
-  type InboundResult,
-} from './inbound-mail.tokens.js';
+import { CustomerInvitationService } from '../accounts/customer-invitations.service.js';
+import { INBOUND_MAIL_OPTIONS, type InboundMailOptions, type InboundResult } from './inbound-mail.tokens.js';
 import { keptHeaders, parseInboundMessage, type InboundMessage } from './inbound-message.js';
 
 type StoredEmailFile = StoredFile & {
@@ -91,9 +86,10 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * The one inbound pipeline (the API's webhook; the worker's consumer of the messages staged from IMAP): parse, deduplicate by Message-ID, store the message and
- * its attachments, flag loops, then thread onto an existing ticket or open a new one — one transaction
- * per message, so a crash never leaves a ticket without its message or the reverse.
+ * The one inbound pipeline (the API's webhook and release; the worker's consumer of the messages staged
+ * from IMAP): parse, deduplicate by Message-ID, store the message and its attachments, flag loops, then
+ * thread onto an existing ticket or open a new one — one transaction per message, so a crash never leaves
+ * a ticket without its message or the reverse.
  */
 @Injectable()
 export class EmailInboundService {
@@ -107,7 +103,7 @@ export class EmailInboundService {
     private readonly comments: CommentsService,
     private readonly events: EventsService,
     @Inject(INBOUND_MAIL_OPTIONS) private readonly config: InboundMailOptions,
-    @Inject(CUSTOMER_INVITER) private readonly accounts: CustomerInviter,
+    private readonly accounts: CustomerInvitationService,
     private readonly storage: AttachmentFiles,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);

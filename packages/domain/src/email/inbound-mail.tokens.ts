@@ -1,5 +1,4 @@
-import type { EmailMessageStatus, EmailMessageType, User } from '@nixflow/db/client';
-import type { Tx } from '../tx.js';
+import type { EmailMessageStatus, EmailMessageType } from '@nixflow/db/client';
 
 /** Settings of the inbound pipeline, from each process's validated configuration. */
 export interface InboundMailOptions {
@@ -10,17 +9,6 @@ export interface InboundMailOptions {
 }
 
 export const INBOUND_MAIL_OPTIONS = Symbol('INBOUND_MAIL_OPTIONS');
-
-/**
- * Invites a customer the pipeline created for an unknown sender to choose a password: queues the mail in
- * the caller's transaction (returns its id, null when nothing was queued) and enqueues it after the commit.
- */
-export interface CustomerInviter {
-  inviteInTx(tx: Tx, user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'passwordHash'>): Promise<string | null>;
-  enqueue(emailMessageId: string | null): Promise<void>;
-}
-
-export const CUSTOMER_INVITER = Symbol('CUSTOMER_INVITER');
 
 /** What processing one inbound message produced (the webhook's response body). */
 export interface InboundResult {

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EmailDirection, EmailMessageStatus, EmailMessageType, type EmailAccount } from '@nixflow/db/client';
-import { newMessageId } from '../email/email-outbound.service.js';
-import { EmailQueuesService } from '../email/email-queues.service.js';
-import { ACCOUNT_CONFIG, type AccountConfig } from './account-config.js';
-import type { Tx } from '@nixflow/domain';
+import { newMessageId } from '../email/message-id.js';
+import type { Tx } from '../tx.js';
+import {
+  ACCOUNT_MAIL_OPTIONS,
+  OUTBOUND_MAIL_QUEUE,
+  type AccountMailOptions,
+  type OutboundMailQueue,
+} from './account-mail.tokens.js';
 
 export interface SystemMail {
   to: string;
@@ -22,8 +26,8 @@ export class SystemMailService {
   private readonly logger = new Logger(SystemMailService.name);
 
   constructor(
-    private readonly queues: EmailQueuesService,
-    @Inject(ACCOUNT_CONFIG) private readonly config: AccountConfig,
+    @Inject(OUTBOUND_MAIL_QUEUE) private readonly queue: OutboundMailQueue,
+    @Inject(ACCOUNT_MAIL_OPTIONS) private readonly config: AccountMailOptions,
   ) {}
 
   private async account(tx: Tx): Promise<EmailAccount | null> {
@@ -69,7 +73,7 @@ export class SystemMailService {
   async enqueue(emailMessageId: string | null): Promise<void> {
     if (!emailMessageId) return;
     try {
-      await this.queues.enqueueSendReply(emailMessageId);
+      await this.queue.enqueueSendReply(emailMessageId);
     } catch (err) {
       this.logger.warn(`system mail ${emailMessageId} left to the worker's sweep: ${(err as Error).message}`);
     }

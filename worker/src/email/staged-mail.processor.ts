@@ -1,0 +1,35 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { EMAIL_INBOUND_PROCESS_QUEUE, PROCESS_RAW_JOB, type ProcessRawJobData } from '@nixflow/core';
+import { workerConcurrency } from '../config.js';
+import { DB_MISMATCH_MESSAGE, isMissingSchemaError } from '../prisma/schema-errors.js';
+import { StagedMailService } from './staged-mail.service.js';
+
+/** Consumes `email-inbound-process`: one job per message the IMAP poller staged (job id = staged row). */
+@Processor(EMAIL_INBOUND_PROCESS_QUEUE, { concurrency: workerConcurrency() })
+export class StagedMailProcessor extends WorkerHost implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(StagedMailProcessor.name);
+
+  constructor(private readonly staged: StagedMailService) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    if (job.name !== PROCESS_RAW_JOB) {
+      this.logger.warn(`unknown job ${job.name} on ${EMAIL_INBOUND_PROCESS_QUEUE}`);
+      return null;
+    }
+    try {
+      return await this.staged.processRaw((job.data as ProcessRawJobData).rawId);
+    } catch (err) {
+      // Retried by BullMQ (the poller's job options) and kept on the row; say why when it is the schema.
+      if (isMissingSchemaError(err)) this.logger.error(DB_MISMATCH_MESSAGE);
+      throw err;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+}
