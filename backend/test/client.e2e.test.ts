@@ -29,7 +29,7 @@ describe('typed client (@nixflow/client)', () => {
     const lines: string[] = [];
     const result = await helpdeskTour(baseUrl, admin.email, admin.password, (l) => lines.push(l));
     assert.ok(lines.some((l) => l.startsWith('signed in as')));
-    const policy = await t.prisma.sLAPolicy.findUniqueOrThrow({ where: { id: result.policyId } });
+    const policy = await t.prisma.slaPolicy.findUniqueOrThrow({ where: { id: result.policyId } });
     assert.equal(policy.description, null);
     assert.equal(policy.warningThresholdPercent, 75);
     const ticket = await t.prisma.ticket.findUniqueOrThrow({ where: { id: result.ticketId } });

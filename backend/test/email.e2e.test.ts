@@ -466,7 +466,7 @@ describe('outbound replies (worker + SMTP)', () => {
   });
 
   it('a customer reply by mail restarts NEXT_RESPONSE (SLA hooks)', async () => {
-    await t.prisma.sLAPolicy.create({
+    await t.prisma.slaPolicy.create({
       data: {
         name: `email-sla-${uid()}`,
         conditions: { channels: ['EMAIL'] },
@@ -477,14 +477,14 @@ describe('outbound replies (worker + SMTP)', () => {
     const opened = await openTicket(from);
     const id = await agentReply(opened.ticketId, 'Try again now?');
     const out = await t.prisma.emailMessage.findUniqueOrThrow({ where: { id } });
-    const nextBefore = await t.prisma.sLAMetric.count({
+    const nextBefore = await t.prisma.slaMetric.count({
       where: { ticketId: opened.ticketId, type: 'NEXT_RESPONSE', status: 'ACTIVE' },
     });
     const answer = await post(
       await buildMessage({ from, to: ACCOUNT, subject: out.subject, inReplyTo: out.messageId, text: 'Still broken.' }),
     );
     assert.equal(answer.body.type, 'REPLY');
-    const next = await t.prisma.sLAMetric.findMany({
+    const next = await t.prisma.slaMetric.findMany({
       where: { ticketId: opened.ticketId, type: 'NEXT_RESPONSE', status: 'ACTIVE' },
     });
     assert.equal(nextBefore, 0);

@@ -324,7 +324,7 @@ describe('custom forms', () => {
     });
 
     it('a valid submission creates the ticket with the form defaults and SLA metrics, in one go', async () => {
-      await t.prisma.sLAPolicy.create({
+      await t.prisma.slaPolicy.create({
         data: {
           name: `Forms policy ${formId}`,
           conditions: { formIds: [formId] },

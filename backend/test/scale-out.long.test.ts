@@ -189,7 +189,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
 
   it('2 APIs and 3 workers over the pooler: breaches and notifications once, shared login limit, shared files', async () => {
     // Only this test's policy applies (migrations may seed others).
-    await prisma.sLAPolicy.updateMany({ data: { isActive: false } });
+    await prisma.slaPolicy.updateMany({ data: { isActive: false } });
     const password = `Pw-${uid()}-${uid()}`;
     const passwordHash = await hashPassword(password);
     const mk = (role: UserRole, name: string) =>
@@ -302,7 +302,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
       assert.ok([200, 201].includes(w.status), JSON.stringify(w.body));
       ticketIds.push(String(t.body.id));
     }
-    const metrics = await prisma.sLAMetric.findMany({ where: { ticketId: { in: ticketIds } } });
+    const metrics = await prisma.slaMetric.findMany({ where: { ticketId: { in: ticketIds } } });
     assert.equal(metrics.length, TICKETS * 2, 'two metrics per ticket');
     assert.ok(metrics.every((m) => m.policyId === policy.body.id));
     console.log(`# ${TICKETS} tickets through both APIs, ${metrics.length} metrics due in 1 minute (${elapsed()})`);
@@ -313,7 +313,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
       prisma.notification.findMany({ where: { ticketId: { in: ticketIds }, type: 'sla.breached' } });
     await waitFor(
       async () =>
-        (await prisma.sLABreach.count({ where: { ticketId: { in: ticketIds } } })) >= metrics.length &&
+        (await prisma.slaBreach.count({ where: { ticketId: { in: ticketIds } } })) >= metrics.length &&
         (await breachNotifications()).length >= expectedNotifications,
       180_000,
       () => `every metric breached and notified\n${outputs()}`,
@@ -321,7 +321,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
     console.log(`# all ${metrics.length} metrics breached and notified (${elapsed()})`);
     // Give duplicates every chance: more sweeps and event-consumer runs by all three workers.
     await sleep(10 * SWEEP_MS);
-    const breaches = await prisma.sLABreach.groupBy({
+    const breaches = await prisma.slaBreach.groupBy({
       by: ['metricId'],
       where: { ticketId: { in: ticketIds } },
       _count: { _all: true },

@@ -13,7 +13,13 @@ import pg from 'pg';
 import { UserRole } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix } from '@nixflow/db/testing';
 import { MIGRATIONS_MESSAGE } from '../src/common/prisma-errors.js';
-import { REQUIRED_COLUMNS, REQUIRED_TABLES, checkSchema, mismatchLines } from '../src/health/schema-check.js';
+import {
+  MAPPED_TABLES,
+  REQUIRED_COLUMNS,
+  REQUIRED_TABLES,
+  checkSchema,
+  mismatchLines,
+} from '../src/health/schema-check.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 const SLA_TABLES = ['SLABreach', 'SLAMetric', 'SLAPolicy'];
@@ -56,6 +62,18 @@ describe('schema mismatch: the API on a database behind the code', () => {
     assert.ok(REQUIRED_COLUMNS.User.includes('role'), 'enum fields too');
     assert.ok(!REQUIRED_COLUMNS.Ticket.includes('comments'), 'relations are not columns');
     for (const table of REQUIRED_TABLES) assert.ok(REQUIRED_COLUMNS[table].length > 0, table);
+  });
+
+  it('knows every @@map of schema.prisma (the generated client does not expose them)', () => {
+    const schema = fs.readFileSync(new URL('../../prisma/schema.prisma', import.meta.url), 'utf8');
+    // Each model block runs from `model X {` to the `}` alone on a line (defaults such as "{}" hold braces).
+    const mapped = Object.fromEntries(
+      [...schema.matchAll(/^model (\w+) \{\n(.*?)^\}/gms)]
+        .map((m) => [m[1], /@@map\("([^"]+)"\)/.exec(m[2]!)?.[1]])
+        .filter(([, table]) => table),
+    );
+    assert.ok(Object.keys(mapped).length >= 3, 'the SLA models are mapped');
+    assert.deepEqual(MAPPED_TABLES, mapped);
   });
 
   it('a dropped column: the route answers 503 naming it, ready names it', async () => {

@@ -33,19 +33,19 @@ describe('seed', () => {
     assert.equal(form.status, 'PUBLISHED');
     assert.equal(await prisma.customForm.count(), 1);
     const now = new Date();
-    assert.ok(await prisma.sLAMetric.count({ where: { status: 'MET' } }), 'a met SLA');
+    assert.ok(await prisma.slaMetric.count({ where: { status: 'MET' } }), 'a met SLA');
     assert.ok(
-      await prisma.sLAMetric.count({ where: { status: 'ACTIVE', dueAt: { lt: now } } }),
+      await prisma.slaMetric.count({ where: { status: 'ACTIVE', dueAt: { lt: now } } }),
       'an overdue SLA (breached by the worker)',
     );
     assert.ok(
-      await prisma.sLAMetric.count({ where: { status: 'ACTIVE', warningAt: { lt: now }, dueAt: { gt: now } } }),
+      await prisma.slaMetric.count({ where: { status: 'ACTIVE', warningAt: { lt: now }, dueAt: { gt: now } } }),
       'an SLA at risk (marked by the worker)',
     );
     assert.equal(await isDatabaseEmpty(prisma), false);
     assert.equal(await prisma.user.count(), 5);
     assert.equal(await prisma.ticket.count(), 6);
-    assert.equal(await prisma.sLAPolicy.count(), 2);
+    assert.equal(await prisma.slaPolicy.count(), 2);
     const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@nixflow.local' } });
     assert.equal(admin.role, 'ADMIN');
     assert.ok(await verifyPassword('Admin-Password-1', admin.passwordHash!));
@@ -68,13 +68,13 @@ describe('seed', () => {
       assert.ok(s.allowedTransitionIds.length > 0);
       assert.ok(s.allowedTransitionIds.every((id) => ids.has(id) && id !== s.id));
     }
-    const urgent = await prisma.sLAPolicy.findUniqueOrThrow({ where: { name: 'Urgent 24/7' } });
+    const urgent = await prisma.slaPolicy.findUniqueOrThrow({ where: { name: 'Urgent 24/7' } });
     assert.equal(urgent.businessHours, null);
     assert.ok((await prisma.comment.count()) >= 6);
     // Demo tickets go through the ticket services: history, events and SLA metrics exist like for real ones.
     assert.equal(await prisma.eventLog.count({ where: { type: 'TicketCreated' } }), 6);
     assert.equal(await prisma.eventLog.count({ where: { type: 'CommentAdded' } }), await prisma.comment.count());
-    assert.ok((await prisma.sLAMetric.count()) > 0);
+    assert.ok((await prisma.slaMetric.count()) > 0);
     assert.equal(await prisma.historyLog.count({ where: { action: 'created' } }), 6);
     const byStage = await prisma.ticket.findMany({ include: { stage: true } });
     for (const t of byStage) assert.equal(t.status, t.stage?.status, `${t.subject}: status follows its stage`);

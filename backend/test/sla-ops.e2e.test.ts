@@ -67,7 +67,7 @@ describe('SLA policy guardrails, preview and queues', () => {
     const view = await t.http.get(`/api/tickets/${ticket.id}`).set(auth(agent));
     assert.equal(view.body.slaPolicyId, none.body.id);
     assert.equal(view.body.slaNextDueAt, null);
-    assert.equal(await t.prisma.sLAMetric.count({ where: { ticketId: ticket.id } }), 0);
+    assert.equal(await t.prisma.slaMetric.count({ where: { ticketId: ticket.id } }), 0);
 
     // PATCH: emptying the targets of a policy that is not noSla is refused as well.
     const real = await createPolicy({
@@ -133,9 +133,9 @@ describe('SLA policy guardrails, preview and queues', () => {
     const a = await createTicket(tag);
     const b = await createTicket(tag);
     await createTicket(`other-${uid()}`);
-    const before = await t.prisma.sLAMetric.findMany({ where: { ticketId: { in: [a.id, b.id] } } });
+    const before = await t.prisma.slaMetric.findMany({ where: { ticketId: { in: [a.id, b.id] } } });
     // Ticket a started 30 minutes ago: with a 10-minute first response its new deadline has passed.
-    await t.prisma.sLAMetric.updateMany({
+    await t.prisma.slaMetric.updateMany({
       where: { ticketId: a.id },
       data: { startedAt: new Date(Date.now() - 30 * MIN) },
     });
@@ -158,7 +158,7 @@ describe('SLA policy guardrails, preview and queues', () => {
     assert.equal(res2.newDueAt, null, 'RESOLUTION has no target any more: cancelled');
 
     // Nothing was written: the metrics' deadlines and statuses, and the policy's version, are unchanged.
-    const after = await t.prisma.sLAMetric.findMany({ where: { ticketId: { in: [a.id, b.id] } } });
+    const after = await t.prisma.slaMetric.findMany({ where: { ticketId: { in: [a.id, b.id] } } });
     assert.deepEqual(
       after.map((m) => [m.id, m.dueAt.getTime(), m.status]).sort(),
       before.map((m) => [m.id, m.dueAt.getTime(), m.status]).sort(),
@@ -278,8 +278,8 @@ describe('SLA policy guardrails, preview and queues', () => {
       targets: { RESOLUTION: { NORMAL: 60 } },
     });
     const ticket = await createTicket(tag);
-    const metric = await t.prisma.sLAMetric.findFirstOrThrow({ where: { ticketId: ticket.id } });
-    await t.prisma.sLABreach.create({
+    const metric = await t.prisma.slaMetric.findFirstOrThrow({ where: { ticketId: ticket.id } });
+    await t.prisma.slaBreach.create({
       data: {
         ticketId: ticket.id,
         metricId: metric.id,

@@ -101,7 +101,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       const del = await t.http.delete(`/api/sla/policies/${id}`).set(auth(admin));
       assert.equal(del.status, 204);
       assert.equal((await t.http.get(`/api/sla/policies/${id}`).set(auth(admin))).status, 404);
-      const row = await t.prisma.sLAPolicy.findUniqueOrThrow({ where: { id } });
+      const row = await t.prisma.slaPolicy.findUniqueOrThrow({ where: { id } });
       assert.ok(row.deletedAt);
       assert.equal(row.isActive, false);
       assert.ok(
@@ -194,7 +194,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
         .set(auth(admin))
         .send({ calendar: { timezone: 'Nowhere/Land' } });
       assert.equal(res.status, 400);
-      assert.equal((await t.prisma.sLAPolicy.findUniqueOrThrow({ where: { id: p.body.id } })).version, 1);
+      assert.equal((await t.prisma.slaPolicy.findUniqueOrThrow({ where: { id: p.body.id } })).version, 1);
     });
 
     it('roles: agent reads but cannot write; customer 403; anonymous 401', async () => {
@@ -226,7 +226,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       const policyId = p.body.id as string;
       const ticket = await insertTicket(t.prisma, customerUser.id);
       const startedAt = new Date('2026-01-05T10:00:00Z');
-      const metric = await t.prisma.sLAMetric.create({
+      const metric = await t.prisma.slaMetric.create({
         data: {
           ticketId: ticket.id,
           policyId,
@@ -245,7 +245,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
           calendar: { timezone: 'UTC', businessHours: weekdays9to5 },
         });
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      const after = await t.prisma.sLAMetric.findUniqueOrThrow({ where: { id: metric.id } });
+      const after = await t.prisma.slaMetric.findUniqueOrThrow({ where: { id: metric.id } });
       const cal: BusinessCalendar = { timezone: 'UTC', hours: weekdays9to5 as BusinessCalendar['hours'], holidays: [] };
       assert.equal(after.targetMinutes, 240);
       assert.equal(after.policyVersion, 2);
@@ -266,7 +266,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       const policyId = p.body.id as string;
       const ticket = await insertTicket(t.prisma, customerUser.id);
       const startedAt = new Date('2026-01-05T10:00:00Z');
-      await t.prisma.sLAMetric.createMany({
+      await t.prisma.slaMetric.createMany({
         data: Array.from({ length: SYNC_RECOMPUTE_LIMIT + 1 }, (_, i) => ({
           ticketId: ticket.id,
           policyId,
@@ -285,7 +285,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       assert.equal(res.body.version, 2);
       // Untouched here: the worker's event consumer recomputes metrics still on version 1 (worker tests).
       assert.equal(
-        await t.prisma.sLAMetric.count({ where: { policyId, policyVersion: 1, targetMinutes: 120 } }),
+        await t.prisma.slaMetric.count({ where: { policyId, policyVersion: 1, targetMinutes: 120 } }),
         SYNC_RECOMPUTE_LIMIT + 1,
       );
       const events = await t.prisma.eventLog.findMany({ where: { type: 'SLAPolicyChanged', aggregateId: policyId } });
@@ -299,7 +299,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   describe('policy cache', () => {
     it('a policy written behind the API’s back applies to the very next ticket write and list', async () => {
       const tag = `cache-${Date.now()}`;
-      const policy = await t.prisma.sLAPolicy.create({
+      const policy = await t.prisma.slaPolicy.create({
         data: { name: `cache probe ${tag}`, position: -1000, conditions: { tags: [tag] }, targets: {} },
       });
       const firstResponse = async () => {
@@ -308,14 +308,14 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
           .set(auth(agent))
           .send({ requesterId: customerUser.id, subject: 'cache', description: 'd', tags: [tag] });
         assert.equal(res.status, 201, JSON.stringify(res.body));
-        const m = await t.prisma.sLAMetric.findFirst({ where: { ticketId: res.body.id, type: 'FIRST_RESPONSE' } });
+        const m = await t.prisma.slaMetric.findFirst({ where: { ticketId: res.body.id, type: 'FIRST_RESPONSE' } });
         return m && { policyId: m.policyId, targetMinutes: m.targetMinutes };
       };
       const names = async () =>
         ((await t.http.get('/api/sla/policies').set(auth(agent))).body as { name: string }[]).map((p) => p.name);
 
       const withTargets = (minutes: number) =>
-        t.prisma.sLAPolicy.update({
+        t.prisma.slaPolicy.update({
           where: { id: policy.id },
           data: { targets: { FIRST_RESPONSE: { NORMAL: minutes } } },
         });
@@ -328,14 +328,14 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       assert.deepEqual(await firstResponse(), { policyId: policy.id, targetMinutes: 34 });
       assert.ok((await names()).includes(`cache probe ${tag}`));
 
-      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { isActive: false, name: `renamed ${tag}` } });
+      await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { isActive: false, name: `renamed ${tag}` } });
       assert.notEqual((await firstResponse())?.policyId, policy.id);
       const listed = await names();
       assert.ok(listed.includes(`renamed ${tag}`) && !listed.includes(`cache probe ${tag}`));
 
-      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { isActive: true } });
+      await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { isActive: true } });
       assert.equal((await firstResponse())?.policyId, policy.id);
-      await t.prisma.sLAPolicy.update({ where: { id: policy.id }, data: { deletedAt: new Date(), isActive: false } });
+      await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { deletedAt: new Date(), isActive: false } });
       assert.notEqual((await firstResponse())?.policyId, policy.id);
       assert.ok(!(await names()).includes(`renamed ${tag}`));
     });
@@ -343,7 +343,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
   describe('metrics', () => {
     it('GET /sla/metrics filters and pages (staff); GET /tickets/:id/sla: staff full, own customer without internals, others 404', async () => {
-      const p = await t.prisma.sLAPolicy.create({ data: { name: 'metrics-fixture', isActive: false, targets: {} } });
+      const p = await t.prisma.slaPolicy.create({ data: { name: 'metrics-fixture', isActive: false, targets: {} } });
       const own = await insertTicket(t.prisma, customerUser.id);
       const other = await t.createUser({ role: UserRole.CUSTOMER });
       const foreign = await insertTicket(t.prisma, other.id);
@@ -353,7 +353,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
         [own.id, 'RESOLUTION', 'ACTIVE'],
         [foreign.id, 'RESOLUTION', 'PAUSED'],
       ] as const) {
-        await t.prisma.sLAMetric.create({
+        await t.prisma.slaMetric.create({
           data: {
             ticketId,
             policyId: p.id,
@@ -401,10 +401,10 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
   describe('breaches', () => {
     it('lists with filters and acknowledges idempotently', async () => {
-      const p = await t.prisma.sLAPolicy.create({ data: { name: 'breach-fixture', isActive: false, targets: {} } });
+      const p = await t.prisma.slaPolicy.create({ data: { name: 'breach-fixture', isActive: false, targets: {} } });
       const ticket = await insertTicket(t.prisma, customerUser.id);
       const dueAt = new Date('2026-02-01T10:00:00Z');
-      const metric = await t.prisma.sLAMetric.create({
+      const metric = await t.prisma.slaMetric.create({
         data: {
           ticketId: ticket.id,
           policyId: p.id,
@@ -416,7 +416,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
           breachedAt: dueAt,
         },
       });
-      const breach = await t.prisma.sLABreach.create({
+      const breach = await t.prisma.slaBreach.create({
         data: {
           ticketId: ticket.id,
           metricId: metric.id,
@@ -464,7 +464,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
   describe('dashboard', () => {
     it('reports totals, compliance, open counts and percentiles per policy and type', async () => {
-      const p = await t.prisma.sLAPolicy.create({ data: { name: 'dash-fixture', isActive: false, targets: {} } });
+      const p = await t.prisma.slaPolicy.create({ data: { name: 'dash-fixture', isActive: false, targets: {} } });
       const base = new Date('2025-06-02T00:00:00Z').getTime();
       const mk = async (
         type: 'FIRST_RESPONSE' | 'RESOLUTION',
@@ -474,7 +474,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       ) => {
         const ticket = await insertTicket(t.prisma, customerUser.id);
         const startedAt = new Date(base + offsetH * HOUR);
-        await t.prisma.sLAMetric.create({
+        await t.prisma.slaMetric.create({
           data: {
             ticketId: ticket.id,
             policyId: p.id,
@@ -564,7 +564,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
     let svc: SlaLifecycleService;
     const at = (iso: string) => clock.set(iso);
     const metrics = async (ticketId: string) =>
-      t.prisma.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
+      t.prisma.slaMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     const one = async (ticketId: string, type: string, cycle = 1) =>
       (await metrics(ticketId)).find((m) => m.type === type && m.cycle === cycle)!;
     const bizCal: BusinessCalendar = {
@@ -686,7 +686,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
 
     it('soft delete → open metrics CANCELLED; BREACHED never returns to ACTIVE', async () => {
       const tk = await newTicket('svc247', '2026-03-02T10:00:00Z');
-      await t.prisma.sLAMetric.updateMany({
+      await t.prisma.slaMetric.updateMany({
         where: { ticketId: tk.id, type: 'FIRST_RESPONSE' },
         data: { status: 'BREACHED' },
       });

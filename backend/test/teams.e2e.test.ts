@@ -383,7 +383,7 @@ describe('SLA by team', () => {
     const policyOf = async (id: string) => (await t.prisma.ticket.findUniqueOrThrow({ where: { id } })).slaPolicyId;
     assert.equal(await policyOf(inTeam.id), policy.body.id);
     assert.notEqual(await policyOf(outside.id), policy.body.id);
-    const metric = await t.prisma.sLAMetric.findFirst({ where: { ticketId: inTeam.id, policyId: policy.body.id } });
+    const metric = await t.prisma.slaMetric.findFirst({ where: { ticketId: inTeam.id, policyId: policy.body.id } });
     assert.equal(metric?.targetMinutes, 30);
   });
 });

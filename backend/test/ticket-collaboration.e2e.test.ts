@@ -42,7 +42,7 @@ describe('comments, watchers, history, notifications', () => {
   const comment = (token: string, ticketId: string, body: Record<string, unknown>) =>
     t.http.post(`/api/tickets/${ticketId}/comments`).set(auth(token)).send(body);
   const metric = (ticketId: string, type: string, cycle = 1) =>
-    t.prisma.sLAMetric.findFirst({ where: { ticketId, type: type as never, cycle } });
+    t.prisma.slaMetric.findFirst({ where: { ticketId, type: type as never, cycle } });
 
   it('public replies and internal notes: customers never see notes (lists, totals, history, events)', async () => {
     const ticket = await createTicket(t, customer.token);
@@ -360,7 +360,7 @@ describe('comments, watchers, history, notifications', () => {
       orderBy: { createdAt: 'asc' },
     });
     assert.deepEqual(final.firstRespondedAt, firstAgentReply.createdAt);
-    const metrics = await t.prisma.sLAMetric.findMany({ where: { ticketId: ticket.id } });
+    const metrics = await t.prisma.slaMetric.findMany({ where: { ticketId: ticket.id } });
     assert.equal(metrics.filter((m) => m.type === 'FIRST_RESPONSE').length, 1);
     assert.equal(metrics.find((m) => m.type === 'FIRST_RESPONSE')?.status, 'MET');
     const openNext = metrics.filter(

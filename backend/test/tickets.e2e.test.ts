@@ -92,7 +92,7 @@ describe('tickets API', () => {
       ['TicketCreated'],
     );
     assert.equal((events[0].payload as Record<string, unknown>).requesterId, customer.id);
-    const metrics = await t.prisma.sLAMetric.findMany({ where: { ticketId: ticket.id }, orderBy: { type: 'asc' } });
+    const metrics = await t.prisma.slaMetric.findMany({ where: { ticketId: ticket.id }, orderBy: { type: 'asc' } });
     assert.deepEqual(
       metrics.map((m) => [m.type, m.status]),
       [
@@ -260,7 +260,7 @@ describe('tickets API', () => {
     assert.equal(resolved.status, 200);
     assert.equal(resolved.body.stageId, wf.stage.resolved);
     assert.ok(resolved.body.resolvedAt);
-    const resolution = await t.prisma.sLAMetric.findFirstOrThrow({
+    const resolution = await t.prisma.slaMetric.findFirstOrThrow({
       where: { ticketId: ticket.id, type: 'RESOLUTION' },
     });
     assert.equal(resolution.status, 'MET');
@@ -441,7 +441,7 @@ describe('tickets API', () => {
     const trash = await t.http.get('/api/tickets').query({ deleted: true, pageSize: 100 }).set(auth(admin.token));
     assert.ok(trash.body.items.some((i: { id: string }) => i.id === ticket.id));
     assert.equal((await t.http.get('/api/tickets').query({ deleted: true }).set(auth(agent.token))).status, 403);
-    const metrics = await t.prisma.sLAMetric.findMany({ where: { ticketId: ticket.id } });
+    const metrics = await t.prisma.slaMetric.findMany({ where: { ticketId: ticket.id } });
     assert.ok(metrics.length > 0 && metrics.every((m) => m.status === 'CANCELLED'));
     assert.equal(
       (await t.http.patch(`/api/tickets/${ticket.id}`).set(auth(admin.token)).send({ subject: 'x' })).status,
@@ -479,7 +479,7 @@ describe('tickets API', () => {
     const gone = await t.http.delete(`/api/tickets/${bare.id}?hard=true`).set(auth(admin.token));
     assert.equal(gone.status, 204);
     assert.equal(await t.prisma.ticket.findUnique({ where: { id: bare.id } }), null);
-    assert.equal(await t.prisma.sLAMetric.count({ where: { ticketId: bare.id } }), 0);
+    assert.equal(await t.prisma.slaMetric.count({ where: { ticketId: bare.id } }), 0);
     assert.equal((await t.http.get(`/api/tickets/${bare.id}`).set(auth(admin.token))).status, 404);
     const trail = await t.prisma.eventLog.findMany({ where: { aggregateId: bare.id, type: 'TicketDeleted' } });
     assert.deepEqual(

@@ -99,7 +99,7 @@ describe('workflows and stages', () => {
     assert.equal(ticket.workflowId, first.body.id);
     assert.equal(ticket.stage?.name, 'Open');
     assert.equal(
-      await t.prisma.sLAMetric.count({ where: { ticketId: ticket.id } }),
+      await t.prisma.slaMetric.count({ where: { ticketId: ticket.id } }),
       0,
       'no policy matches: no metrics',
     );

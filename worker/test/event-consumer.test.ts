@@ -270,8 +270,8 @@ describe('SLA event handling', () => {
     const consumer = new SlaEventConsumer(prisma, null, { recomputeChunk: 4 });
     const fx = await createTicketFixture(prisma);
     const startedAt = new Date('2026-01-05T10:00:00Z');
-    await prisma.sLAPolicy.update({ where: { id: fx.policyId }, data: { targets: { NEXT_RESPONSE: { NORMAL: 60 } } } });
-    await prisma.sLAMetric.createMany({
+    await prisma.slaPolicy.update({ where: { id: fx.policyId }, data: { targets: { NEXT_RESPONSE: { NORMAL: 60 } } } });
+    await prisma.slaMetric.createMany({
       data: Array.from({ length: 10 }, (_, i) => ({
         ticketId: fx.ticketId,
         policyId: fx.policyId,
@@ -285,7 +285,7 @@ describe('SLA event handling', () => {
       })),
     });
     // What PATCH does for a large policy: new version + event, no synchronous recompute.
-    const policy = await prisma.sLAPolicy.update({
+    const policy = await prisma.slaPolicy.update({
       where: { id: fx.policyId },
       data: { version: { increment: 1 }, targets: { NEXT_RESPONSE: { NORMAL: 600 } } },
     });
@@ -311,7 +311,7 @@ describe('SLA event handling', () => {
     );
     assert.equal(recomputed, 9);
     assert.ok(batches >= 3, `expected ≥ 3 batches (chunks of 4), got ${batches}`);
-    const metrics = await prisma.sLAMetric.findMany({ where: { ticketId: fx.ticketId }, orderBy: { cycle: 'asc' } });
+    const metrics = await prisma.slaMetric.findMany({ where: { ticketId: fx.ticketId }, orderBy: { cycle: 'asc' } });
     const due = computeDueAt({ startedAt, targetMinutes: 600, cal: { timezone: 'UTC', hours: null, holidays: [] } });
     for (const m of metrics.slice(0, 9)) {
       assert.equal(m.targetMinutes, 600);
@@ -339,11 +339,11 @@ describe('SLA event handling', () => {
     await until(
       async () => {
         await consumer.run();
-        return prisma.sLAMetric.count({ where: { id: { in: goneIds }, status: 'CANCELLED' } });
+        return prisma.slaMetric.count({ where: { id: { in: goneIds }, status: 'CANCELLED' } });
       },
       (n) => n === 2,
       'cancelled metrics',
     );
-    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: keptIds[0]! } })).status, 'ACTIVE');
+    assert.equal((await prisma.slaMetric.findUniqueOrThrow({ where: { id: keptIds[0]! } })).status, 'ACTIVE');
   });
 });

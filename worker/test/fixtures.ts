@@ -22,7 +22,7 @@ export async function createTicketFixture(
     user('AGENT', 'assignee'),
     user('AGENT', 'watcher'),
   ]);
-  const policy = await prisma.sLAPolicy.create({ data: { name: `policy-${uid()}` } });
+  const policy = await prisma.slaPolicy.create({ data: { name: `policy-${uid()}` } });
   const ticket = await prisma.ticket.create({
     data: {
       subject: `SLA test ${uid()}`,
@@ -44,7 +44,7 @@ export interface MetricSpec {
 
 /** Inserts metrics on one ticket (NEXT_RESPONSE, one cycle each, so the unique key holds). Returns ids in order. */
 export async function createMetrics(prisma: PrismaClient, fx: TicketFixture, specs: MetricSpec[]): Promise<string[]> {
-  const rows = await prisma.sLAMetric.createManyAndReturn({
+  const rows = await prisma.slaMetric.createManyAndReturn({
     data: specs.map((s, i) => ({
       ticketId: fx.ticketId,
       policyId: fx.policyId,

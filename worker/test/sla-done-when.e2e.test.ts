@@ -14,7 +14,7 @@ import {
   type SlaEvent,
   type SlaMetricState,
 } from '@nixflow/core';
-import { createPrismaClient, type PrismaClient, type SLAPolicy, type Ticket } from '@nixflow/db/client';
+import { createPrismaClient, type PrismaClient, type SlaPolicy, type Ticket } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
 import { kill9, REDIS_URL, startWorker, stop, waitFor, type WorkerProcess } from './worker-process.js';
 
@@ -24,7 +24,7 @@ const uid = () => randomBytes(5).toString('hex');
 const workers: WorkerProcess[] = [];
 let db: TestDatabase;
 let prisma: PrismaClient;
-let policy: SLAPolicy;
+let policy: SlaPolicy;
 let requesterId: string;
 
 const launch = (env: Record<string, string> = {}) => {
@@ -43,7 +43,7 @@ before(async () => {
   db = await createTestDatabase();
   prisma = createPrismaClient(db.url);
   // 1-minute first-response target, 24/7, default pause statuses (PENDING_CUSTOMER, ON_HOLD).
-  policy = await prisma.sLAPolicy.create({
+  policy = await prisma.slaPolicy.create({
     data: { name: `one-minute-${uid()}`, targets: { FIRST_RESPONSE: { NORMAL: 1 } } },
   });
   requesterId = (await prisma.user.create({ data: { email: `r-${uid()}@example.test`, name: 'Requester' } })).id;
@@ -65,16 +65,16 @@ async function applyEvent(ticket: Ticket, event: SlaEvent, now: Date): Promise<v
   await prisma.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT "id" FROM "SLAMetric" WHERE "ticketId" = ${ticket.id}::uuid FOR UPDATE`;
-      const rows = await tx.sLAMetric.findMany({ where: { ticketId: ticket.id } });
-      // A SLAMetric row is a SlaMetricState (plus bookkeeping columns the planner ignores).
+      const rows = await tx.slaMetric.findMany({ where: { ticketId: ticket.id } });
+      // A SlaMetric row is a SlaMetricState (plus bookkeeping columns the planner ignores).
       const metrics: SlaMetricState[] = rows;
       for (const op of planSlaOperations({ metrics, ticket, event, now, policy })) {
         if (op.op === 'create') {
           const { op: _op, ...data } = op;
-          await tx.sLAMetric.create({ data: { ...data, ticketId: ticket.id } });
+          await tx.slaMetric.create({ data: { ...data, ticketId: ticket.id } });
         } else {
           const seen = metrics.find((m) => m.id === op.id)!;
-          await tx.sLAMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
+          await tx.slaMetric.updateMany({ where: { id: op.id, status: seen.status }, data: op.fields });
         }
       }
     },
@@ -91,7 +91,7 @@ async function ticketStartedAgo(agoMs: number): Promise<Ticket> {
 }
 
 const frMetric = (ticketId: string) =>
-  prisma.sLAMetric.findFirstOrThrow({ where: { ticketId, type: 'FIRST_RESPONSE' } });
+  prisma.slaMetric.findFirstOrThrow({ where: { ticketId, type: 'FIRST_RESPONSE' } });
 
 describe('SLA worker: issue 4 "Done when" (real worker, Redis, PostgreSQL)', () => {
   it('due → exactly one breach within the interval; answered in time → none; paused → none while paused', async () => {
@@ -125,20 +125,20 @@ async function dueAnsweredPaused(w: WorkerProcess): Promise<void> {
   assert.equal((await frMetric(paused.id)).status, 'PAUSED');
 
   await waitFor(
-    async () => (await prisma.sLABreach.count({ where: { ticketId: late.id } })) > 0,
+    async () => (await prisma.slaBreach.count({ where: { ticketId: late.id } })) > 0,
     120_000,
     `the breach\n${w.output()}`,
   );
-  const [breach] = await prisma.sLABreach.findMany({ where: { ticketId: late.id } });
+  const [breach] = await prisma.slaBreach.findMany({ where: { ticketId: late.id } });
   assert.equal(breach!.breachedAt.getTime(), lateMetric.dueAt.getTime());
   const delay = breach!.detectedAt.getTime() - lateMetric.dueAt.getTime();
   assert.ok(delay >= 0 && delay <= INTERVAL_MS + 1000, `detected ${delay} ms after due (interval ${INTERVAL_MS})`);
 
   // Many more sweeps, well past every original deadline.
   await sleep(6 * INTERVAL_MS);
-  assert.equal(await prisma.sLABreach.count({ where: { ticketId: late.id } }), 1);
-  assert.equal(await prisma.sLABreach.count({ where: { ticketId: answered.id } }), 0);
-  assert.equal(await prisma.sLABreach.count({ where: { ticketId: paused.id } }), 0);
+  assert.equal(await prisma.slaBreach.count({ where: { ticketId: late.id } }), 1);
+  assert.equal(await prisma.slaBreach.count({ where: { ticketId: answered.id } }), 0);
+  assert.equal(await prisma.slaBreach.count({ where: { ticketId: paused.id } }), 0);
   assert.equal((await frMetric(paused.id)).status, 'PAUSED');
   assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: late.id } }), 1);
 
@@ -156,11 +156,11 @@ async function dueAnsweredPaused(w: WorkerProcess): Promise<void> {
   );
   if (resumed.dueAt.getTime() > Date.now()) {
     await waitFor(
-      async () => (await prisma.sLABreach.count({ where: { ticketId: paused.id } })) > 0,
+      async () => (await prisma.slaBreach.count({ where: { ticketId: paused.id } })) > 0,
       120_000,
       'the breach after resume',
     );
-    const [b] = await prisma.sLABreach.findMany({ where: { ticketId: paused.id } });
+    const [b] = await prisma.slaBreach.findMany({ where: { ticketId: paused.id } });
     assert.equal(b!.breachedAt.getTime(), resumed.dueAt.getTime());
     assert.ok(b!.detectedAt.getTime() >= resumed.dueAt.getTime());
   }

@@ -33,7 +33,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
   it('a deactivated policy’s open tickets move to the policy that matches now, start its clocks, or are cancelled', async () => {
     const tag = `retire-${uid()}`;
     const requester = await user('CUSTOMER');
-    const retired = await prisma.sLAPolicy.create({
+    const retired = await prisma.slaPolicy.create({
       data: {
         name: `retired ${tag}`,
         position: 0,
@@ -41,7 +41,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
         targets: { RESOLUTION: { NORMAL: 60 } },
       },
     });
-    const next = await prisma.sLAPolicy.create({
+    const next = await prisma.slaPolicy.create({
       data: { name: `next ${tag}`, position: 5, conditions: { tags: [tag] }, targets: { RESOLUTION: { NORMAL: 600 } } },
     });
     const ticket = (tags: string[]) =>
@@ -53,7 +53,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
     const orphan = await ticket([`nothing-matches-${uid()}`]);
     const startedAt = new Date(Date.now() - 10 * MIN);
     for (const t of [moved, orphan]) {
-      await prisma.sLAMetric.create({
+      await prisma.slaMetric.create({
         data: {
           ticketId: t.id,
           policyId: retired.id,
@@ -66,7 +66,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
       });
     }
     await prisma.$transaction([
-      prisma.sLAPolicy.update({ where: { id: retired.id }, data: { isActive: false, version: { increment: 1 } } }),
+      prisma.slaPolicy.update({ where: { id: retired.id }, data: { isActive: false, version: { increment: 1 } } }),
       prisma.eventLog.create({
         data: {
           type: SLA_POLICY_RETIRED,
@@ -87,7 +87,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
       await sleep(50);
     }
 
-    const movedMetric = await prisma.sLAMetric.findFirstOrThrow({ where: { ticketId: moved.id } });
+    const movedMetric = await prisma.slaMetric.findFirstOrThrow({ where: { ticketId: moved.id } });
     assert.equal(movedMetric.policyId, next.id);
     assert.equal(movedMetric.status, 'ACTIVE');
     // Same start: the time already spent counts against the new target.
@@ -98,7 +98,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
 
     const startedTicket = await prisma.ticket.findUniqueOrThrow({ where: { id: started.id } });
     assert.equal(startedTicket.slaPolicyId, next.id);
-    const startedMetrics = await prisma.sLAMetric.findMany({ where: { ticketId: started.id } });
+    const startedMetrics = await prisma.slaMetric.findMany({ where: { ticketId: started.id } });
     assert.deepEqual(
       startedMetrics.map((m) => [m.type, m.status, m.policyId]),
       [['RESOLUTION', 'ACTIVE', next.id]],
@@ -108,7 +108,7 @@ describe('SLA policy retirement (worker re-evaluation)', () => {
     const orphanTicket = await prisma.ticket.findUniqueOrThrow({ where: { id: orphan.id } });
     assert.equal(orphanTicket.slaPolicyId, null);
     assert.equal(orphanTicket.slaNextDueAt, null);
-    assert.equal((await prisma.sLAMetric.findFirstOrThrow({ where: { ticketId: orphan.id } })).status, 'CANCELLED');
+    assert.equal((await prisma.slaMetric.findFirstOrThrow({ where: { ticketId: orphan.id } })).status, 'CANCELLED');
   });
 });
 
@@ -121,7 +121,7 @@ describe('business-hours-only SLA mails (zammad#4432)', () => {
       // Open one hour, two days from now (UTC): now is outside business hours.
       const day = (now.getUTCDay() + 2) % 7;
       const calendar = { timezone: 'UTC', businessHours: [{ day, start: '00:00', end: '01:00' }], holidays: [] };
-      const quiet = await prisma.sLAPolicy.create({
+      const quiet = await prisma.slaPolicy.create({
         data: {
           name: `quiet ${uid()}`,
           isActive: false,
@@ -130,7 +130,7 @@ describe('business-hours-only SLA mails (zammad#4432)', () => {
           ...calendar,
         },
       });
-      const loud = await prisma.sLAPolicy.create({
+      const loud = await prisma.slaPolicy.create({
         data: { name: `loud ${uid()}`, isActive: false, targets: { RESOLUTION: { NORMAL: 60 } }, ...calendar },
       });
       await prisma.emailAccount.create({
@@ -143,7 +143,7 @@ describe('business-hours-only SLA mails (zammad#4432)', () => {
         const ticket = await prisma.ticket.create({
           data: { subject: 's', description: 'd', requesterId: requester.id, assigneeId: assignee.id },
         });
-        const metric = await prisma.sLAMetric.create({
+        const metric = await prisma.slaMetric.create({
           data: {
             ticketId: ticket.id,
             policyId: policy.id,

@@ -45,11 +45,11 @@ describe('SlaSweeper against a real database', () => {
     await sweeper.sweep(now);
     await sweeper.sweep(new Date(now.getTime() + MIN));
 
-    const breaches = await prisma.sLABreach.findMany({ where: { metricId } });
+    const breaches = await prisma.slaBreach.findMany({ where: { metricId } });
     assert.equal(breaches.length, 1);
     assert.equal(breaches[0]!.breachedAt.getTime(), dueAt.getTime());
     assert.equal(breaches[0]!.detectedAt.getTime(), now.getTime());
-    const metric = await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } });
+    const metric = await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } });
     assert.equal(metric.status, 'BREACHED');
     assert.equal(metric.breachedAt?.getTime(), dueAt.getTime());
 
@@ -77,8 +77,8 @@ describe('SlaSweeper against a real database', () => {
       { dueAt: new Date(now.getTime() + 60 * MIN), warningAt: new Date(now.getTime() + 30 * MIN) },
     ]);
     await new SlaSweeper(prisma).sweep(now);
-    assert.equal(await prisma.sLABreach.count({ where: { metricId } }), 0);
-    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'ACTIVE');
+    assert.equal(await prisma.slaBreach.count({ where: { metricId } }), 0);
+    assert.equal((await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'ACTIVE');
   });
 
   it('marks a metric at its warning point AT_RISK once, with an event and a notification', async () => {
@@ -88,8 +88,8 @@ describe('SlaSweeper against a real database', () => {
     const sweeper = new SlaSweeper(prisma);
     await sweeper.sweep(now);
     await sweeper.sweep(now);
-    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'AT_RISK');
-    assert.equal(await prisma.sLABreach.count({ where: { metricId } }), 0);
+    assert.equal((await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'AT_RISK');
+    assert.equal(await prisma.slaBreach.count({ where: { metricId } }), 0);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLAAtRisk', aggregateId: fx.ticketId } }), 1);
     await consumeUntil(
       async () => (await prisma.notification.count({ where: { dedupeKey: `sla-at-risk:${metricId}` } })) >= 2,
@@ -105,8 +105,8 @@ describe('SlaSweeper against a real database', () => {
     const fx = await createTicketFixture(prisma);
     const [metricId] = await createMetrics(prisma, fx, [{ dueAt: new Date(now.getTime() - MIN), status: 'PAUSED' }]);
     await new SlaSweeper(prisma).sweep(now);
-    assert.equal(await prisma.sLABreach.count({ where: { metricId } }), 0);
-    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'PAUSED');
+    assert.equal(await prisma.slaBreach.count({ where: { metricId } }), 0);
+    assert.equal((await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'PAUSED');
   });
 
   it('cancels, rather than breaches, overdue metrics of a soft-deleted ticket', async () => {
@@ -114,8 +114,8 @@ describe('SlaSweeper against a real database', () => {
     const fx = await createTicketFixture(prisma, { deleted: true });
     const [metricId] = await createMetrics(prisma, fx, [{ dueAt: new Date(now.getTime() - MIN) }]);
     await new SlaSweeper(prisma).sweep(now);
-    assert.equal(await prisma.sLABreach.count({ where: { metricId } }), 0);
-    assert.equal((await prisma.sLAMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'CANCELLED');
+    assert.equal(await prisma.slaBreach.count({ where: { metricId } }), 0);
+    assert.equal((await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } })).status, 'CANCELLED');
   });
 
   it('splits 300 due metrics across 3 concurrent sweepers with no duplicates', async () => {
@@ -137,8 +137,8 @@ describe('SlaSweeper against a real database', () => {
     } finally {
       await Promise.all(clients.map((c) => c.$disconnect()));
     }
-    assert.equal(await prisma.sLABreach.count({ where: { metricId: { in: ids } } }), 300);
-    assert.equal(await prisma.sLAMetric.count({ where: { id: { in: ids }, status: 'BREACHED' } }), 300);
+    assert.equal(await prisma.slaBreach.count({ where: { metricId: { in: ids } } }), 300);
+    assert.equal(await prisma.slaMetric.count({ where: { id: { in: ids }, status: 'BREACHED' } }), 300);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: fx.ticketId } }), 300);
     await consumeUntil(
       async () => (await prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } })) >= 300,

@@ -55,7 +55,7 @@ describe('SLA worker process (real Redis and Postgres)', () => {
     );
 
     await waitFor(
-      async () => (await prisma.sLABreach.count({ where: { metricId: { in: ids } } })) === ids.length,
+      async () => (await prisma.slaBreach.count({ where: { metricId: { in: ids } } })) === ids.length,
       120_000,
       `breaches for ${ids.length} metrics\n${a.output()}\n${b.output()}`,
     );
@@ -67,7 +67,7 @@ describe('SLA worker process (real Redis and Postgres)', () => {
     );
     // Let several more sweeps run on both workers: nothing may be added.
     await sleep(1500);
-    assert.equal(await prisma.sLABreach.count({ where: { metricId: { in: ids } } }), ids.length);
+    assert.equal(await prisma.slaBreach.count({ where: { metricId: { in: ids } } }), ids.length);
     assert.equal(await prisma.eventLog.count({ where: { type: 'SLABreached', aggregateId: fx.ticketId } }), ids.length);
     // Notifications follow through the event consumer (SLABreached events), once per metric and user.
     const notes = () => prisma.notification.count({ where: { userId: fx.assigneeId, ticketId: fx.ticketId } });

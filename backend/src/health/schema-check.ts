@@ -1,18 +1,31 @@
 import { Prisma, type PrismaClient } from '@nixflow/db/client';
 import { classifyMigrations, defaultMigrationsDir, type HistoryRow, readMigrations } from '@nixflow/db';
 
-/** Tables the application needs: one per Prisma model (no @@map in schema.prisma). */
-export const REQUIRED_TABLES: readonly string[] = Object.values(Prisma.ModelName);
+/**
+ * Models stored under another table name (`@@map` in schema.prisma: seed 003's SLA tables keep their
+ * names). The generated client does not expose `@@map`; a test checks this list against the schema.
+ */
+export const MAPPED_TABLES: Readonly<Partial<Record<Prisma.ModelName, string>>> = {
+  SlaPolicy: 'SLAPolicy',
+  SlaMetric: 'SLAMetric',
+  SlaBreach: 'SLABreach',
+};
+
+const MODELS = Object.values(Prisma.ModelName);
+const tableOf = (model: Prisma.ModelName): string => MAPPED_TABLES[model] ?? model;
+
+/** Tables the application needs: one per Prisma model. */
+export const REQUIRED_TABLES: readonly string[] = MODELS.map(tableOf);
 
 /**
  * Columns the application reads, per table: the scalar and enum fields of each model, from the
  * generated client's `<Model>ScalarFieldEnum` (Prisma 7's `prisma-client` generator exports no
- * `Prisma.dmmf`; these enums are the same field list). No @map in schema.prisma: field = column.
+ * `Prisma.dmmf`; these enums are the same field list). No field-level @map in schema.prisma: field = column.
  */
 export const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  REQUIRED_TABLES.map((model) => {
+  MODELS.map((model) => {
     const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[`${model}ScalarFieldEnum`];
-    return [model, Object.values(fields ?? {})];
+    return [tableOf(model), Object.values(fields ?? {})];
   }),
 );
 

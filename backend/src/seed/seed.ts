@@ -172,7 +172,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   ];
   for (const p of policies) {
     const { businessHours, ...rest } = p;
-    await prisma.sLAPolicy.upsert({
+    await prisma.slaPolicy.upsert({
       where: { name: p.name },
       update: {},
       create: { ...rest, ...(businessHours ? { businessHours } : {}) },
@@ -369,19 +369,19 @@ async function spreadSlaStates(prisma: PrismaClient): Promise<void> {
   const now = Date.now();
   const minutes = (n: number) => new Date(now + n * 60_000);
   const firstResponse = (subject: string) =>
-    prisma.sLAMetric.findFirst({
+    prisma.slaMetric.findFirst({
       where: { type: SLABreachType.FIRST_RESPONSE, status: 'ACTIVE', ticket: { subject } },
     });
   const overdue = await firstResponse('Production API returns 500 errors');
   if (overdue) {
-    await prisma.sLAMetric.update({
+    await prisma.slaMetric.update({
       where: { id: overdue.id },
       data: { startedAt: minutes(-90), dueAt: minutes(-60), warningAt: minutes(-66) },
     });
   }
   const close = await firstResponse('Invoice for March is missing');
   if (close) {
-    await prisma.sLAMetric.update({
+    await prisma.slaMetric.update({
       where: { id: close.id },
       data: { startedAt: minutes(-200), dueAt: minutes(40), warningAt: minutes(-10), pausedAt: null },
     });

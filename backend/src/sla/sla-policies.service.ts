@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma, type SLAPolicy } from '@nixflow/db/client';
+import { Prisma, type SlaPolicy } from '@nixflow/db/client';
 import { policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
@@ -27,7 +27,7 @@ export function calendarFieldErrors(cal: SlaCalendarDto): FieldError[] {
   return [...grouped].map(([field, messages]) => ({ field, messages }));
 }
 
-export function toPolicyDto(p: SLAPolicy): SlaPolicyDto {
+export function toPolicyDto(p: SlaPolicy): SlaPolicyDto {
   return {
     id: p.id,
     name: p.name,
@@ -104,7 +104,7 @@ export class SlaPoliciesService {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const targetErrors = targetsFieldErrors(dto.noSla ?? false, dto.targets ?? {});
     if (targetErrors.length) throw new ValidationFailedException(targetErrors);
-    const row = await this.prisma.sLAPolicy.create({
+    const row = await this.prisma.slaPolicy.create({
       data: {
         name: dto.name,
         description: dto.description ?? null,
@@ -123,7 +123,7 @@ export class SlaPoliciesService {
   }
 
   /**
-   * Bumps `version` and appends an SLAPolicyChanged event in the same transaction. A policy with few
+   * Bumps `version` and appends an SlaPolicyChanged event in the same transaction. A policy with few
    * open metrics (≤ SYNC_RECOMPUTE_LIMIT) is recomputed right here, so readers see the new deadlines at
    * once; a larger one is left to the worker's event consumer, which recomputes it in bounded chunks
    * instead of holding one long transaction (and the PATCH) open. Either way metrics converge on the
@@ -144,7 +144,7 @@ export class SlaPoliciesService {
         const errors = targetsFieldErrors(dto.noSla ?? before.noSla, dto.targets ?? before.targets);
         if (errors.length) throw new ValidationFailedException(errors);
       }
-      const data: Prisma.SLAPolicyUpdateInput = { version: { increment: 1 } };
+      const data: Prisma.SlaPolicyUpdateInput = { version: { increment: 1 } };
       if (dto.noSla !== undefined) data.noSla = dto.noSla;
       if (dto.notifyDuringBusinessHoursOnly !== undefined) {
         data.notifyDuringBusinessHoursOnly = dto.notifyDuringBusinessHoursOnly;
@@ -158,7 +158,7 @@ export class SlaPoliciesService {
       if (dto.calendar !== undefined) Object.assign(data, this.calendarData(dto.calendar));
       if (dto.pauseStatuses !== undefined) data.pauseStatuses = dto.pauseStatuses;
       if (dto.warningThresholdPercent !== undefined) data.warningThresholdPercent = dto.warningThresholdPercent;
-      const updated = await tx.sLAPolicy.update({ where: { id }, data });
+      const updated = await tx.slaPolicy.update({ where: { id }, data });
       // The worker's event consumer recomputes from this event (see above).
       await this.events.append(tx, {
         type: 'SLAPolicyChanged',
@@ -167,7 +167,7 @@ export class SlaPoliciesService {
         actorId,
         payload: { policyId: updated.id, version: updated.version },
       });
-      const open = await tx.sLAMetric.count({
+      const open = await tx.slaMetric.count({
         where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
       });
       if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
@@ -184,7 +184,7 @@ export class SlaPoliciesService {
   async remove(id: string, actorId: string | null = null): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const p = await this.find(tx, id);
-      const updated = await tx.sLAPolicy.update({
+      const updated = await tx.slaPolicy.update({
         where: { id },
         data: {
           deletedAt: new Date(),
@@ -201,7 +201,7 @@ export class SlaPoliciesService {
    * The worker re-evaluates the open tickets the policy governed (Ticket.slaPolicyId): each gets the policy
    * that now matches (its open clocks retargeted, or started if it had none) or, with none, its clocks cancelled.
    */
-  private async retired(tx: Prisma.TransactionClient, policy: SLAPolicy, actorId: string | null): Promise<void> {
+  private async retired(tx: Prisma.TransactionClient, policy: SlaPolicy, actorId: string | null): Promise<void> {
     await this.events.append(tx, {
       type: SLA_POLICY_RETIRED,
       aggregateType: 'SLAPolicy',
@@ -211,8 +211,8 @@ export class SlaPoliciesService {
     });
   }
 
-  private async find(db: Prisma.TransactionClient, id: string): Promise<SLAPolicy> {
-    const p = await db.sLAPolicy.findFirst({ where: { id, deletedAt: null } });
+  private async find(db: Prisma.TransactionClient, id: string): Promise<SlaPolicy> {
+    const p = await db.slaPolicy.findFirst({ where: { id, deletedAt: null } });
     if (!p) throw new NotFoundException('SLA policy not found');
     return p;
   }

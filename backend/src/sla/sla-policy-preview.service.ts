@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { SLAMetric, SLAPolicy, Ticket } from '@nixflow/db/client';
+import type { SlaMetric, SlaPolicy, Ticket } from '@nixflow/db/client';
 import { previewTicket } from '@nixflow/core';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -39,10 +39,10 @@ export class SlaPolicyPreviewService {
     });
     const truncated = rows.length > q.limit;
     const tickets = rows.slice(0, q.limit);
-    const metrics = await this.prisma.sLAMetric.findMany({
+    const metrics = await this.prisma.slaMetric.findMany({
       where: { ticketId: { in: tickets.map((t) => t.id) }, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
     });
-    const byTicket = new Map<string, SLAMetric[]>();
+    const byTicket = new Map<string, SlaMetric[]>();
     for (const m of metrics) byTicket.set(m.ticketId, [...(byTicket.get(m.ticketId) ?? []), m]);
 
     const governed: SlaPreviewTicketDto[] = [];
@@ -69,13 +69,13 @@ export class SlaPolicyPreviewService {
   }
 
   /** The policy row as it would be saved (validated like create/PATCH), never written. */
-  private candidate(dto: SlaPolicyPreviewDto, existing: SLAPolicy | undefined, now: Date): SLAPolicy {
+  private candidate(dto: SlaPolicyPreviewDto, existing: SlaPolicy | undefined, now: Date): SlaPolicy {
     const errors = dto.calendar ? calendarFieldErrors(dto.calendar) : [];
     const noSla = dto.noSla ?? existing?.noSla ?? false;
     const targets = dto.targets ?? existing?.targets ?? {};
     errors.push(...targetsFieldErrors(noSla, targets));
     if (errors.length) throw new ValidationFailedException(errors);
-    const base: SLAPolicy = existing ?? {
+    const base: SlaPolicy = existing ?? {
       id: '00000000-0000-4000-8000-000000000000',
       name: dto.name ?? 'preview',
       description: null,
@@ -114,7 +114,7 @@ export class SlaPolicyPreviewService {
       warningThresholdPercent: dto.warningThresholdPercent ?? base.warningThresholdPercent,
       // A changed policy recomputes metrics of older versions: the candidate is one newer.
       version: base.version + 1,
-    } as SLAPolicy;
+    } as SlaPolicy;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma, UserRole, type SLABreach, type SLAMetric } from '@nixflow/db/client';
+import { Prisma, UserRole, type SlaBreach, type SlaMetric } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { ValidationFailedException } from '../common/validation.js';
@@ -21,7 +21,7 @@ import type {
 const ts = (at: Date): Prisma.Sql => Prisma.sql`${at.toISOString()}::timestamp(3)`;
 
 /** What a customer may see of a metric: no policy internals. */
-function publicMetric(m: SLAMetric): SlaMetricDto {
+function publicMetric(m: SlaMetric): SlaMetricDto {
   return {
     id: m.id,
     ticketId: m.ticketId,
@@ -38,7 +38,7 @@ function publicMetric(m: SLAMetric): SlaMetricDto {
   };
 }
 
-const staffMetric = (m: SLAMetric): SlaMetricDto => ({
+const staffMetric = (m: SlaMetric): SlaMetricDto => ({
   ...publicMetric(m),
   policyId: m.policyId,
   policyVersion: m.policyVersion,
@@ -66,26 +66,26 @@ export class SlaReportsService {
   ) {}
 
   async listMetrics(q: ListSlaMetricsQueryDto): Promise<Paginated<SlaMetricListItemDto>> {
-    const where: Prisma.SLAMetricWhereInput = {};
+    const where: Prisma.SlaMetricWhereInput = {};
     if (q.ticketId) where.ticketId = q.ticketId;
     if (q.status) where.status = q.status;
     if (q.type) where.type = q.type;
     if (q.policyId) where.policyId = q.policyId;
     if (q.dueBefore) where.dueAt = { lt: q.dueBefore };
     if (q.assigneeId) where.ticket = { assigneeId: q.assigneeId };
-    const orderBy: Prisma.SLAMetricOrderByWithRelationInput[] =
+    const orderBy: Prisma.SlaMetricOrderByWithRelationInput[] =
       q.sort === 'dueAt'
         ? // Soonest deadline first: served by the (status, dueAt) index when filtered by status.
           [{ dueAt: 'asc' }, { id: 'asc' }]
         : [{ startedAt: 'desc' }, { type: 'asc' }, { cycle: 'asc' }, { id: 'asc' }];
     const [items, total] = await this.prisma.$transaction([
-      this.prisma.sLAMetric.findMany({
+      this.prisma.slaMetric.findMany({
         where,
         orderBy,
         include: { ticket: { select: { number: true, subject: true, priority: true, assigneeId: true } } },
         ...pageArgs(q),
       }),
-      this.prisma.sLAMetric.count({ where }),
+      this.prisma.slaMetric.count({ where }),
     ]);
     const rows = items.map(({ ticket, ...m }) => ({
       ...staffMetric(m),
@@ -100,7 +100,7 @@ export class SlaReportsService {
   /** Staff: any ticket, full metrics. Customers: only their own ticket, without policy internals (else 404). */
   async ticketMetrics(ticketId: string, user: AuthUser): Promise<SlaMetricDto[]> {
     await this.access.findVisibleOrThrow(user, ticketId);
-    const rows = await this.prisma.sLAMetric.findMany({
+    const rows = await this.prisma.slaMetric.findMany({
       where: { ticketId },
       orderBy: [{ startedAt: 'asc' }, { type: 'asc' }, { cycle: 'asc' }],
     });
@@ -109,8 +109,8 @@ export class SlaReportsService {
 
   async listBreaches(
     q: ListSlaBreachesQueryDto,
-  ): Promise<Paginated<SLABreach & { ticketNumber: number; ticketSubject: string }>> {
-    const where: Prisma.SLABreachWhereInput = {};
+  ): Promise<Paginated<SlaBreach & { ticketNumber: number; ticketSubject: string }>> {
+    const where: Prisma.SlaBreachWhereInput = {};
     if (q.policyId) where.policyId = q.policyId;
     if (q.type) where.type = q.type;
     if (q.ticketId) where.ticketId = q.ticketId;
@@ -119,13 +119,13 @@ export class SlaReportsService {
       where.breachedAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
     }
     const [items, total] = await this.prisma.$transaction([
-      this.prisma.sLABreach.findMany({
+      this.prisma.slaBreach.findMany({
         where,
         orderBy: [{ breachedAt: 'desc' }, { id: 'asc' }],
         include: { ticket: { select: { number: true, subject: true } } },
         ...pageArgs(q),
       }),
-      this.prisma.sLABreach.count({ where }),
+      this.prisma.slaBreach.count({ where }),
     ]);
     const rows = items.map(({ ticket, ...b }) => ({
       ...b,
@@ -136,12 +136,12 @@ export class SlaReportsService {
   }
 
   /** Idempotent: the first acknowledgement wins; later calls return the breach unchanged. */
-  async acknowledge(id: string, user: AuthUser): Promise<SLABreach> {
-    await this.prisma.sLABreach.updateMany({
+  async acknowledge(id: string, user: AuthUser): Promise<SlaBreach> {
+    await this.prisma.slaBreach.updateMany({
       where: { id, acknowledgedAt: null },
       data: { acknowledgedAt: new Date(), acknowledgedById: user.id },
     });
-    const breach = await this.prisma.sLABreach.findUnique({ where: { id } });
+    const breach = await this.prisma.slaBreach.findUnique({ where: { id } });
     if (!breach) throw new NotFoundException('SLA breach not found');
     return breach;
   }

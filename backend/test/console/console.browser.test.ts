@@ -239,10 +239,10 @@ describe('operator console in chromium', { skip }, () => {
   });
 
   test('breaches list with acknowledge', async () => {
-    const [metric] = await t.prisma.sLAMetric.findMany({ where: { ticketId, type: 'RESOLUTION' } });
+    const [metric] = await t.prisma.slaMetric.findMany({ where: { ticketId, type: 'RESOLUTION' } });
     const past = new Date(Date.now() - 60_000);
-    await t.prisma.sLAMetric.update({ where: { id: metric!.id }, data: { status: 'BREACHED', breachedAt: past } });
-    const breach = await t.prisma.sLABreach.create({
+    await t.prisma.slaMetric.update({ where: { id: metric!.id }, data: { status: 'BREACHED', breachedAt: past } });
+    const breach = await t.prisma.slaBreach.create({
       data: { ticketId, metricId: metric!.id, policyId, type: 'RESOLUTION', dueAt: past, breachedAt: past },
     });
     await agentPage.goto(`${base}/breaches`);
@@ -251,7 +251,7 @@ describe('operator console in chromium', { skip }, () => {
     await check(agentPage, 'breaches');
     await row.getByRole('button', { name: /Acknowledge/ }).click();
     await row.waitFor({ state: 'detached', ...WAIT });
-    const stored = await t.prisma.sLABreach.findUniqueOrThrow({ where: { id: breach.id } });
+    const stored = await t.prisma.slaBreach.findUniqueOrThrow({ where: { id: breach.id } });
     assert.equal(stored.acknowledgedById, agent.id);
     await agentPage.goto(`${base}/dashboard`);
     await agentPage.getByTestId('at-risk').waitFor(WAIT);

@@ -112,7 +112,7 @@ describe('one ticket under concurrent writes; what customers can see', { timeout
     );
 
     // SLA: at most one open metric per type, paused exactly when the status pauses the clock.
-    const metrics = await t.prisma.sLAMetric.findMany({ where: { ticketId: id } });
+    const metrics = await t.prisma.slaMetric.findMany({ where: { ticketId: id } });
     assert.ok(metrics.length > 0, 'the policy applied');
     for (const type of ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const) {
       const open = metrics.filter((m) => m.type === type && OPEN_METRIC.includes(m.status));

@@ -48,7 +48,7 @@ async function dueMetrics(count: number, dueInMs = -60_000): Promise<Fixture> {
     await mk(UserRole.AGENT, 'assignee'),
     await mk(UserRole.AGENT, 'watcher'),
   ];
-  const policy = await prisma.sLAPolicy.create({ data: { name: `rel-policy-${uid()}` } });
+  const policy = await prisma.slaPolicy.create({ data: { name: `rel-policy-${uid()}` } });
   const ticket = await prisma.ticket.create({
     data: {
       subject: `reliability ${uid()}`,

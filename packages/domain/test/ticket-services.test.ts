@@ -44,7 +44,7 @@ describe('domain services (tickets, comments, SLA) over PostgreSQL', () => {
     return { id: u.id, role: u.role, name: u.name };
   };
   const metrics = (ticketId: string) =>
-    prisma.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
+    prisma.slaMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
 
   before(async () => {
     db = await createTestDatabase();
@@ -63,7 +63,7 @@ describe('domain services (tickets, comments, SLA) over PostgreSQL', () => {
     lifecycle = moduleRef.get(SlaLifecycleService);
     [customer, agent, admin] = [await user(UserRole.CUSTOMER), await user(UserRole.AGENT), await user(UserRole.ADMIN)];
     // First in evaluation order, 24/7, only for this file's tickets (by tag).
-    const policy = await prisma.sLAPolicy.create({
+    const policy = await prisma.slaPolicy.create({
       data: {
         name: `service tier ${tag}`,
         position: -100,
@@ -120,7 +120,7 @@ describe('domain services (tickets, comments, SLA) over PostgreSQL', () => {
     const a = await tickets.create(agent, { subject: 'A', description: 'x', requesterId: customer.id, tags: [tag] });
     const b = await tickets.create(agent, { subject: 'B', description: 'x', requesterId: customer.id, tags: [tag] });
     // The policy's first response target doubles (what a PATCH does: new targets, version + 1).
-    const policy = await prisma.sLAPolicy.update({
+    const policy = await prisma.slaPolicy.update({
       where: { id: policyId },
       data: { targets: { FIRST_RESPONSE: { NORMAL: 120 }, RESOLUTION: { NORMAL: 240 } }, version: { increment: 1 } },
     });
@@ -156,7 +156,7 @@ describe('domain services (tickets, comments, SLA) over PostgreSQL', () => {
       assert.equal(err.code, 'ticket_deleted');
       return true;
     });
-    const open = await prisma.sLAMetric.count({
+    const open = await prisma.slaMetric.count({
       where: { ticketId: ticket.id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
     });
     assert.equal(open, 0);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UserRole, type SLAPolicy } from '@nixflow/db/client';
+import { UserRole, type SlaPolicy } from '@nixflow/db/client';
 import {
   isOpenMetric,
   planSlaOperations,
@@ -109,7 +109,7 @@ export class SlaLifecycleService {
    * Recompute the open metrics of a changed policy (PATCH transaction, small policies; the worker does large
    * ones): the same chunked recompute the worker runs, until nothing carries an older version.
    */
-  async onPolicyChanged(tx: Tx, policy: SLAPolicy): Promise<number> {
+  async onPolicyChanged(tx: Tx, policy: SlaPolicy): Promise<number> {
     let changed = 0;
     for (;;) {
       const chunk = await recomputePolicyChunk(tx, policy.id, this.now());
@@ -124,7 +124,7 @@ export class SlaLifecycleService {
     ticket: SlaTicketRow,
     metrics: SlaMetricState[],
     event: SlaEvent,
-    policy: SLAPolicy | null,
+    policy: SlaPolicy | null,
     reload = true,
     recordPolicyId?: string,
   ): Promise<SlaMetricState[]> {
@@ -151,16 +151,16 @@ export class SlaLifecycleService {
   }
 
   private async readMetrics(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
-    const rows = await tx.sLAMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
+    const rows = await tx.slaMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
     return rows.map(toState);
   }
 
-  private async activePolicies(tx: Tx): Promise<SLAPolicy[]> {
+  private async activePolicies(tx: Tx): Promise<SlaPolicy[]> {
     return (await this.policies.get(tx)).active;
   }
 
   /** The policy governing a ticket's metrics (the one of its latest open metric, else latest metric). */
-  private async policyOfMetrics(tx: Tx, metrics: SlaMetricState[]): Promise<SLAPolicy | null> {
+  private async policyOfMetrics(tx: Tx, metrics: SlaMetricState[]): Promise<SlaPolicy | null> {
     if (metrics.length === 0) return null;
     const m = metrics.find(isOpenMetric) ?? metrics[metrics.length - 1];
     return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;

@@ -1,4 +1,4 @@
-import { Prisma, SLABreachType, type SLAMetric } from '@nixflow/db/client';
+import { Prisma, SLABreachType, type SlaMetric } from '@nixflow/db/client';
 import { OPEN_METRIC_STATUSES, type SlaMetricOp, type SlaMetricState } from '@nixflow/core';
 import type { Tx } from '../tx.js';
 
@@ -10,24 +10,24 @@ import type { Tx } from '../tx.js';
 /** Core's open statuses as a SQL array parameter: `m."status" = ANY (${OPEN_STATUSES_SQL})`. */
 export const OPEN_STATUSES_SQL = Prisma.sql`${[...OPEN_METRIC_STATUSES]}::"SLAStatus"[]`;
 
-/** The model's columns (no @map in the schema), so a raw row is exactly an SLAMetric. */
+/** The model's columns (no @map in the schema), so a raw row is exactly an SlaMetric. */
 const METRIC_COLUMNS = Prisma.raw(
-  Object.values(Prisma.SLAMetricScalarFieldEnum)
+  Object.values(Prisma.SlaMetricScalarFieldEnum)
     .map((c) => `"${c}"`)
     .join(', '),
 );
 
 /** Enum declaration order, which is how PostgreSQL (and so Prisma's orderBy) sorts an enum column. */
 const TYPE_ORDER: readonly string[] = Object.values(SLABreachType);
-const byTypeAndCycle = (a: SLAMetric, b: SLAMetric): number =>
+const byTypeAndCycle = (a: SlaMetric, b: SlaMetric): number =>
   TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.cycle - b.cycle;
 
 /**
  * A ticket's metrics, locked for the rest of the transaction, in one statement. Every locker of a
  * ticket's metrics locks them in id order (no deadlock between two of them); sorted by type and cycle.
  */
-export async function lockTicketMetrics(tx: Tx, ticketId: string): Promise<SLAMetric[]> {
-  const rows = await tx.$queryRaw<SLAMetric[]>`
+export async function lockTicketMetrics(tx: Tx, ticketId: string): Promise<SlaMetric[]> {
+  const rows = await tx.$queryRaw<SlaMetric[]>`
     SELECT ${METRIC_COLUMNS} FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid ORDER BY "id" FOR UPDATE`;
   return rows.sort(byTypeAndCycle);
 }
@@ -46,7 +46,7 @@ export async function applyMetricOps(
   let changed = 0;
   const creations = ops.flatMap((op) => (op.op === 'create' ? [op] : []));
   if (creations.length > 0) {
-    const res = await tx.sLAMetric.createMany({
+    const res = await tx.slaMetric.createMany({
       data: creations.map((op) => ({
         ticketId,
         policyId: op.policyId,
@@ -67,7 +67,7 @@ export async function applyMetricOps(
   for (const op of ops) {
     if (op.op === 'create') continue;
     const seen = metrics.find((m) => m.id === op.id);
-    const res = await tx.sLAMetric.updateMany({
+    const res = await tx.slaMetric.updateMany({
       where: { id: op.id, ...(seen ? { status: seen.status } : {}) },
       data: op.fields,
     });
@@ -105,7 +105,7 @@ export async function cancelOpenMetricsOfDeletedTickets(tx: Tx, ticketIds: strin
       AND EXISTS (SELECT 1 FROM "Ticket" t WHERE t."id" = m."ticketId" AND t."deletedAt" IS NOT NULL)`;
 }
 
-export function toState(m: SLAMetric): SlaMetricState {
+export function toState(m: SlaMetric): SlaMetricState {
   return {
     id: m.id,
     policyId: m.policyId,

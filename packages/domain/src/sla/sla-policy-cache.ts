@@ -1,15 +1,15 @@
-import type { Prisma, SLAPolicy } from '@nixflow/db/client';
+import type { Prisma, SlaPolicy } from '@nixflow/db/client';
 
-type Db = Pick<Prisma.TransactionClient, '$queryRaw' | 'sLAPolicy'>;
+type Db = Pick<Prisma.TransactionClient, '$queryRaw' | 'slaPolicy'>;
 
 /** The SLA policies as loaded at one stamp (all rows, soft-deleted ones too: old metrics still point at them). */
 export interface PolicySnapshot {
   stamp: string;
   /** Not deleted, in evaluation order (position, createdAt, id). */
-  live: SLAPolicy[];
+  live: SlaPolicy[];
   /** Active and not deleted, in evaluation order: what a new ticket selects from. */
-  active: SLAPolicy[];
-  byId: Map<string, SLAPolicy>;
+  active: SlaPolicy[];
+  byId: Map<string, SlaPolicy>;
 }
 
 /**
@@ -33,7 +33,7 @@ export class SlaPolicyCache {
     const [{ stamp }] = await db.$queryRaw<{ stamp: string }[]>`
       SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) AS stamp FROM "SLAPolicy"`;
     if (this.snapshot?.stamp === stamp) return this.snapshot;
-    const rows = await db.sLAPolicy.findMany({ orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await db.slaPolicy.findMany({ orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
     const live = rows.filter((p) => !p.deletedAt);
     const snapshot: PolicySnapshot = {
       stamp,

@@ -1,4 +1,4 @@
-import type { SLAPolicy } from '@nixflow/db/client';
+import type { SlaPolicy } from '@nixflow/db/client';
 import { planSlaOperations, type SlaMetricState, type SlaTicketLike } from '@nixflow/core';
 import type { Tx } from '../tx.js';
 import { OPEN_STATUSES_SQL, syncTicketSla } from './sla-metric-store.js';
@@ -26,7 +26,7 @@ export async function recomputePolicyChunk(
   now: Date,
   chunk = RECOMPUTE_CHUNK,
 ): Promise<{ done: boolean; changed: number }> {
-  const policy = await tx.sLAPolicy.findUnique({ where: { id: policyId } });
+  const policy = await tx.slaPolicy.findUnique({ where: { id: policyId } });
   if (!policy) return { done: true, changed: 0 };
   const rows = await tx.$queryRaw<OpenMetricRow[]>`
     SELECT m."id", m."ticketId", m."policyId", m."policyVersion", m."type"::text AS "type", m."cycle",
@@ -48,7 +48,7 @@ export async function recomputePolicyChunk(
   return { done: rows.length < chunk, changed };
 }
 
-async function applyRetarget(tx: Tx, policy: SLAPolicy, rows: OpenMetricRow[], now: Date): Promise<number> {
+async function applyRetarget(tx: Tx, policy: SlaPolicy, rows: OpenMetricRow[], now: Date): Promise<number> {
   const ids: string[] = [];
   const seen: string[] = [];
   const statuses: string[] = [];

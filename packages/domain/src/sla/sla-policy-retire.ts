@@ -20,9 +20,9 @@ export async function reevaluateRetiredPolicyChunk(
   now: Date,
   chunk = RETIRE_CHUNK,
 ): Promise<{ done: boolean; changed: number }> {
-  const retired = await tx.sLAPolicy.findUnique({ where: { id: policyId } });
+  const retired = await tx.slaPolicy.findUnique({ where: { id: policyId } });
   if (!retired || (retired.isActive && !retired.deletedAt)) return { done: true, changed: 0 };
-  const active = await tx.sLAPolicy.findMany({
+  const active = await tx.slaPolicy.findMany({
     where: { isActive: true, deletedAt: null },
     orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
   });

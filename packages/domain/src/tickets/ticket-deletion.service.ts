@@ -60,7 +60,7 @@ export class TicketDeletionService {
       const ticket = await lockTicketOrThrow(tx, id);
       const [comments, breaches, submissions, emails] = await Promise.all([
         tx.comment.count({ where: { ticketId: id } }),
-        tx.sLABreach.count({ where: { ticketId: id } }),
+        tx.slaBreach.count({ where: { ticketId: id } }),
         tx.formSubmission.count({ where: { ticketId: id } }),
         tx.emailMessage.count({ where: { ticketId: id } }),
       ]);
