@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { FormSubmissionsController } from './form-submissions.controller.js';
 import { FormSubmissionsService } from './form-submissions.service.js';
+import { AnswersKeysInterceptor } from './answers-keys.interceptor.js';
 import { FormAnswersValidator } from './form-answers.validator.js';
 import { FormSubmitThrottlerGuard } from './form-submit-throttler.guard.js';
 import { FormUploadInterceptor } from './form-upload.interceptor.js';
@@ -17,6 +18,7 @@ import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
     FormsService,
     FormSubmissionsService,
     FormAnswersValidator,
+    AnswersKeysInterceptor,
     FormSubmitThrottlerGuard,
     FormUploadInterceptor,
     OptionalAuthGuard,

@@ -65,7 +65,7 @@ const WIDGETS: Record<FieldDefinition['type'], string> = {
 /** 5 to 15 digits, an optional leading +, spaces, dots, dashes and parentheses between them. */
 export const PHONE_PATTERN = '^\\+?[0-9](?:[ ().-]*[0-9]){4,14}[ ().-]*$';
 /** Only web addresses: `format: uri` alone would take mailto:, javascript: and the like. */
-export const HTTP_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]';
+export const HTTP_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]';
 
 /**
  * What the answer of a hidden (conditional, condition not met) field may be: any answer of any field
