@@ -39,6 +39,7 @@ import { DOWNLOAD_REDIRECT_DOC, StoredFileDownloads } from '../common/stored-fil
 import { flattenValidationErrors, ValidationFailedException } from '../common/validation.js';
 import { OptionalAuthGuard } from '../knowledge-base/optional-auth.guard.js';
 import { AnswerFilters, QueryWithoutAnswers } from './answer-filters.decorator.js';
+import { AnswersKeysInterceptor } from './answers-keys.interceptor.js';
 import { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { ApiPageResponse } from '../common/api-docs.js';
 import type { Paginated } from '../common/pagination.js';
@@ -72,7 +73,7 @@ export class FormSubmissionsController {
   @Public()
   @FormSubmitThrottled()
   @UseGuards(OptionalAuthGuard, FormSubmitThrottlerGuard)
-  @UseInterceptors(FormUploadInterceptor)
+  @UseInterceptors(AnswersKeysInterceptor, FormUploadInterceptor)
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({

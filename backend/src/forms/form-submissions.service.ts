@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import {
-  addError,
-  composeTicket,
-  parseDateTime,
-  parseEmail,
-  validateAnswers,
-  type FieldErrors,
-  type FileMeta,
-} from '@nixflow/core';
+import { addError, composeTicket, parseDateTime, parseEmail, type FieldErrors, type FileMeta } from '@nixflow/core';
 import {
   FormStatus,
   FormSubmissionStatus,
@@ -35,6 +27,7 @@ import { TICKET_TX_OPTIONS } from '@nixflow/domain';
 import { TicketsService } from '@nixflow/domain';
 import type { ListSubmissionsQueryDto, SubmitFormDto } from './dto/submission.dto.js';
 import { fieldView, throwIfErrors, toFieldDefinition } from './form-fields.js';
+import { FormAnswersValidator } from './form-answers.validator.js';
 import { formMaxAttachmentBytes } from './form-upload-limits.js';
 import { FormsService } from './forms.service.js';
 import type { Tx } from '@nixflow/domain';
@@ -67,10 +60,12 @@ export class FormSubmissionsService {
     private readonly tickets: TicketsService,
     private readonly events: EventsService,
     private readonly files: AttachmentFiles,
+    private readonly answers: FormAnswersValidator,
   ) {}
 
   /**
-   * Validates a submission against the published version (every error in one 400, nothing written), then
+   * Validates a submission against the published version's JSON Schema (every error in one 400, nothing
+   * written), then
    * stores its files and, in one transaction, the requester (anonymous: found or created as a customer),
    * the ticket (channel FORM, the form's defaults, SLA via TicketsService) and the FormSubmission.
    */
@@ -79,7 +74,8 @@ export class FormSubmissionsService {
     const version = form.publishedVersion;
     const fields = (await this.forms.fieldsOf(form.id, version)).map(toFieldDefinition);
 
-    const filesByKey: Record<string, FileMeta[]> = {};
+    // No prototype: a part named __proto__ is just an unknown field.
+    const filesByKey = Object.create(null) as Record<string, FileMeta[]>;
     const uploadsByKey = new Map<string, UploadedFileLike[]>();
     for (const file of uploads) {
       const key = file.fieldname ?? 'file';
@@ -92,7 +88,15 @@ export class FormSubmissionsService {
       (filesByKey[key] ??= []).push(meta);
       uploadsByKey.set(key, [...(uploadsByKey.get(key) ?? []), file]);
     }
-    const result = validateAnswers(fields, dto.answers, filesByKey, {
+    const published = {
+      id: form.id,
+      name: form.name,
+      description: form.description,
+      version,
+      allowAnonymous: form.allowAnonymous,
+      fields,
+    };
+    const result = this.answers.check(published, dto.answers, filesByKey, {
       defaultFileTypes: [...ALLOWED_ATTACHMENT_TYPES],
       maxFileBytes: formMaxAttachmentBytes(),
     });

@@ -36,7 +36,7 @@ const STAFF = [UserRole.ADMIN, UserRole.AGENT];
 const EVERYONE = [UserRole.ADMIN, UserRole.AGENT, UserRole.CUSTOMER];
 
 const SCHEMA_DESCRIPTION = `The published version of the form as a rendering contract:
-- \`schema\`: a JSON Schema (draft 2020-12) of the \`answers\` object (types, formats, lengths, patterns, options as \`oneOf\` const/title, required fields; conditionally required fields in \`allOf\` if/then).
+- \`schema\`: a JSON Schema (draft 2020-12) of the \`answers\` object (types, formats, lengths, patterns, options as \`oneOf\` const/title, required fields; a conditional field's rules, and its being required, in \`allOf\` if (shown) / then). The server validates submissions with this very schema.
 - \`ui.order\` / \`ui.fields\`: display order, label, help text, widget (text, textarea, number, email, url, tel, date, datetime-local, select, multiselect, checkbox, radio, file), options, default, and \`visibleWhen\` ({ field, equals | in | notEquals }: show the field only when the earlier field is shown and its answer matches; for a MULTISELECT answer "contains").
 - \`multipart\`: true when the form has FILE fields: submit as multipart/form-data with an \`answers\` JSON part and files in parts named after their field key.
 Answers of hidden fields are ignored; a hidden required field is not required. Public when the form allows anonymous submissions, otherwise a bearer token is needed.`;

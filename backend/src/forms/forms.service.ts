@@ -1,10 +1,11 @@
 import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { buildFormRenderContract, validateFormDefinition, type FieldErrors } from '@nixflow/core';
+import { buildFormRenderContract, validateFormDefinition, type FieldDefinition, type FieldErrors } from '@nixflow/core';
 import { FormStatus, Prisma, UserRole, type CustomForm } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated } from '../common/pagination.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateFormDto, ListFormsQueryDto, TicketDefaultsDto, UpdateFormDto } from './dto/form.dto.js';
+import { FormAnswersValidator } from './form-answers.validator.js';
 import { fieldRows, fieldView, plainFields, throwIfErrors, toFieldDefinition } from './form-fields.js';
 import type { Tx } from '@nixflow/domain';
 
@@ -37,7 +38,10 @@ export function formSummary(form: CustomForm, staff: boolean) {
  */
 @Injectable()
 export class FormsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly answers: FormAnswersValidator,
+  ) {}
 
   async list(user: AuthUser, q: ListFormsQueryDto) {
     const staff = isStaff(user);
@@ -59,7 +63,7 @@ export class FormsService {
 
   async create(dto: CreateFormDto) {
     const fields = plainFields(dto.fields ?? []);
-    const errors = validateFormDefinition(fields);
+    const errors = this.definitionErrors(fields);
     Object.assign(errors, await this.ticketDefaultsErrors(dto.ticketDefaults));
     throwIfErrors(errors);
     const form = await this.prisma.$transaction(async (tx) => {
@@ -85,7 +89,7 @@ export class FormsService {
 
   async update(id: string, dto: UpdateFormDto) {
     const fields = dto.fields ? plainFields(dto.fields) : undefined;
-    const errors: FieldErrors = fields ? validateFormDefinition(fields) : {};
+    const errors: FieldErrors = fields ? this.definitionErrors(fields) : {};
     Object.assign(errors, await this.ticketDefaultsErrors(dto.ticketDefaults));
     throwIfErrors(errors);
     const form = await this.prisma.$transaction(async (tx) => {
@@ -117,7 +121,7 @@ export class FormsService {
         where: { formId: id, formVersion: current.version },
         orderBy: { position: 'asc' },
       });
-      const errors = validateFormDefinition(rows.map(toFieldDefinition));
+      const errors = this.definitionErrors(rows.map(toFieldDefinition));
       if (!rows.length) errors.fields = ['a form needs at least one field to be published'];
       throwIfErrors(errors);
       return tx.customForm.update({
@@ -167,6 +171,12 @@ export class FormsService {
       allowAnonymous: form.allowAnonymous,
       fields: rows.map(toFieldDefinition),
     });
+  }
+
+  /** The definition's own rules, then (when it has none broken) its default values against the schema. */
+  private definitionErrors(fields: readonly FieldDefinition[]): FieldErrors {
+    const errors = validateFormDefinition(fields);
+    return Object.keys(errors).length ? errors : this.answers.defaultValueErrors(fields);
   }
 
   fieldsOf(formId: string, version: number, db: Tx | PrismaService = this.prisma) {

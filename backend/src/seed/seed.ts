@@ -1,5 +1,6 @@
 import { type PrismaClient, SLABreachType, TicketPriority, TicketStatus, UserRole } from '@nixflow/db/client';
 import type { CreateFormDto } from '../forms/dto/form.dto.js';
+import { FormAnswersValidator } from '../forms/form-answers.validator.js';
 import { FormsService } from '../forms/forms.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { NestFactory } from '@nestjs/core';
@@ -353,7 +354,7 @@ async function seedArticles(prisma: PrismaClient, authorId: string): Promise<num
 async function seedForm(prisma: PrismaClient): Promise<string[]> {
   const existing = await prisma.customForm.findFirst({ where: { name: DEMO_FORM.name, deletedAt: null } });
   if (!existing) {
-    const forms = new FormsService(prisma as never);
+    const forms = new FormsService(prisma as never, new FormAnswersValidator());
     const form = await forms.create(DEMO_FORM);
     await forms.publish(form.id);
   }

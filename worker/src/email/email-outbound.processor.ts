@@ -9,6 +9,7 @@ import {
   type SendReplyJobData,
 } from '@nixflow/core';
 import { workerConcurrency } from '../config.js';
+import { runJob } from '../queues/job-failure.js';
 import { EmailSenderService } from './email-sender.service.js';
 
 @Processor(EMAIL_OUTBOUND_QUEUE, { concurrency: workerConcurrency() })
@@ -22,15 +23,17 @@ export class EmailOutboundProcessor extends WorkerHost implements BeforeApplicat
   async process(job: Job): Promise<unknown> {
     // attemptsMade counts the failed attempts before this one.
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    switch (job.name) {
-      case SEND_REPLY_JOB:
-        return this.sender.sendReply((job.data as SendReplyJobData).emailMessageId, isLastAttempt);
-      case SEND_NOTIFICATION_JOB:
-        return this.sender.sendNotification(job.data as SendNotificationJobData);
-      default:
-        this.logger.warn(`unknown job ${job.name} on ${EMAIL_OUTBOUND_QUEUE}`);
-        return null;
-    }
+    return runJob(job, this.logger, async () => {
+      switch (job.name) {
+        case SEND_REPLY_JOB:
+          return this.sender.sendReply((job.data as SendReplyJobData).emailMessageId, isLastAttempt);
+        case SEND_NOTIFICATION_JOB:
+          return this.sender.sendNotification(job.data as SendNotificationJobData);
+        default:
+          this.logger.warn(`unknown job ${job.name} on ${EMAIL_OUTBOUND_QUEUE}`);
+          return null;
+      }
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

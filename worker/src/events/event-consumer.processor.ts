@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { EVENT_CONSUMER_QUEUE } from '@nixflow/core';
-import { DB_MISMATCH_MESSAGE, isMissingSchemaError } from '../prisma/schema-errors.js';
+import { runJob } from '../queues/job-failure.js';
 import { SlaEventConsumerService, type ConsumerRunResult } from '../sla/sla-event-consumer.service.js';
 
 /** One job = one consumer run (several batches, bounded in time). Concurrency 1: runs never overlap here. */
@@ -14,16 +14,8 @@ export class EventConsumerProcessor extends WorkerHost implements BeforeApplicat
     super();
   }
 
-  async process(_job: Job): Promise<ConsumerRunResult | { skipped: 'db-mismatch' }> {
-    try {
-      return await this.consumer.run();
-    } catch (err) {
-      if (isMissingSchemaError(err)) {
-        this.logger.error(DB_MISMATCH_MESSAGE);
-        return { skipped: 'db-mismatch' };
-      }
-      throw err;
-    }
+  async process(job: Job): Promise<ConsumerRunResult> {
+    return runJob(job, this.logger, () => this.consumer.run());
   }
 
   /** Stop after the batch in flight, then wait for the job, before Prisma disconnects. */

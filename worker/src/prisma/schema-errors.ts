@@ -1,11 +1,2 @@
-import { isSchemaMismatch } from '@nixflow/domain';
-
-/**
- * True when an error means the database is behind the code (a table or column missing: migrations not
- * applied). The classification is @nixflow/domain's, the one the API uses too.
- */
-export function isMissingSchemaError(err: unknown): boolean {
-  return isSchemaMismatch(err);
-}
-
+/** What the worker logs when the database is behind the code (migrations not applied). */
 export const DB_MISMATCH_MESSAGE = '[DB-MISMATCH] Database migrations not applied: run npm run db:migrate';

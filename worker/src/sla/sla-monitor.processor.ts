@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { workerConcurrency } from '../config.js';
-import { DB_MISMATCH_MESSAGE, isMissingSchemaError } from '../prisma/schema-errors.js';
+import { runJob } from '../queues/job-failure.js';
 import { SLA_MONITOR_QUEUE } from './sla.constants.js';
 import { SlaSweepService, type SweepResult } from './sla-sweep.service.js';
 
@@ -15,17 +15,9 @@ export class SlaMonitorProcessor extends WorkerHost implements BeforeApplication
     super();
   }
 
-  async process(_job: Job): Promise<SweepResult | { skipped: 'db-mismatch' }> {
-    try {
-      return await this.sweeper.sweep(new Date());
-    } catch (err) {
-      // Missing tables will not fix themselves by crashing; log clearly and let the next tick retry.
-      if (isMissingSchemaError(err)) {
-        this.logger.error(DB_MISMATCH_MESSAGE);
-        return { skipped: 'db-mismatch' };
-      }
-      throw err;
-    }
+  // A missing table ([DB-MISMATCH]) fails this run; the next tick is the retry.
+  async process(job: Job): Promise<SweepResult> {
+    return runJob(job, this.logger, () => this.sweeper.sweep(new Date()));
   }
 
   /** Drain the running sweep before onApplicationShutdown disconnects Prisma (close() waits for active jobs). */

@@ -9,7 +9,7 @@ import { IsOptionalNotNull } from '../../common/nullability.js';
 /** Keys that reach Object.prototype when copied: a 400 naming the field, not a 500 further down. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function rejectPrototypeKeys(value: unknown): unknown {
+export function rejectPrototypeKeys(value: unknown): unknown {
   const stack: unknown[] = [value];
   while (stack.length) {
     const v = stack.pop();

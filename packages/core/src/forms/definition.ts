@@ -1,4 +1,3 @@
-import { checkFieldValue } from './field-value.js';
 import { FORM_LIMITS } from './limits.js';
 import { compilePattern } from './pattern.js';
 import {
@@ -10,7 +9,7 @@ import {
   type FieldErrors,
   type FormFieldKind,
 } from './types.js';
-import { isBlank, parseDate, parseDateTime } from './values.js';
+import { parseDate, parseDateTime } from './values.js';
 
 /** Which validation keys each type understands. */
 const VALIDATION_KEYS: Record<FormFieldKind, readonly string[]> = {
@@ -302,7 +301,5 @@ function checkDefault(field: FieldDefinition, at: (p: string) => string, errors:
     addError(errors, at('defaultValue'), 'FILE fields have no default');
     return;
   }
-  if (isBlank(field.defaultValue)) return;
-  const check = checkFieldValue(field, field.defaultValue);
-  if (!check.ok) for (const m of check.errors) addError(errors, at('defaultValue'), m);
+  // Whether the default is a valid answer is the answers schema's call (the backend checks it with Ajv).
 }

@@ -3,8 +3,6 @@ export * from './limits.js';
 export * from './pattern.js';
 export * from './values.js';
 export * from './visibility.js';
-export * from './field-value.js';
-export * from './answers.js';
 export * from './definition.js';
 export * from './compose.js';
 export * from './json-schema.js';

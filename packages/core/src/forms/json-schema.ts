@@ -62,7 +62,21 @@ const WIDGETS: Record<FieldDefinition['type'], string> = {
   FILE: 'file',
 };
 
-const PHONE_PATTERN = '^\\+?[0-9][0-9 ().-]{0,29}$';
+/** 5 to 15 digits, an optional leading +, spaces, dots, dashes and parentheses between them. */
+export const PHONE_PATTERN = '^\\+?[0-9](?:[ ().-]*[0-9]){4,14}[ ().-]*$';
+/** Only web addresses: `format: uri` alone would take mailto:, javascript: and the like. */
+export const HTTP_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]';
+
+/**
+ * What the answer of a hidden (conditional, condition not met) field may be: any answer of any field
+ * type (a scalar, or a list of scalars), which the server then ignores. Never an object, so no key can
+ * reach Object.prototype, and never nested, so checking it is cheap.
+ */
+export const HIDDEN_ANSWER_DEF = 'hiddenAnswer';
+const SCALARS: JsonSchema[] = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }];
+const HIDDEN_ANSWER_SCHEMA: JsonSchema = {
+  anyOf: [...SCALARS, { type: 'array', items: { anyOf: SCALARS } }],
+};
 
 function choices(field: FieldDefinition): JsonSchema[] {
   return (field.options ?? []).map((o) => ({ const: o.value, title: o.label }));
@@ -82,12 +96,16 @@ export function fieldJsonSchema(field: FieldDefinition): JsonSchema {
     case 'PHONE': {
       s.type = 'string';
       const cap = field.type === 'TEXTAREA' ? FORM_LIMITS.maxTextareaLength : FORM_LIMITS.maxTextLength;
-      if (v.minLength !== undefined) s.minLength = v.minLength;
+      // Required means a non-empty answer.
+      const minLength = field.required ? Math.max(1, v.minLength ?? 1) : v.minLength;
+      if (minLength !== undefined) s.minLength = minLength;
       s.maxLength = Math.min(v.maxLength ?? cap, cap);
       if (field.type === 'EMAIL') s.format = 'email';
       if (field.type === 'URL') s.format = 'uri';
       if (v.pattern) s.pattern = `^(?:${v.pattern})$`;
-      else if (field.type === 'PHONE') s.pattern = PHONE_PATTERN;
+      // The type's own rule sits in allOf, so a field pattern can come on top of it.
+      if (field.type === 'URL') s.allOf = [{ pattern: HTTP_URL_PATTERN }];
+      if (field.type === 'PHONE') s.allOf = [{ pattern: PHONE_PATTERN }];
       break;
     }
     case 'NUMBER':
@@ -109,7 +127,9 @@ export function fieldJsonSchema(field: FieldDefinition): JsonSchema {
       break;
     case 'MULTISELECT':
       s.type = 'array';
-      s.items = { type: 'string', oneOf: choices(field) };
+      // enum, not oneOf const/title: one error per wrong item, not one per item and option (the labels are
+      // in ui.fields).
+      s.items = { type: 'string', enum: (field.options ?? []).map((o) => o.value) };
       s.uniqueItems = true;
       if (typeof v.min === 'number') s.minItems = v.min;
       else if (field.required) s.minItems = 1;
@@ -157,6 +177,25 @@ function conditionSchema(cond: VisibilityCondition): JsonSchema {
   };
 }
 
+/**
+ * When a field is shown: its own condition holds and the field it depends on is shown too (chains), as
+ * the server decides it. Null for a field without condition.
+ */
+function visibilitySchema(field: FieldDefinition, byKey: ReadonlyMap<string, FieldDefinition>): JsonSchema | null {
+  const conditions: JsonSchema[] = [];
+  const seen = new Set<string>();
+  for (
+    let f: FieldDefinition | undefined = field;
+    f?.visibleWhen && !seen.has(f.key);
+    f = byKey.get(f.visibleWhen.field)
+  ) {
+    seen.add(f.key);
+    conditions.push(conditionSchema(f.visibleWhen));
+  }
+  if (!conditions.length) return null;
+  return conditions.length === 1 ? conditions[0]! : { allOf: conditions };
+}
+
 export function buildFormRenderContract(form: {
   id: string;
   name: string;
@@ -169,11 +208,18 @@ export function buildFormRenderContract(form: {
   const required: string[] = [];
   const conditional: JsonSchema[] = [];
   const hints: FieldUiHint[] = [];
+  const byKey = new Map(form.fields.map((f) => [f.key, f]));
   for (const field of form.fields) {
-    properties[field.key] = fieldJsonSchema(field);
-    if (field.required && !field.visibleWhen) required.push(field.key);
-    if (field.required && field.visibleWhen) {
-      conditional.push({ if: conditionSchema(field.visibleWhen), then: { required: [field.key] } });
+    const shown = visibilitySchema(field, byKey);
+    if (!shown) {
+      properties[field.key] = fieldJsonSchema(field);
+      if (field.required) required.push(field.key);
+    } else {
+      // A conditional field is validated (and required) only while shown; hidden, its answer is ignored.
+      properties[field.key] = { title: field.label, $ref: `#/$defs/${HIDDEN_ANSWER_DEF}` };
+      const then: JsonSchema = { properties: { [field.key]: fieldJsonSchema(field) } };
+      if (field.required) then.required = [field.key];
+      conditional.push({ if: shown, then });
     }
     const v = field.validation ?? {};
     const hint: FieldUiHint = {
@@ -203,7 +249,10 @@ export function buildFormRenderContract(form: {
     additionalProperties: false,
   };
   if (form.description) schema.description = form.description;
-  if (conditional.length) schema.allOf = conditional;
+  if (conditional.length) {
+    schema.allOf = conditional;
+    schema.$defs = { [HIDDEN_ANSWER_DEF]: HIDDEN_ANSWER_SCHEMA };
+  }
   return {
     formId: form.id,
     version: form.version,

@@ -12,9 +12,6 @@ export const FORM_LIMITS = {
   maxTextareaLength: 20_000,
   /** Longest pattern source. */
   maxPatternLength: 200,
-  /** Longest input a pattern is ever run against. */
-  maxPatternInput: 1000,
   maxFilesPerField: 10,
   maxEmailLength: 254,
-  maxUrlLength: 2048,
 } as const;

@@ -1,4 +1,7 @@
-/** Parsers for answer values. Each returns the normalized value, or an error message. */
+/**
+ * Value parsers for form definitions (date bounds), answer filters and the anonymous submitter's address.
+ * Answers themselves are checked against the form's JSON Schema (the backend compiles it with Ajv).
+ */
 import { FORM_LIMITS } from './limits.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -13,13 +16,6 @@ export function isBlank(value: unknown): boolean {
     (typeof value === 'string' && value.trim() === '') ||
     (Array.isArray(value) && value.length === 0)
   );
-}
-
-/** Length in code points (an emoji counts as one character). */
-export function charLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -53,13 +49,6 @@ export function parseDateTime(value: unknown): Parsed<string> {
   return ok(new Date(t).toISOString());
 }
 
-/** A finite number; numeric strings are accepted and converted. */
-export function parseNumber(value: unknown): Parsed<number> {
-  if (typeof value === 'number') return Number.isFinite(value) ? ok(value) : fail('must be a finite number');
-  if (typeof value === 'string' && /^\s*-?\d{1,30}(\.\d{1,30})?\s*$/.test(value)) return ok(Number(value));
-  return fail('must be a number');
-}
-
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export function parseEmail(value: unknown): Parsed<string> {
@@ -67,33 +56,6 @@ export function parseEmail(value: unknown): Parsed<string> {
   const s = value.trim();
   if (s.length > FORM_LIMITS.maxEmailLength) return fail(`must be at most ${FORM_LIMITS.maxEmailLength} characters`);
   return EMAIL_RE.test(s) ? ok(s) : fail('must be a valid e-mail address');
-}
-
-export function parseUrl(value: unknown): Parsed<string> {
-  if (typeof value !== 'string') return fail('must be a URL');
-  const s = value.trim();
-  if (s.length > FORM_LIMITS.maxUrlLength) return fail(`must be at most ${FORM_LIMITS.maxUrlLength} characters`);
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    return fail('must be a valid http(s) URL');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    return fail('must be a valid http(s) URL');
-  }
-  return ok(s);
-}
-
-const PHONE_RE = /^\+?[0-9][0-9 ().-]{0,29}$/;
-
-/** A phone number: digits with optional leading +, spaces, dots, dashes, parentheses; 5–15 digits. */
-export function parsePhone(value: unknown): Parsed<string> {
-  if (typeof value !== 'string') return fail('must be a phone number');
-  const s = value.trim();
-  const digits = s.replace(/\D/g, '').length;
-  if (!PHONE_RE.test(s) || digits < 5 || digits > 15) return fail('must be a valid phone number (5 to 15 digits)');
-  return ok(s);
 }
 
 /** Same value for condition matching: numbers compare numerically, everything else strictly. */

@@ -64,6 +64,7 @@ describe('buildFormRenderContract', () => {
       title: 'Title',
       description: 'Short summary',
       type: 'string',
+      minLength: 1,
       maxLength: 80,
       pattern: '^(?:[A-Za-z ]+)$',
     });
@@ -71,23 +72,47 @@ describe('buildFormRenderContract', () => {
       { const: 'refund', title: 'Refund' },
       { const: 'bug', title: 'Bug' },
     ]);
-    assert.equal(s.properties.amount.minimum, 1);
     assert.equal(s.properties.areas.type, 'array');
     assert.equal(s.properties.areas.uniqueItems, true);
     assert.equal(s.properties.agree.const, true);
     assert.equal(s.properties.when.format, 'date');
     assert.equal(s.properties.when.default, '2024-01-01');
     assert.equal(s.properties.shot['x-multipart'], true);
-    // A conditionally required field is required only under its condition.
+    // A conditional field is validated, and required, only while shown; hidden, any plain answer goes.
+    assert.deepEqual(s.properties.amount, { title: 'Amount', $ref: '#/$defs/hiddenAnswer' });
     assert.deepEqual(s.allOf, [
       {
         if: {
           properties: { kind: { anyOf: [{ const: 'refund' }, { type: 'array', contains: { const: 'refund' } }] } },
           required: ['kind'],
         },
-        then: { required: ['amount'] },
+        then: {
+          properties: { amount: { title: 'Amount', type: 'number', minimum: 1 } },
+          required: ['amount'],
+        },
       },
     ]);
+    assert.ok(s.$defs.hiddenAnswer.anyOf);
+  });
+  it('chains: a field is shown only when the field it depends on is shown too', () => {
+    const chained = buildFormRenderContract({
+      id: 'f2',
+      name: 'Chain',
+      version: 1,
+      allowAnonymous: false,
+      fields: [
+        { key: 'a', label: 'A', type: 'CHECKBOX' },
+        { key: 'b', label: 'B', type: 'CHECKBOX', visibleWhen: { field: 'a', equals: true } },
+        { key: 'c', label: 'C', type: 'TEXT', required: true, visibleWhen: { field: 'b', equals: true } },
+      ],
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deep reads into a JSON document
+    const allOf = (chained.schema as Record<string, any>).allOf;
+    assert.equal(allOf.length, 2);
+    assert.deepEqual(
+      allOf[1].if.allOf.map((c: { required: string[] }) => c.required),
+      [['b'], ['a']],
+    );
   });
   it('carries UI order, labels, help, widgets and conditions', () => {
     assert.equal(contract.formId, 'f1');
