@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { EMAIL_INBOUND_PROCESS_QUEUE, PROCESS_RAW_JOB, type ProcessRawJobData } from '@nixflow/core';
 import { workerConcurrency } from '../config.js';
-import { DB_MISMATCH_MESSAGE, isMissingSchemaError } from '../prisma/schema-errors.js';
+import { runJob } from '../queues/job-failure.js';
 import { StagedMailService } from './staged-mail.service.js';
 
 /** Consumes `email-inbound-process`: one job per message the IMAP poller staged (job id = staged row). */
@@ -20,13 +20,9 @@ export class StagedMailProcessor extends WorkerHost implements BeforeApplication
       this.logger.warn(`unknown job ${job.name} on ${EMAIL_INBOUND_PROCESS_QUEUE}`);
       return null;
     }
-    try {
-      return await this.staged.processRaw((job.data as ProcessRawJobData).rawId);
-    } catch (err) {
-      // Retried by BullMQ (the poller's job options) and kept on the row; say why when it is the schema.
-      if (isMissingSchemaError(err)) this.logger.error(DB_MISMATCH_MESSAGE);
-      throw err;
-    }
+    // Permanent failures stop, a schema mismatch is logged [DB-MISMATCH] and retried, the rest retried
+    // by BullMQ (the poller's job options); the row keeps attempts and lastError either way.
+    return runJob(job, this.logger, () => this.staged.processRaw((job.data as ProcessRawJobData).rawId));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
