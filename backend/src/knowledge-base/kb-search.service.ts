@@ -200,11 +200,13 @@ export class KbSearchService {
    * than" beyond), so a common word that matches thousands of articles stops the heap scan early.
    *
    * Ranking is bounded: ts_rank_cd has to read (de-TOAST) each article's whole search vector, which is most
-   * of the cost of a common word. It ranks at most RANK_CANDIDATES of the counted matches plus up to
-   * TITLE_CANDIDATES articles whose title matches (found through the title-only GIN index, so a title match
-   * makes it to the first page however many articles mention the word in their body). Below
-   * RANK_CANDIDATES matches (most queries in most knowledge bases) the ranking is exact. Both bounds grow
-   * with the requested page, so a deep page is still a page of ranked matches.
+   * of the cost of a common word. It ranks the first RANK_CANDIDATES of the counted matches; below that many
+   * matches (most queries in most knowledge bases) the ranking is exact. Above, the matches ranked are the
+   * ones the index yields first, which may leave out the articles with the word in their title: when the
+   * best of them has not the query in its title, up to TITLE_CANDIDATES title matches (title-only GIN index)
+   * are ranked with them, so a title match comes first however many articles mention the word in their
+   * body. Both bounds grow with the requested page, and the candidates do not depend on the page, so pages
+   * do not overlap.
    *
    * The tsquery is written inline rather than in a CTE so that the planner folds it into a constant: it
    * then estimates the matches and uses the partial index of published articles. Headlines are built for
@@ -222,6 +224,7 @@ export class KbSearchService {
   ): Promise<FulltextPage> {
     const tsq = Prisma.sql`websearch_to_tsquery('english', ${text})`;
     const wanted = offset + limit;
+    const rankCap = Math.max(RANK_CANDIDATES, wanted);
     // A title match is only a candidate if the article matches the whole query: with a negated word
     // ("-foo") the title can match while the body does not. Other operators (and, or, phrase) cannot
     // match the title alone without matching the article, so the check (which reads the search vector)
@@ -243,24 +246,36 @@ export class KbSearchService {
         LIMIT ${Math.max(COUNT_CAP + 1, wanted)}
       ),
       counted AS (SELECT count(*) AS total FROM matches),
+      first_ranked AS (
+        SELECT m.id, m."publishedAt", ts_rank_cd(m.sv, ${tsq}) AS rank
+        FROM matches m
+        LIMIT ${rankCap}
+      ),
+      top AS (
+        SELECT r.id FROM first_ranked r ORDER BY r.rank DESC, r."publishedAt" DESC NULLS LAST, r.id LIMIT 1
+      ),
       title_hits AS (
-        SELECT a.id, a."searchVector" AS sv, a."publishedAt"
+        SELECT a.id, a."publishedAt", ts_rank_cd(a."searchVector", ${tsq}) AS rank
         FROM "KnowledgeArticle" a
         WHERE to_tsvector('english'::regconfig, a.title) @@ ${tsq}
           AND (strpos(${tsq}::text, '!') = 0 OR a."searchVector" @@ ${tsq}) AND ${where}
+          AND a.id NOT IN (SELECT id FROM first_ranked)
         LIMIT ${Math.max(TITLE_CANDIDATES, wanted)}
       ),
       candidates AS (
-        SELECT t.id, t.sv, t."publishedAt" FROM title_hits t
+        SELECT * FROM first_ranked
         UNION ALL
-        (SELECT m.id, m.sv, m."publishedAt" FROM matches m
-         WHERE m.id NOT IN (SELECT id FROM title_hits)
-         LIMIT ${Math.max(RANK_CANDIDATES, wanted)})
+        -- Runs only when the ranked matches may have left out title matches: a one-time filter, so the
+        -- title index is not even read when the best-ranked match has the query in its title.
+        SELECT * FROM title_hits
+        WHERE (SELECT total FROM counted) > ${rankCap}
+          AND NOT EXISTS (SELECT 1 FROM top JOIN "KnowledgeArticle" a ON a.id = top.id
+                          WHERE to_tsvector('english'::regconfig, a.title) @@ ${tsq})
       ),
       page AS (
-        SELECT c.id, ts_rank_cd(c.sv, ${tsq}) AS rank
+        SELECT c.id, c.rank
         FROM candidates c
-        ORDER BY rank DESC, c."publishedAt" DESC NULLS LAST, c.id
+        ORDER BY c.rank DESC, c."publishedAt" DESC NULLS LAST, c.id
         LIMIT ${limit} OFFSET ${offset}
       )${history}
       SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
