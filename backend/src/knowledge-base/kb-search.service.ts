@@ -205,8 +205,8 @@ export class KbSearchService {
    * ones the index yields first, which may leave out the articles with the word in their title: when the
    * best of them has not the query in its title, up to TITLE_CANDIDATES title matches (title-only GIN index)
    * are ranked with them, so a title match comes first however many articles mention the word in their
-   * body. Both bounds grow with the requested page, and the candidates do not depend on the page, so pages
-   * do not overlap.
+   * body. Within the first RANK_CANDIDATES results the candidates do not depend on the page, so pages do not
+   * overlap; beyond, both bounds grow with the requested page.
    *
    * The tsquery is written inline rather than in a CTE so that the planner folds it into a constant: it
    * then estimates the matches and uses the partial index of published articles. Headlines are built for
