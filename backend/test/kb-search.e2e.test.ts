@@ -397,4 +397,73 @@ describe('knowledge base search', () => {
       }
     });
   });
+
+  describe('ranking when a word matches more articles than are ranked', () => {
+    // KbSearchService ranks a bounded set of matches (RANK_CANDIDATES = 200): the first the index yields
+    // (in table order). Here 260 articles mention the word in their body only, and the one with the word in
+    // its title is stored after them, so it is not among the first 200.
+    const BODY_ONLY = 260;
+    let titleId: string;
+
+    before(async () => {
+      const author = await t.createUser({ role: UserRole.AGENT });
+      await t.prisma.$executeRaw`
+        INSERT INTO "KnowledgeArticle" (title, slug, body, status, "authorId", "publishedAt")
+        SELECT 'Relay note ' || g, 'relay-note-' || g,
+               'The zephyrine relay is mentioned here in passing, note ' || g || '.',
+               'PUBLISHED'::"KnowledgeArticleStatus", ${author.id}::uuid, now() - (g || ' minutes')::interval
+        FROM generate_series(1, ${BODY_ONLY + 1}::int) g`;
+      // Where a new row goes depends on the free space of earlier pages; an update of the row stored last
+      // stays on its page (which has room: the last page the insert filled), so it is still stored last.
+      const [titled] = await t.prisma.$queryRaw<{ id: string }[]>`
+        UPDATE "KnowledgeArticle" SET title = 'Configuring zephyrine',
+               body = 'Set the zephyrine options, then restart the relay.'
+        WHERE id = (SELECT id FROM "KnowledgeArticle" WHERE slug LIKE 'relay-note-%' ORDER BY ctid DESC LIMIT 1)
+        RETURNING id`;
+      titleId = titled!.id;
+      // The premise of the test: the title match is not among the first 200 matches in index order.
+      const first = await t.prisma.$queryRaw<{ id: string }[]>`
+        SELECT a.id FROM "KnowledgeArticle" a
+        WHERE a."searchVector" @@ websearch_to_tsquery('english', 'zephyrine')
+          AND a."deletedAt" IS NULL AND a.status = 'PUBLISHED'::"KnowledgeArticleStatus"
+        LIMIT 200`;
+      assert.equal(first.length, 200);
+      assert.ok(!first.some((r) => r.id === titleId), 'the title match is stored after the first 200 matches');
+    });
+
+    it('ranks the title match first for a one-word query, with the exact total', async () => {
+      const res = await t.http.get('/api/kb/search').query({ q: 'zephyrine' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.mode, 'fulltext');
+      assert.equal(res.body.total, BODY_ONLY + 1);
+      assert.equal(res.body.totalExact, true);
+      assert.equal(res.body.items[0]?.id, titleId, JSON.stringify(res.body.items.slice(0, 3)));
+      // Pages come from the same ranked set: no article twice, the title match on page 1 only.
+      const p2 = await t.http.get('/api/kb/search').query({ q: 'zephyrine', page: 2 });
+      const ids = [...res.body.items, ...p2.body.items].map((i: { id: string }) => i.id);
+      assert.equal(new Set(ids).size, ids.length);
+      const staff = await t.http.get('/api/kb/search').query({ q: 'zephyrine' }).set(auth(agent));
+      assert.equal(staff.body.items[0]?.id, titleId, 'staff too');
+    });
+
+    it('finds the title match first for a misspelt word (corrected from the vocabulary)', async () => {
+      const res = await t.http.get('/api/kb/search').query({ q: 'zephyrne' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.mode, 'fuzzy');
+      assert.equal(res.body.correctedQuery, 'zephyrine');
+      assert.equal(res.body.total, BODY_ONLY + 1);
+      assert.equal(res.body.items[0]?.id, titleId);
+      const row = await t.prisma.knowledgeSearchHistory.findUniqueOrThrow({ where: { id: res.body.searchId } });
+      assert.equal(row.resultCount, BODY_ONLY + 1, 'the history row has the count of the corrected search');
+      assert.equal(row.query, 'zephyrne');
+    });
+
+    it('keeps a negated word out of title matches', async () => {
+      // "-restart": the title match has "restart" in its body, so it must not come back.
+      const res = await t.http.get('/api/kb/search').query({ q: 'zephyrine -restart', pageSize: 50 });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.total, BODY_ONLY);
+      assert.ok(!res.body.items.some((i: { id: string }) => i.id === titleId));
+    });
+  });
 });

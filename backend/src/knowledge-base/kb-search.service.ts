@@ -38,6 +38,15 @@ interface FulltextPage {
   rows: RawHit[];
   total: number;
   totalExact: boolean;
+  /** The search history row the statement inserted, if it was asked to (see fulltext()). */
+  searchId: string | null;
+}
+
+/** The search history row of one search (KnowledgeSearchHistory), without its result count. */
+interface HistoryRow {
+  query: string;
+  normalizedQuery: string;
+  userId: string | null;
 }
 
 interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
@@ -48,6 +57,13 @@ interface RawHit extends Omit<SearchHit, 'snippet' | 'rank'> {
 
 /** Matches counted exactly (and ranked) at most per search; `totalExact` is false above (see fulltext()). */
 const COUNT_CAP = 1000;
+/**
+ * Full-text matches ranked per search at most (beyond the requested page), see fulltext(): ranking reads
+ * each article's whole search vector, so it is bounded like the count.
+ */
+const RANK_CANDIDATES = 200;
+/** Title matches added to the ranked candidates, so that a common word still lists title matches first. */
+const TITLE_CANDIDATES = 50;
 /** Query words considered for typo correction. */
 const MAX_QUERY_WORDS = 8;
 
@@ -92,14 +108,19 @@ export class KbSearchService {
     const offset = (q.page - 1) * q.pageSize;
     let mode: SearchResult['mode'] = 'fulltext';
     let correctedQuery: string | null = null;
-    let page = await this.fulltext(q.q, where, limit, offset);
+    const record: HistoryRow = {
+      query: q.q.slice(0, 500),
+      normalizedQuery: normalizeQuery(q.q).slice(0, 500),
+      userId: user?.id ?? null,
+    };
+    let page = await this.fulltext(q.q, where, limit, offset, record);
 
     if (page.total === 0) {
       // Typos: each unknown query word is replaced by its nearest word of the KB's own vocabulary
       // (trigram similarity over KnowledgeWord, limited to what this caller may see), then full text again.
       const corrected = await this.correct(q.q, isStaff(user));
       if (corrected) {
-        const again = await this.fulltext(corrected, where, limit, offset);
+        const again = await this.fulltext(corrected, where, limit, offset, record);
         if (again.total > 0) {
           page = again;
           mode = 'fuzzy';
@@ -110,13 +131,19 @@ export class KbSearchService {
     if (page.total === 0 && q.page === 1) {
       // Last resort for partial words: trigram similarity on the title (GIN gin_trgm_ops index).
       // `<%`: word_similarity ≥ pg_trgm.word_similarity_threshold (0.6); `%`: similarity ≥ 0.3.
+      // Bounded like full text: the first COUNT_CAP + 1 similar titles are counted and ranked (similarity
+      // of a title is cheap: no body is read), so a short query similar to half the titles stops early.
       const rows = await this.prisma.$queryRaw<RawHit[]>`
-        WITH hits AS (
-          SELECT a.id, GREATEST(word_similarity(${q.q}, a.title), similarity(a.title, ${q.q})) AS rank,
-                 count(*) OVER () AS total
+        WITH similar_titles AS (
+          SELECT a.id, GREATEST(word_similarity(${q.q}, a.title), similarity(a.title, ${q.q})) AS rank
           FROM "KnowledgeArticle" a
           WHERE (${q.q} <% a.title OR a.title % ${q.q}) AND ${where}
-          ORDER BY rank DESC, a.id
+          LIMIT ${COUNT_CAP + 1}
+        ),
+        hits AS (
+          SELECT s.id, s.rank, count(*) OVER () AS total
+          FROM similar_titles s
+          ORDER BY s.rank DESC, s.id
           LIMIT ${limit}
         )
         SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
@@ -125,8 +152,9 @@ export class KbSearchService {
         FROM hits JOIN "KnowledgeArticle" a ON a.id = hits.id
         ORDER BY hits.rank DESC, a.id`;
       if (rows.length) {
+        const n = Number(rows[0]!.total);
         mode = 'fuzzy';
-        page = { rows, total: Number(rows[0]!.total), totalExact: true };
+        page = { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP, searchId: null };
       }
     }
 
@@ -142,18 +170,18 @@ export class KbSearchService {
       rank: Number(r.rank),
       snippet: r.snippet != null ? highlightToHtml(r.snippet) : escapeHtml((r.excerpt ?? '').slice(0, 300)),
     }));
-    // One cheap insert; its id lets the client report which result was clicked.
-    const history = await this.prisma.knowledgeSearchHistory.create({
-      data: {
-        query: q.q.slice(0, 500),
-        normalizedQuery: normalizeQuery(q.q).slice(0, 500),
-        resultCount: total,
-        userId: user?.id,
-      },
-      select: { id: true },
-    });
+    // The history row's id lets the client report which result was clicked. A full-text search with
+    // matches has inserted it already; otherwise one cheap insert.
+    const searchId =
+      page.searchId ??
+      (
+        await this.prisma.knowledgeSearchHistory.create({
+          data: { ...record, resultCount: total },
+          select: { id: true },
+        })
+      ).id;
     return {
-      searchId: history.id,
+      searchId,
       query: q.q,
       correctedQuery,
       mode,
@@ -166,41 +194,107 @@ export class KbSearchService {
   }
 
   /**
-   * One page of full-text hits and the number of matches, in one statement. The first COUNT_CAP + 1
-   * matches the index yields (at least the requested page) are the candidates: they are counted (exact up
-   * to COUNT_CAP, "more than" beyond) and ranked, so a common word that matches thousands of articles
-   * stops the heap scan early; below that many matches (most queries in most knowledge bases) the ranking
-   * is exact. The tsquery is written inline rather than in a CTE so that the planner folds it into a
-   * constant: it then estimates the matches and uses the partial index of published articles.
-   * Headlines are built for the page alone.
+   * One page of full-text hits and the number of matches, in one statement.
+   *
+   * Counting: the first COUNT_CAP + 1 matches the index yields are counted (exact up to COUNT_CAP, "more
+   * than" beyond), so a common word that matches thousands of articles stops the heap scan early.
+   *
+   * Ranking is bounded: ts_rank_cd has to read (de-TOAST) each article's whole search vector, which is most
+   * of the cost of a common word. It ranks the first RANK_CANDIDATES of the counted matches; below that many
+   * matches (most queries in most knowledge bases) the ranking is exact. Above, the matches ranked are the
+   * ones the index yields first, which may leave out the articles with the word in their title: when the
+   * best of them has not the query in its title, up to TITLE_CANDIDATES title matches (title-only GIN index)
+   * are ranked with them, so a title match comes first however many articles mention the word in their
+   * body. Within the first RANK_CANDIDATES results the candidates do not depend on the page, so pages do not
+   * overlap; beyond, both bounds grow with the requested page.
+   *
+   * The tsquery is written inline rather than in a CTE so that the planner folds it into a constant: it
+   * then estimates the matches and uses the partial index of published articles. Headlines are built for
+   * the page alone.
+   *
+   * `record`: when there are matches, the search history row is inserted by the same statement (one round
+   * trip less per search); its id comes back on every row as `searchId`.
    */
-  private async fulltext(text: string, where: Prisma.Sql, limit: number, offset: number): Promise<FulltextPage> {
+  private async fulltext(
+    text: string,
+    where: Prisma.Sql,
+    limit: number,
+    offset: number,
+    record?: HistoryRow,
+  ): Promise<FulltextPage> {
     const tsq = Prisma.sql`websearch_to_tsquery('english', ${text})`;
-    const rows = await this.prisma.$queryRaw<RawHit[]>`
-      WITH candidates AS (
-        SELECT a.id, ts_rank_cd(a."searchVector", ${tsq}) AS rank, a."publishedAt"
+    const wanted = offset + limit;
+    const rankCap = Math.max(RANK_CANDIDATES, wanted);
+    // A title match is only a candidate if the article matches the whole query: with a negated word
+    // ("-foo") the title can match while the body does not. Other operators (and, or, phrase) cannot
+    // match the title alone without matching the article, so the check (which reads the search vector)
+    // is skipped for them; the planner folds the strpos() of the constant query.
+    const history = record
+      ? Prisma.sql`, history AS (
+          INSERT INTO "KnowledgeSearchHistory" ("query", "normalizedQuery", "resultCount", "userId")
+          SELECT ${record.query}, ${record.normalizedQuery}, LEAST(counted.total, ${COUNT_CAP})::int, ${record.userId}::uuid
+          FROM counted WHERE counted.total > 0
+          RETURNING id
+        )`
+      : Prisma.empty;
+    const searchId = record ? Prisma.sql`(SELECT id FROM history)` : Prisma.sql`NULL::uuid`;
+    const rows = await this.prisma.$queryRaw<(RawHit & { searchId: string | null })[]>`
+      WITH matches AS (
+        SELECT a.id, a."searchVector" AS sv, a."publishedAt"
         FROM "KnowledgeArticle" a
         WHERE a."searchVector" @@ ${tsq} AND ${where}
-        LIMIT ${Math.max(COUNT_CAP + 1, offset + limit)}
+        LIMIT ${Math.max(COUNT_CAP + 1, wanted)}
+      ),
+      counted AS (SELECT count(*) AS total FROM matches),
+      first_ranked AS (
+        SELECT m.id, m."publishedAt", ts_rank_cd(m.sv, ${tsq}) AS rank
+        FROM matches m
+        LIMIT ${rankCap}
+      ),
+      top AS (
+        SELECT r.id FROM first_ranked r ORDER BY r.rank DESC, r."publishedAt" DESC NULLS LAST, r.id LIMIT 1
+      ),
+      title_hits AS (
+        SELECT a.id, a."publishedAt", ts_rank_cd(a."searchVector", ${tsq}) AS rank
+        FROM "KnowledgeArticle" a
+        WHERE to_tsvector('english'::regconfig, a.title) @@ ${tsq}
+          AND (strpos(${tsq}::text, '!') = 0 OR a."searchVector" @@ ${tsq}) AND ${where}
+          AND a.id NOT IN (SELECT id FROM first_ranked)
+        LIMIT ${Math.max(TITLE_CANDIDATES, wanted)}
+      ),
+      candidates AS (
+        SELECT * FROM first_ranked
+        UNION ALL
+        -- Runs only when the ranked matches may have left out title matches: a one-time filter, so the
+        -- title index is not even read when the best-ranked match has the query in its title.
+        SELECT * FROM title_hits
+        WHERE (SELECT total FROM counted) > ${rankCap}
+          AND NOT EXISTS (SELECT 1 FROM top JOIN "KnowledgeArticle" a ON a.id = top.id
+                          WHERE to_tsvector('english'::regconfig, a.title) @@ ${tsq})
       ),
       page AS (
         SELECT c.id, c.rank
         FROM candidates c
         ORDER BY c.rank DESC, c."publishedAt" DESC NULLS LAST, c.id
         LIMIT ${limit} OFFSET ${offset}
-      ),
-      counted AS (SELECT count(*) AS total FROM candidates)
+      )${history}
       SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
              page.rank::float8 AS rank, counted.total,
-             ts_headline('english', ${BODY_WITHOUT_MARKERS}, ${tsq}, ${HEADLINE_OPTS}) AS snippet
+             ts_headline('english', ${BODY_WITHOUT_MARKERS}, ${tsq}, ${HEADLINE_OPTS}) AS snippet,
+             ${searchId} AS "searchId"
       FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, counted
       UNION ALL
-      -- A page past the last match still reports the number of matches.
-      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, counted.total, NULL
+      -- A page past the last match still reports the number of matches (and the history row).
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, counted.total, NULL, ${searchId}
       FROM counted WHERE NOT EXISTS (SELECT 1 FROM page)
       ORDER BY rank DESC NULLS LAST, "publishedAt" DESC NULLS LAST, id`;
     const n = Number(rows[0]?.total ?? 0);
-    return { rows: rows.filter((r) => r.id !== null), total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+    return {
+      rows: rows.filter((r) => r.id !== null),
+      total: Math.min(n, COUNT_CAP),
+      totalExact: n <= COUNT_CAP,
+      searchId: rows[0]?.searchId ?? null,
+    };
   }
 
   /**
