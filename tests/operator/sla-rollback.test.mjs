@@ -60,6 +60,8 @@ const DEPENDENT = {
   '20261203108002_kb_search_vocabulary': ['KnowledgeWord'],
   // Reads and rewrites CustomForm.ticketDefaults (assigneeGroup → teamId); its own tables stay.
   '20261203130001_teams_routing_macros': [],
+  // An index on KnowledgeArticle: it goes with the table.
+  '20261203150001_kb_search_title_index': [],
 };
 const ROLLED_BACK = ['20240130000000_add_sla_tables', ...Object.keys(DEPENDENT)];
 const migrationNames = fs

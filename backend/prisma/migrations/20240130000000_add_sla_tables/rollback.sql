@@ -68,7 +68,8 @@ DELETE FROM "_prisma_migrations" WHERE migration_name IN (
   '20261203106001_utc_timestamps_in_json',
   '20261203107001_sla_policy_guardrails',
   '20261203108002_kb_search_vocabulary',
-  '20261203130001_teams_routing_macros'
+  '20261203130001_teams_routing_macros',
+  '20261203150001_kb_search_title_index'
 );
 
 -- 20240130000000_add_sla_tables.
