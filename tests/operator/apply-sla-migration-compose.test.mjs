@@ -149,7 +149,7 @@ describe('apply_sla_migration.sh under docker compose', () => {
   });
 
   test('the CLIs cannot run in the migrate container: "Tooling failed", exit 1, nothing stopped', async () => {
-    const { run } = await setup({ runFails: "Error: no container with name or ID \"migrate\" found" });
+    const { run } = await setup({ runFails: 'Error: no container with name or ID "migrate" found' });
     const res = run();
     assert.equal(res.code, 1, res.out);
     assert.match(

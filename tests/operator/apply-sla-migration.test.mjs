@@ -189,7 +189,10 @@ describe('apply_sla_migration.sh', () => {
       policies,
     );
     const dangling = (
-      await query(db.url, `SELECT id AS "ticketId", "slaPolicyId" FROM "Ticket" WHERE "slaPolicyId" IS NOT NULL ORDER BY id`)
+      await query(
+        db.url,
+        `SELECT id AS "ticketId", "slaPolicyId" FROM "Ticket" WHERE "slaPolicyId" IS NOT NULL ORDER BY id`,
+      )
     ).rows;
     assert.ok(dangling.length >= 10, `${dangling.length} tickets with a policy`);
     await query(db.url, 'DROP TABLE "SLABreach", "SLAMetric", "SLAPolicy" CASCADE');
@@ -231,7 +234,9 @@ describe('apply_sla_migration.sh', () => {
 
   test('db:verify failing as a tool (not a missing object): exit 1, "Tooling failed" with what to do', async () => {
     const db = await database(true);
-    const res = runScript(db.url, ['--check'], { env: { MIGRATIONS_DIR: path.join(os.tmpdir(), 'nixflow-no-such-dir') } });
+    const res = runScript(db.url, ['--check'], {
+      env: { MIGRATIONS_DIR: path.join(os.tmpdir(), 'nixflow-no-such-dir') },
+    });
     assert.equal(res.code, 1, res.out);
     assert.match(res.out, /Migrations folder .* does not exist/);
     assert.match(

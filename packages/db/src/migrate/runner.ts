@@ -112,11 +112,7 @@ function failureText(m: LocalMigration, err: unknown): string {
 }
 
 /** Applies one pending migration with Prisma's row lifecycle; throws MigrationBlockedError on failure. */
-async function applyMigration(
-  client: pg.ClientBase,
-  m: LocalMigration,
-  report: (line: string) => void,
-): Promise<void> {
+async function applyMigration(client: pg.ClientBase, m: LocalMigration, report: (line: string) => void): Promise<void> {
   const id = randomUUID();
   // Recorded before running, as Prisma does, so that a crash leaves a visible failed migration.
   await client.query(
