@@ -1,7 +1,10 @@
-# Multi-stage build of both processes; docker-compose.yml picks `--target backend` or `--target worker`.
+# Multi-stage build of both processes.
 #   build    all dependencies (`npm ci`), then the Prisma client, the TypeScript and the console (web/)
 #   deps     production dependencies only (its own `npm ci --omit=dev`, cached by the lockfile alone)
-#   runtime  compiled code + production dependencies + the migration files, run as the non-root user `node`
+#   runtime  compiled code + production dependencies + the migration files, run as the non-root user `node`;
+#            docker-compose.yml builds this one image once and runs migrate, backend and worker from it,
+#            each with its own command
+#   backend, worker  the same with a default command (and the API's HEALTHCHECK), for `docker run`
 # Install scripts are skipped: nixflow needs no native engine (Prisma runs over @prisma/adapter-pg and
 # the migration runner is nixflow's own), so nothing is downloaded at build time besides npm packages.
 # Build time (scripts/compose-test/README.md has the figures): the layers that install packages depend
@@ -81,6 +84,7 @@ COPY --from=build /app/worker/dist/src worker/dist/src
 # The operator console (static files the API serves at /).
 COPY --from=build /app/web/dist web/dist
 USER node
+CMD ["node", "backend/dist/src/main.js"]
 
 FROM runtime AS backend
 EXPOSE 3000

@@ -76,7 +76,7 @@ JWT_SECRET=unused-by-the-build EMAIL_SECRET_KEY=unused-by-the-build \
   timeout --kill-after=30 "${NIXFLOW_COMPOSE_BUILD_TIMEOUT:-1500}" docker-compose build
 export NIXFLOW_COMPOSE_BUILD_SECONDS=$(($(date +%s) - build_started))
 echo "Images built in $NIXFLOW_COMPOSE_BUILD_SECONDS s."
-podman images --filter "reference=*${project}_*" --format '{{.Repository}}:{{.Tag}}  {{.Size}}'
+podman images --filter "reference=nixflow:local" --format '{{.Repository}}:{{.Tag}}  {{.Size}}'
 
 echo "Running the stack test ..."
 timeout --kill-after=30 "${NIXFLOW_COMPOSE_TIMEOUT:-900}" \
