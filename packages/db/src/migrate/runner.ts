@@ -92,7 +92,9 @@ async function runInTransaction(
 }
 
 async function runPrelude(client: pg.ClientBase, sql: string, report: (line: string) => void): Promise<void> {
-  const onNotice = (n: { message?: string }) => n.message && report(`  ${n.message}`);
+  // What it changed (RAISE WARNING); not the "already exists, skipping" notices of its guarded DDL.
+  const onNotice = (n: { message?: string; severity?: string }) =>
+    n.severity === 'WARNING' && n.message && report(`  ${n.message}`);
   client.on('notice', onNotice);
   try {
     await client.query(sql);
