@@ -29,7 +29,7 @@ echo   --no-backup  skip the pg_dump backup (not recommended)
 echo   --no-stop    do not stop/restart backend and worker under docker compose
 echo Database: DATABASE_DIRECT_URL (or DIRECT_URL) if set, else DATABASE_URL, else the docker compose
 echo service 'db' if it is running. Behind PgBouncer, set DATABASE_DIRECT_URL to PostgreSQL itself.
-echo Exit codes: 0 ok, 1 usage or missing tool, 2 database unreachable, 3 migration failed,
+echo Exit codes: 0 ok, 1 usage, missing tool or tooling failure, 2 database unreachable, 3 migration failed,
 echo             4 verification failed (or --check found something missing), 5 backup failed
 exit /b 0
 
@@ -54,7 +54,8 @@ for %%s in (!RUNNING!) do if "%%s"=="db" set "HAS_DB=1"
 if defined HAS_DB (
   set "MODE=compose"
   echo [1/9] DATABASE_URL is not set; using the docker compose service 'db'.
-  set "RESOLVE=%COMPOSE% run --rm backend node packages/db/dist/src/cli/migrate.js --resolve-rolled-back <name>"
+  set "RESOLVE=%COMPOSE% run --rm migrate node packages/db/dist/src/cli/migrate.js --resolve-rolled-back <name>"
+  set "TOOLING=rebuild the image ('%COMPOSE% build migrate'), check that '%COMPOSE% run --rm --no-deps migrate node packages/db/dist/src/cli/verify.js' runs, then this script again"
   goto step2
 )
 echo [1/9] No database found: DATABASE_URL is not set and no docker compose service 'db' is running.
@@ -64,6 +65,7 @@ exit /b 2
 :use_url
 set "MODE=local"
 set "RESOLVE=npm run db:migrate -- --resolve-rolled-back <name>"
+set "TOOLING=run 'npm ci' and 'npm run build', then this script again"
 node --version >nul 2>&1
 if errorlevel 1 (
   echo [1/9] Node.js not found: install Node.js 20 or later, or run the stack under docker compose.
@@ -82,16 +84,15 @@ exit /b 1
 REM Step 2: check.
 :step2
 echo [2/9] Checking the schema (db:verify) ...
-call :db_cli verify
-set "VERIFY=!ERRORLEVEL!"
+call :verify_schema
 if "!VERIFY!"=="2" (
   echo [2/9] The database is unreachable: check that it is running and that the URL, user and password are right.
   exit /b 2
 )
-if not "!VERIFY!"=="0" if not "!VERIFY!"=="1" (
-  echo [2/9] db:verify could not run ^(exit !VERIFY!^): see the error above.
-  exit /b 1
-)
+if not "!VERIFY!"=="9" goto step2_checked
+echo [2/9] Tooling failed: db:verify did not compare the schema ^(exit !VERIFY_EXIT!, error above^); nothing was changed. To fix: !TOOLING!.
+exit /b 1
+:step2_checked
 if "%CHECK%"=="0" goto step2_report
 if "!VERIFY!"=="0" (
   echo [2/9] Dry run: nothing is missing.
@@ -207,13 +208,16 @@ echo [7/9] No source tree here: the Prisma client ships with the build.
 REM Step 8: verify.
 :step8
 echo [8/9] Verifying (db:verify) ...
-call :db_cli verify
-set "VERIFY=!ERRORLEVEL!"
+call :verify_schema
 call :restart_services
 if "!VERIFY!"=="2" (
   echo [8/9] The database is unreachable: check that it is running and that the URL, user and password are right.
   exit /b 2
 )
+if not "!VERIFY!"=="9" goto step8_checked
+echo [8/9] Tooling failed: db:verify did not compare the schema ^(exit !VERIFY_EXIT!, error above^); the repair ran. To fix: !TOOLING!.
+exit /b 1
+:step8_checked
 if "!VERIFY!"=="0" goto step9
 echo [8/9] Verification failed: the objects listed above are still missing. Nothing was dropped. See SLA_MIGRATION_README.md.
 exit /b 4
@@ -232,14 +236,30 @@ echo [9/9] Last log lines of backend and worker:
 echo [OK] The database schema is complete.
 exit /b 0
 
-REM Runs one of the database CLIs (packages/db) on this machine, or in the backend image under compose.
+REM Runs one of the database CLIs (packages/db) on this machine, or under compose in a one-off container
+REM of the migrate service (its image holds the CLIs; its DATABASE_URL points at db directly).
 :db_cli
 if "%MODE%"=="compose" goto db_cli_compose
 node packages/db/dist/src/cli/%~1.js %2 %3
 exit /b !ERRORLEVEL!
 :db_cli_compose
-%COMPOSE% run --rm --no-deps -T backend node packages/db/dist/src/cli/%~1.js %2 %3
+%COMPOSE% run --rm --no-deps -T migrate node packages/db/dist/src/cli/%~1.js %2 %3
 exit /b !ERRORLEVEL!
+
+REM db:verify, shown once it ran; VERIFY is what its summary line says, not only its exit code (exit 1 is
+REM also how a crash ends): 0 all present, 1 something missing or different, 2 unreachable, 9 the tool
+REM failed before it could compare (no summary line).
+:verify_schema
+set "VOUT=%TEMP%\nixflow-verify-%RANDOM%%RANDOM%.txt"
+call :db_cli verify >"!VOUT!" 2>&1
+set "VERIFY_EXIT=!ERRORLEVEL!"
+type "!VOUT!"
+set "VERIFY=9"
+if "!VERIFY_EXIT!"=="2" set "VERIFY=2"
+if "!VERIFY_EXIT!"=="0" (findstr /r /c:"^All [0-9]* expected objects present" "!VOUT!" >nul && set "VERIFY=0")
+if "!VERIFY_EXIT!"=="1" (findstr /r /c:"^[0-9]* missing, [0-9]* different, [0-9]* of [0-9]* expected objects present" "!VOUT!" >nul && set "VERIFY=1")
+del /q "!VOUT!" 2>nul
+exit /b 0
 
 REM Services stopped in step 4 are started again on every way out after it.
 :restart_services

@@ -9,7 +9,7 @@
 #   --no-stop    do not stop/restart backend and worker under docker compose
 # Database: DATABASE_DIRECT_URL (or DIRECT_URL) if set, else DATABASE_URL, else the docker compose
 # service 'db' if it is running. Behind PgBouncer, set DATABASE_DIRECT_URL to PostgreSQL itself.
-# Exit codes: 0 ok, 1 usage or missing tool, 2 database unreachable, 3 migration failed,
+# Exit codes: 0 ok, 1 usage, missing tool or tooling failure, 2 database unreachable, 3 migration failed,
 #             4 verification failed (or --check found something missing), 5 backup failed
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
@@ -77,29 +77,50 @@ else
   exit 2
 fi
 
-# Runs one of the database CLIs (packages/db) on this machine, or in the backend image under compose.
+# Runs one of the database CLIs (packages/db) on this machine, or under compose in a one-off container of
+# the migrate service (its image holds the CLIs and its DATABASE_URL points at db directly, never through a
+# pooler; a one-off container works whether backend and worker run or are stopped).
 db_cli() {
   local cli="$1"
   shift
   if [ "$MODE" = local ]; then
     node "packages/db/dist/src/cli/$cli.js" "$@"
   else
-    compose run --rm --no-deps -T backend node "packages/db/dist/src/cli/$cli.js" "$@"
+    compose run --rm --no-deps -T migrate node "packages/db/dist/src/cli/$cli.js" "$@"
   fi
 }
-if [ "$MODE" = local ]; then RESOLVE="npm run db:migrate -- --resolve-rolled-back <name>"
-else RESOLVE="$COMPOSE run --rm backend node packages/db/dist/src/cli/migrate.js --resolve-rolled-back <name>"; fi
+if [ "$MODE" = local ]; then
+  RESOLVE="npm run db:migrate -- --resolve-rolled-back <name>"
+  TOOLING="run 'npm ci' and 'npm run build', then this script again"
+else
+  RESOLVE="$COMPOSE run --rm migrate node packages/db/dist/src/cli/migrate.js --resolve-rolled-back <name>"
+  TOOLING="rebuild the image ('$COMPOSE build migrate'), check that '$COMPOSE run --rm --no-deps migrate node packages/db/dist/src/cli/verify.js' runs, then this script again"
+fi
+
+# db:verify, shown as it runs; VERIFY is what its summary line says, not only its exit code (exit 1 is
+# also how a crash ends): 0 all present, 1 something missing or different, 2 unreachable, 9 the tool
+# failed before it could compare (no summary line).
+verify_schema() {
+  local out rc
+  out="$(mktemp)"
+  db_cli verify 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" -eq 2 ]; then VERIFY=2
+  elif [ "$rc" -eq 0 ] && grep -Eq '^All [0-9]+ expected objects present' "$out"; then VERIFY=0
+  elif [ "$rc" -eq 1 ] && grep -Eq '^[0-9]+ missing, [0-9]+ different, [0-9]+ of [0-9]+ expected objects present' "$out"; then VERIFY=1
+  else VERIFY=9 VERIFY_EXIT=$rc; fi
+  rm -f "$out"
+}
 
 # Step 2: check.
 say 2/9 "Checking the schema (db:verify) ..."
-db_cli verify
-VERIFY=$?
+verify_schema
 if [ "$VERIFY" -eq 2 ]; then
   say 2/9 "The database is unreachable: check that it is running and that the URL, user and password are right."
   exit 2
 fi
-if [ "$VERIFY" -ne 0 ] && [ "$VERIFY" -ne 1 ]; then
-  say 2/9 "db:verify could not run (exit $VERIFY): see the error above."
+if [ "$VERIFY" -eq 9 ]; then
+  say 2/9 "Tooling failed: db:verify did not compare the schema (exit $VERIFY_EXIT, error above); nothing was changed. To fix: $TOOLING."
   exit 1
 fi
 if [ "$CHECK" -eq 1 ]; then
@@ -190,12 +211,15 @@ fi
 
 # Step 8: verify.
 say 8/9 "Verifying (db:verify) ..."
-db_cli verify
-VERIFY=$?
+verify_schema
 restart_services
 if [ "$VERIFY" -eq 2 ]; then
   say 8/9 "The database is unreachable: check that it is running and that the URL, user and password are right."
   exit 2
+fi
+if [ "$VERIFY" -eq 9 ]; then
+  say 8/9 "Tooling failed: db:verify did not compare the schema (exit $VERIFY_EXIT, error above); the repair ran. To fix: $TOOLING."
+  exit 1
 fi
 if [ "$VERIFY" -ne 0 ]; then
   say 8/9 "Verification failed: the objects listed above are still missing. Nothing was dropped. See SLA_MIGRATION_README.md."

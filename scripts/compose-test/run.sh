@@ -4,7 +4,8 @@
 #   bash scripts/compose-test/run.sh
 # Driver: Debian's docker-compose (1.29) against `podman system service`'s Docker-compatible socket,
 # so the stack is driven by the same `docker-compose stop/exec/run/up` calls apply_sla_migration.sh
-# makes. Needs root (podman rootful). Installs podman, debootstrap and docker-compose when missing.
+# makes. Needs root (podman rootful). Installs podman, debootstrap, docker-compose and the docker CLI
+# (docker.io) when missing.
 # Skips (exit 0) only when containers cannot run here at all, saying why.
 # Environment: NIXFLOW_COMPOSE_BUILD_TIMEOUT / NIXFLOW_COMPOSE_TIMEOUT bound the image build and the test
 # (seconds, defaults 1500 and 900); NIXFLOW_COMPOSE_KEEP=1 leaves the stack up afterwards.
@@ -23,6 +24,8 @@ missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# docker-compose 1.29 runs `exec` and `run` through the docker CLI (against DOCKER_HOST, i.e. podman).
+command -v docker >/dev/null 2>&1 || missing+=(docker.io)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -58,8 +61,10 @@ for _ in $(seq 1 60); do [ -S "$sock" ] && break; sleep 0.5; done
 export DOCKER_HOST="unix://$sock"
 export COMPOSE_PROJECT_NAME="$project"
 export COMPOSE_FILE="docker-compose.yml:scripts/compose-test/compose.test.yml"
-# docker-compose 1.29 prints progress bars and colours that make the transcript unreadable.
-export COMPOSE_INTERACTIVE_NO_CLI=1 COMPOSE_PARALLEL_LIMIT=4
+# Not COMPOSE_INTERACTIVE_NO_CLI: with it, docker-compose 1.29 runs `exec`/`run` through its own API
+# client instead of the docker CLI, and those calls break against podman (apply_sla_migration.sh relies
+# on both). Without a terminal, compose prints no progress bars anyway.
+export COMPOSE_PARALLEL_LIMIT=4
 echo "Base images ready after $(($(date +%s) - started)) s."
 
 # The project's images, through compose as an operator builds them (migrate and backend share a target:
@@ -71,7 +76,7 @@ JWT_SECRET=unused-by-the-build EMAIL_SECRET_KEY=unused-by-the-build \
   timeout --kill-after=30 "${NIXFLOW_COMPOSE_BUILD_TIMEOUT:-1500}" docker-compose build
 export NIXFLOW_COMPOSE_BUILD_SECONDS=$(($(date +%s) - build_started))
 echo "Images built in $NIXFLOW_COMPOSE_BUILD_SECONDS s."
-podman images --filter "reference=*${project}_*" --format '{{.Repository}}:{{.Tag}}  {{.Size}}'
+podman images --filter "reference=nixflow:local" --format '{{.Repository}}:{{.Tag}}  {{.Size}}'
 
 echo "Running the stack test ..."
 timeout --kill-after=30 "${NIXFLOW_COMPOSE_TIMEOUT:-900}" \

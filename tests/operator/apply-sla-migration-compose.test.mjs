@@ -30,14 +30,15 @@ case "$1" in
   exec) # exec -T db sh -c '…': the db container's environment
     shift; [ "$1" = -T ] && shift; shift
     POSTGRES_USER=postgres POSTGRES_DB="$FAKE_DB" PGHOST=127.0.0.1 exec "$@" ;;
-  run) # run --rm --no-deps -T backend node …: the backend container's environment
+  run) # run --rm --no-deps -T migrate node …: the migrate container's environment
+    [ -n "$FAKE_RUN_FAIL" ] && { echo "$FAKE_RUN_FAIL" >&2; exit 1; }
     shift; while [ "\${1#-}" != "$1" ]; do shift; done; shift
     DATABASE_URL="$FAKE_DATABASE_URL" exec "$@" ;;
   *) echo "unexpected docker-compose call: $*" >&2; exit 99 ;;
 esac
 `;
 
-async function setup({ running = 'db backend worker' } = {}) {
+async function setup({ running = 'db backend worker', runFails = '' } = {}) {
   const db = await createTestDatabase({ migrated: true });
   databases.push(db);
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nixflow-fake-compose-'));
@@ -53,6 +54,7 @@ async function setup({ running = 'db backend worker' } = {}) {
       FAKE_RUNNING: running,
       FAKE_DB: db.name,
       FAKE_DATABASE_URL: db.url,
+      FAKE_RUN_FAIL: runFails,
       NIXFLOW_QUIET: '',
     };
     delete env.DATABASE_URL;
@@ -93,12 +95,12 @@ describe('apply_sla_migration.sh under docker compose', () => {
     assert.equal(res.code, 0, res.out);
     assert.match(res.out, /DATABASE_URL is not set; using the docker compose service 'db'/);
     assert.deepEqual(actions(res.calls), [
-      'run --rm --no-deps -T backend verify',
+      'run --rm --no-deps -T migrate verify',
       'exec -T db sh -c pg_dump',
       'stop backend worker',
-      'run --rm --no-deps -T backend migrate --repair',
-      'run --rm --no-deps -T backend status',
-      'run --rm --no-deps -T backend verify',
+      'run --rm --no-deps -T migrate migrate --repair',
+      'run --rm --no-deps -T migrate status',
+      'run --rm --no-deps -T migrate verify',
       'start backend worker',
       'logs --no-color --tail 20 backend worker',
     ]);
@@ -125,7 +127,7 @@ describe('apply_sla_migration.sh under docker compose', () => {
     assert.equal(res.code, 3, res.out);
     assert.match(
       res.out,
-      /docker-compose run --rm backend node packages\/db\/dist\/src\/cli\/migrate\.js --resolve-rolled-back <name>/,
+      /docker-compose run --rm migrate node packages\/db\/dist\/src\/cli\/migrate\.js --resolve-rolled-back <name>/,
     );
     const acts = actions(res.calls);
     assert.ok(acts.indexOf('stop backend worker') < acts.indexOf('start backend worker'), acts.join('\n'));
@@ -144,6 +146,18 @@ describe('apply_sla_migration.sh under docker compose', () => {
     assert.equal(res2.code, 0, res2.out);
     assert.ok(actions(res2.calls).includes('stop backend'));
     assert.ok(actions(res2.calls).includes('start backend'));
+  });
+
+  test('the CLIs cannot run in the migrate container: "Tooling failed", exit 1, nothing stopped', async () => {
+    const { run } = await setup({ runFails: 'Error: no container with name or ID "migrate" found' });
+    const res = run();
+    assert.equal(res.code, 1, res.out);
+    assert.match(
+      res.out,
+      /\[2\/9\] Tooling failed: db:verify did not compare the schema \(exit 1, error above\); nothing was changed\. To fix: rebuild the image \('docker-compose build migrate'\), check that 'docker-compose run --rm --no-deps migrate node packages\/db\/dist\/src\/cli\/verify\.js' runs, then this script again\./,
+    );
+    assert.doesNotMatch(res.out, /objects listed above are missing/);
+    assert.deepEqual(actions(res.calls), ['run --rm --no-deps -T migrate verify']);
   });
 
   test('compose present but its db service not running: exit 2 with what to do', async () => {

@@ -175,6 +175,77 @@ describe('apply_sla_migration.sh', () => {
     assert.deepEqual((await query(db.url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name')).rows, history);
   });
 
+  test('seed 003 state with tickets pointing at the dropped SLA policies: references kept, cleared, FK back', async () => {
+    const db = await database(true);
+    await seedData(db.url);
+    const policies = (
+      await query(db.url, `INSERT INTO "SLAPolicy" (name) VALUES ('Gold'), ('Silver') RETURNING id`)
+    ).rows.map((r) => r.id);
+    // 8 tickets on Gold, 5 on Silver, the other 12 without a policy.
+    await query(
+      db.url,
+      `UPDATE "Ticket" SET "slaPolicyId" = CASE WHEN number % 3 = 0 THEN $1::uuid ELSE $2::uuid END
+        WHERE number % 3 = 0 OR number % 5 = 1`,
+      policies,
+    );
+    const dangling = (
+      await query(
+        db.url,
+        `SELECT id AS "ticketId", "slaPolicyId" FROM "Ticket" WHERE "slaPolicyId" IS NOT NULL ORDER BY id`,
+      )
+    ).rows;
+    assert.ok(dangling.length >= 10, `${dangling.length} tickets with a policy`);
+    await query(db.url, 'DROP TABLE "SLABreach", "SLAMetric", "SLAPolicy" CASCADE');
+    const check = runScript(db.url, ['--check']);
+    assert.equal(check.code, 4, check.out);
+    assert.match(check.out, /Ticket_slaPolicyId_fkey/);
+    assert.doesNotMatch(check.out, /Tooling failed/);
+
+    const fix = runScript(db.url);
+    assert.equal(fix.code, 0, fix.out);
+    assert.match(
+      fix.out,
+      new RegExp(
+        `${dangling.length} tickets referenced SLA policies that no longer exist; their references were cleared and kept in _nixflow_orphaned_sla_policy_ref`,
+      ),
+    );
+    assert.match(fix.out, /All \d+ expected objects present\./, 'the record table is not reported as extra');
+    const fk = await query(db.url, `SELECT 1 FROM pg_constraint WHERE conname = 'Ticket_slaPolicyId_fkey'`);
+    assert.equal(fk.rowCount, 1, 'the foreign key is back');
+    const kept = await query(
+      db.url,
+      `SELECT "ticketId", "slaPolicyId", "recordedAt" FROM "_nixflow_orphaned_sla_policy_ref" ORDER BY "ticketId"`,
+    );
+    assert.deepEqual(
+      kept.rows.map(({ ticketId, slaPolicyId }) => ({ ticketId, slaPolicyId })),
+      dangling,
+      'every dangling reference is recorded',
+    );
+    assert.ok(kept.rows.every((r) => r.recordedAt instanceof Date));
+    const left = await query(db.url, `SELECT count(*)::int AS n FROM "Ticket" WHERE "slaPolicyId" IS NOT NULL`);
+    assert.equal(left.rows[0].n, 0);
+
+    const dump = await fullDump(db.url);
+    const again = runScript(db.url);
+    assert.equal(again.code, 0, again.out);
+    assert.doesNotMatch(again.out, /referenced SLA policies that no longer exist/);
+    assert.deepEqual(await fullDump(db.url), dump, 'a second run is a no-op');
+  });
+
+  test('db:verify failing as a tool (not a missing object): exit 1, "Tooling failed" with what to do', async () => {
+    const db = await database(true);
+    const res = runScript(db.url, ['--check'], {
+      env: { MIGRATIONS_DIR: path.join(os.tmpdir(), 'nixflow-no-such-dir') },
+    });
+    assert.equal(res.code, 1, res.out);
+    assert.match(res.out, /Migrations folder .* does not exist/);
+    assert.match(
+      res.out,
+      /\[2\/9\] Tooling failed: db:verify did not compare the schema \(exit 1, error above\); nothing was changed\. To fix: run 'npm ci' and 'npm run build', then this script again\./,
+    );
+    assert.doesNotMatch(res.out, /objects listed above are missing/);
+  });
+
   test('half-applied state (some SLA tables, missing columns, indexes, foreign keys) is completed', async () => {
     const db = await database(true);
     await query(db.url, 'DROP TABLE "SLABreach", "KnowledgeArticleView" CASCADE');
@@ -361,7 +432,7 @@ describe('apply_sla_migration.bat parity', () => {
       'apply-sla-helper.mjs show-url',
       'apply-sla-helper.mjs pg-dump',
       'apply-sla-helper.mjs client-stale',
-      'run --rm --no-deps -T backend',
+      'run --rm --no-deps -T migrate',
       'exec -T db',
       'ps --services --filter status',
       'logs --no-color --tail 20 backend worker',

@@ -74,7 +74,8 @@ describe('docker-compose.yml', { skip: cli ? false : 'no docker compose / docker
     assert.match(redis, /ping/);
     for (const name of ['backend', 'worker']) {
       const svc = serviceBlock(yaml, name);
-      assert.match(svc, new RegExp(`target: ${name}`));
+      assert.match(svc, /image: nixflow:local/, 'the image the migrate service builds');
+      assert.doesNotMatch(svc, /^ {4}build:/m, 'built once, by the migrate service');
       assert.match(svc, /DATABASE_URL: postgresql:\/\/nixflow:nixflow@db:5432\/nixflow/);
       assert.match(svc, /REDIS_URL: redis:\/\/redis:6379/);
       assert.match(svc, /db:\n\s+condition: service_healthy/);
@@ -86,12 +87,17 @@ describe('docker-compose.yml', { skip: cli ? false : 'no docker compose / docker
     assert.match(backend, /healthcheck:/);
     assert.match(backend, /JWT_SECRET/);
     assert.match(backend, /EMAIL_SECRET_KEY/);
+    assert.match(
+      serviceBlock(yaml, 'worker'),
+      /node\n?\s*-?\s*worker\/dist\/src\/main\.js|node worker\/dist\/src\/main\.js/,
+    );
   });
 
   test('a one-shot migrate service runs before backend and worker (#20)', () => {
     const yaml = resolvedConfig();
     const migrate = serviceBlock(yaml, 'migrate');
-    assert.match(migrate, /target: backend/, 'same image as the backend');
+    assert.match(migrate, /target: runtime/, 'the image without a command of its own');
+    assert.match(migrate, /image: nixflow:local/, 'one image: backend and worker run it too');
     assert.match(migrate, /packages\/db\/dist\/src\/cli\/migrate\.js/);
     assert.match(migrate, /DATABASE_URL: postgresql:\/\/nixflow:nixflow@db:5432\/nixflow/, 'direct to PostgreSQL');
     assert.match(migrate, /db:\n\s+condition: service_healthy/);

@@ -145,6 +145,27 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
     for (const t of [...INIT_TABLES, ...LATER_TABLES])
       assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
   });
+  test('leaves the record of cleared SLA policy references alone (_nixflow_orphaned_sla_policy_ref)', async () => {
+    const db = await database();
+    await seed(db.url);
+    await query(db.url, `UPDATE "Ticket" SET "slaPolicyId" = (SELECT id FROM "SLAPolicy" WHERE name = 'Gold')`);
+    await query(db.url, 'DROP TABLE "SLABreach", "SLAMetric", "SLAPolicy" CASCADE');
+    const repair = cli(db.url, 'migrate', '--repair');
+    assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+    assert.match(repair.stderr, /10 tickets referenced SLA policies that no longer exist/);
+    const record = () => rowsOf(db.url, '_nixflow_orphaned_sla_policy_ref');
+    const kept = await record();
+    assert.equal(kept.length, 10);
+
+    const res = psql(db.url, path.join(dir, 'rollback.sql'), 'confirm_data_loss=yes');
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(await record(), kept, 'rollback.sql keeps the record');
+    const migrate = cli(db.url, 'migrate');
+    assert.equal(migrate.status, 0, migrate.stdout + migrate.stderr);
+    const verify = cli(db.url, 'verify');
+    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    assert.deepEqual(await record(), kept);
+  });
 });
 
 describe('validation.sql (20240130000000_add_sla_tables)', () => {

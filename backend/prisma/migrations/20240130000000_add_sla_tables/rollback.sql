@@ -54,6 +54,8 @@ DELETE FROM "_prisma_migrations" WHERE migration_name = '20240202000100_email_in
 -- Later migrations that added to this one's tables: their objects go with the tables (or, for the
 -- ticket's link to its SLA policy and the KB vocabulary, are dropped here), and their rows in
 -- "_prisma_migrations" are deleted, so that db:migrate applies them again (every migration is idempotent).
+-- "_nixflow_orphaned_sla_policy_ref" (ticket references to SLA policies that a repair found dropped and
+-- cleared, see 20261203107001_sla_policy_guardrails/prelude.sql) is kept: it is the only trace of them.
 ALTER TABLE IF EXISTS "Ticket" DROP CONSTRAINT IF EXISTS "Ticket_slaPolicyId_fkey";
 DO $$ BEGIN
   IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'Ticket' AND column_name = 'slaPolicyId') THEN

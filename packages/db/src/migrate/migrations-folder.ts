@@ -10,6 +10,12 @@ export interface LocalMigration {
   script: string;
   checksum: string;
   file: string;
+  /**
+   * `prelude.sql` beside `migration.sql`, when present: nixflow's runner runs it first, in the same
+   * transaction (to make room for what the migration adds, e.g. clear references a foreign key would
+   * reject). Not part of the checksum: Prisma reads only migration.sql.
+   */
+  prelude?: string;
 }
 
 /**
@@ -70,7 +76,9 @@ export function readMigrations(dir: string = defaultMigrationsDir()): {
         return [];
       }
       const script = fs.readFileSync(file, 'utf8');
-      return [{ name, script, checksum: migrationChecksum(script), file }];
+      const preludeFile = path.join(dir, name, 'prelude.sql');
+      const prelude = fs.existsSync(preludeFile) ? fs.readFileSync(preludeFile, 'utf8') : undefined;
+      return [{ name, script, checksum: migrationChecksum(script), file, ...(prelude ? { prelude } : {}) }];
     });
   return { migrations, warnings };
 }

@@ -65,25 +65,41 @@ async function ensureMigrationsTable(client: pg.ClientBase): Promise<void> {
   if (!(await migrationsTableExists(client))) await client.query(CREATE_MIGRATIONS_TABLE);
 }
 
-/** Runs `script` in one transaction, and `thenInTx` in the same one when given. */
+/**
+ * Runs the migration's prelude (if any) then its script in one transaction, and `thenInTx` in the same
+ * one when given. What the prelude reports (RAISE WARNING/NOTICE: what it changed) goes to `report`.
+ */
 async function runInTransaction(
   client: pg.ClientBase,
   m: LocalMigration,
   thenInTx?: () => Promise<void>,
+  report: (line: string) => void = (l) => console.warn(l),
 ): Promise<void> {
-  if (NO_TRANSACTION_MARKER.test(m.script)) {
+  const run = async () => {
+    if (m.prelude) await runPrelude(client, m.prelude, report);
     await client.query(m.script);
     await thenInTx?.();
-    return;
-  }
+  };
+  if (NO_TRANSACTION_MARKER.test(m.script)) return run();
   await client.query('BEGIN');
   try {
-    await client.query(m.script);
-    await thenInTx?.();
+    await run();
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
+  }
+}
+
+async function runPrelude(client: pg.ClientBase, sql: string, report: (line: string) => void): Promise<void> {
+  // What it changed (RAISE WARNING); not the "already exists, skipping" notices of its guarded DDL.
+  const onNotice = (n: { message?: string; severity?: string }) =>
+    n.severity === 'WARNING' && n.message && report(`  ${n.message}`);
+  client.on('notice', onNotice);
+  try {
+    await client.query(sql);
+  } finally {
+    client.off('notice', onNotice);
   }
 }
 
@@ -98,7 +114,7 @@ function failureText(m: LocalMigration, err: unknown): string {
 }
 
 /** Applies one pending migration with Prisma's row lifecycle; throws MigrationBlockedError on failure. */
-async function applyMigration(client: pg.ClientBase, m: LocalMigration): Promise<void> {
+async function applyMigration(client: pg.ClientBase, m: LocalMigration, report: (line: string) => void): Promise<void> {
   const id = randomUUID();
   // Recorded before running, as Prisma does, so that a crash leaves a visible failed migration.
   await client.query(
@@ -107,12 +123,17 @@ async function applyMigration(client: pg.ClientBase, m: LocalMigration): Promise
     [id, m.checksum, m.name],
   );
   try {
-    await runInTransaction(client, m, async () => {
-      await client.query(
-        `UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1`,
-        [id],
-      );
-    });
+    await runInTransaction(
+      client,
+      m,
+      async () => {
+        await client.query(
+          `UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1`,
+          [id],
+        );
+      },
+      report,
+    );
   } catch (err) {
     const text = failureText(m, err);
     await client.query(`UPDATE _prisma_migrations SET logs = $2 WHERE id = $1`, [id, text]).catch(() => undefined);
@@ -338,7 +359,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         }
         const started = Date.now();
         if (status.pending.includes(m.name)) {
-          await applyMigration(client, m);
+          await applyMigration(client, m, warn);
           const ms = Date.now() - started;
           result.applied.push({ name: m.name, ms });
           log(`  applied   ${m.name}  (${ms} ms)`);
@@ -346,7 +367,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         } else {
           catalog ??= await readCatalog(client);
           try {
-            await runInTransaction(client, m);
+            await runInTransaction(client, m, undefined, warn);
           } catch (err) {
             throw new MigrationBlockedError(
               `Repair: re-running ${m.name} failed: ${failureText(m, err)}\nNothing of this re-run was kept. The migration history was not changed. Fix the cause (often data that violates a constraint the migration creates) and run again.`,

@@ -1,8 +1,11 @@
 import type pg from 'pg';
 import type { ColumnSnapshot, ReferentialAction, SchemaSnapshot, TableSnapshot } from '@nixflow/core/schema-compare';
 
-/** Tables of the migration tooling itself, never part of the compared schema. */
-export const BOOKKEEPING_TABLES = ['_prisma_migrations'];
+/**
+ * Tables of the migration tooling itself, never part of the compared schema: Prisma's history, and the
+ * record of SLA policy references the repair cleared (20261203107001_sla_policy_guardrails/prelude.sql).
+ */
+export const BOOKKEEPING_TABLES = ['_prisma_migrations', '_nixflow_orphaned_sla_policy_ref'];
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'NO ACTION',
