@@ -12,7 +12,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here="$PWD/scripts/compose-test"
-export CONTAINERS_CONF="$here/containers.conf"
 export NIXFLOW_COMPOSE_CACHE="${NIXFLOW_COMPOSE_CACHE:-$HOME/.cache/nixflow-compose-test}"
 skip() { echo "SKIP compose test: $*"; exit 0; }
 started=$(date +%s)
@@ -31,6 +30,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
+# OCI runtime: podman's default, crun, refuses a host whose controllers are cgroup v1 with a cgroup2 mount
+# beside them ("cgroups in hybrid mode not supported"); runc runs there. The choice goes into a private
+# copy of containers.conf, which podman, its build and its API service all read.
+CONTAINERS_CONF="$(mktemp /tmp/nixflow-containers.XXXXXX.conf)"
+export CONTAINERS_CONF
+trap 'rm -f "$CONTAINERS_CONF"' EXIT
+if [ ! -e /sys/fs/cgroup/cgroup.controllers ] && mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+  if ! command -v runc >/dev/null 2>&1; then
+    echo "Installing runc (cgroups in hybrid mode) ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc >/dev/null
+  fi
+  sed 's/^\[engine\]$/[engine]\nruntime = "runc"/' "$here/containers.conf" >"$CONTAINERS_CONF"
+  echo "cgroups in hybrid mode here: podman runs containers with runc."
+else
+  cp "$here/containers.conf" "$CONTAINERS_CONF"
+fi
 
 # Base image stand-ins (cached). Exit 77: a container cannot start here at all.
 set +e
@@ -52,7 +67,7 @@ cleanup() {
   kill "$health_pid" 2>/dev/null || true
   kill "$service_pid" 2>/dev/null || true
   wait "$health_pid" "$service_pid" 2>/dev/null || true
-  rm -rf "$run_dir"
+  rm -rf "$run_dir" "$CONTAINERS_CONF"
 }
 trap cleanup EXIT
 for _ in $(seq 1 60); do [ -S "$sock" ] && break; sleep 0.5; done
