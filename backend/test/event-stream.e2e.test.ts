@@ -55,8 +55,8 @@ describe('live updates: GET /api/events/stream (SSE)', () => {
   before(async () => {
     t = await createTestApp({
       env: {
+        // EVENT_STREAM_POLL_MS stays at its default, so that the latency measured below is the shipped one.
         QUEUE_PREFIX: testQueuePrefix(),
-        EVENT_STREAM_POLL_MS: '50',
         EVENT_STREAM_HEARTBEAT_MS: '300',
         EVENT_STREAM_USER_CHECK_MS: '200',
         EVENT_STREAM_MAX_PER_USER: '3',
@@ -115,8 +115,20 @@ describe('live updates: GET /api/events/stream (SSE)', () => {
       (f) => f.event === 'notification' && (f.data as { ticketId: string }).ticketId === ticket.id,
       'agent gets the comment notification',
     );
-    // Delivery latency on loopback (reported by the run; the deadline above is only a bound).
-    console.log(`# SSE comment delivery latency: ${seen.at - sentAt} ms`);
+    // Delivery latency on loopback, POST sent → frame received (#15 asks for 1 s; the machine is shared, so
+    // the run reports the figures and asserts only a generous bound).
+    const latencies = [seen.at - sentAt];
+    for (let i = 0; i < 4; i++) {
+      const start = Date.now();
+      const c = await comment(customer, ticket.id, `Still burning ${i}`);
+      const frame = await agentStream.waitFor(
+        isEvent('CommentAdded', ticket.id, (d) => d.payload.commentId === c.id),
+        `agent sees reply ${i}`,
+      );
+      latencies.push(frame.at - start);
+    }
+    console.log(`# SSE comment delivery latency (ms, default poll interval): ${latencies.join(', ')}`);
+    assert.ok(Math.max(...latencies) < 5000, `SSE delivery took ${Math.max(...latencies)} ms`);
 
     const note = await comment(agent, ticket.id, 'internal: customer is angry', true);
     await agentStream.waitFor(

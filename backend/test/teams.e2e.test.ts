@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { NestFactory } from '@nestjs/core';
+import { readMigrations } from '@nixflow/db';
 import { UserRole } from '@nixflow/db/client';
+import pg from 'pg';
+import supertest from 'supertest';
+import { AppModule } from '../src/app.module.js';
+import { configureApp } from '../src/app.setup.js';
 import { buildMessage } from './support/email-support.js';
+import { openApiContractRecorder } from './support/openapi-contract.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { actor, auth, createTicket, type Actor } from './support/ticket-fixtures.js';
 
@@ -138,6 +145,38 @@ describe('teams', () => {
       undefined,
     );
   });
+
+  it("the SPA queue: team=…&assigneeId=me&sort=slaDueAt lists my team's tickets by next SLA deadline", async () => {
+    const queue = await createTeam({ memberIds: [agentA.id, agentB.id] });
+    const elsewhere = await createTeam({ memberIds: [agentA.id] });
+    const minutes = (m: number) => ({ LOW: m * 8, NORMAL: m * 4, HIGH: m * 2, URGENT: m });
+    const policy = await t.http
+      .post('/api/sla/policies')
+      .set(auth(admin.token))
+      .send({
+        name: `Queue SLA ${uid()}`,
+        position: 0,
+        conditions: { teamIds: [queue.id] },
+        targets: { FIRST_RESPONSE: minutes(30) },
+      });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    const mk = (priority: string, assigneeId: string, teamId = queue.id) =>
+      createTicket(t, admin.token, { priority, assigneeId, teamId });
+    const low = await mk('LOW', agentA.id);
+    const urgent = await mk('URGENT', agentA.id);
+    const high = await mk('HIGH', agentA.id);
+    await mk('URGENT', agentB.id); // someone else's
+    await mk('URGENT', agentA.id, elsewhere.id); // another team of mine
+    const res = await t.http
+      .get(`/api/tickets?team=${queue.id}&assigneeId=me&sort=slaDueAt&order=asc`)
+      .set(auth(agentA.token));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      res.body.items.map((i: { id: string }) => i.id),
+      [urgent.id, high.id, low.id],
+    );
+    assert.equal(res.body.total, 3);
+  });
 });
 
 describe('routing rules', () => {
@@ -261,6 +300,43 @@ describe('routing rules', () => {
   });
 });
 
+describe('forms: the former assigneeGroup', () => {
+  it('migration 20261203130001 turns stored groups into teams and form defaults into teamId (re-runnable)', async () => {
+    const group = `Billing ${uid()}`;
+    const existing = await createTeam({});
+    const insert = async (ticketDefaults: Record<string, unknown>) => {
+      const [row] = await t.prisma.$queryRaw<{ id: string }[]>`
+        INSERT INTO "CustomForm" ("name", "ticketDefaults") VALUES (${`Legacy ${uid()}`}, ${JSON.stringify(ticketDefaults)}::jsonb)
+        RETURNING id::text AS id`;
+      return row!.id;
+    };
+    const a = await insert({ assigneeGroup: ` ${group} `, priority: 'HIGH' });
+    const b = await insert({ assigneeGroup: group });
+    const c = await insert({ assigneeGroup: existing.name });
+    const d = await insert({ assigneeGroup: '' });
+    const migration = readMigrations().migrations.find((m) => m.name === '20261203130001_teams_routing_macros')!;
+    const client = new pg.Client({ connectionString: t.db.url });
+    await client.connect();
+    try {
+      // Idempotent by our rules, so running it again over a migrated database is what an upgrade does.
+      await client.query(migration.script);
+      await client.query(migration.script);
+    } finally {
+      await client.end();
+    }
+    const teams = await t.prisma.team.findMany({ where: { name: group } });
+    assert.equal(teams.length, 1);
+    assert.equal(teams[0]!.assignmentMode, 'NONE');
+    const defaults = async (id: string) =>
+      (await t.prisma.customForm.findUniqueOrThrow({ where: { id } })).ticketDefaults as Record<string, unknown>;
+    assert.deepEqual(await defaults(a), { priority: 'HIGH', teamId: teams[0]!.id });
+    assert.deepEqual(await defaults(b), { teamId: teams[0]!.id });
+    assert.deepEqual(await defaults(c), { teamId: existing.id });
+    assert.deepEqual(await defaults(d), {});
+    assert.equal(await t.prisma.teamMember.count({ where: { teamId: teams[0]!.id } }), 0);
+  });
+});
+
 describe('auto-assignment', () => {
   it('under concurrency: no agent over capacity, no ticket assigned twice, round-robin spreads evenly', async () => {
     const agents = [await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT)];
@@ -309,6 +385,43 @@ describe('auto-assignment', () => {
     const done = rows.find((r) => r.assigneeId === agents[0].id)!;
     await t.prisma.ticket.update({ where: { id: done.id }, data: { status: 'RESOLVED' } });
     assert.equal((await createTicket(t, admin.token, { teamId: team.id })).assigneeId, agents[0].id);
+  });
+
+  it('two API instances assigning at once: no agent over capacity, no ticket assigned twice', async () => {
+    // A second instance over the same database, with its own connection pool (as a second replica).
+    const second = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+    second.use(openApiContractRecorder(t.contractViolations));
+    configureApp(second);
+    await second.init();
+    try {
+      const instances = [t.http, supertest(second.getHttpServer())];
+      const agents = [await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT), await actor(t, UserRole.AGENT)];
+      await t.prisma.user.updateMany({ where: { id: { in: agents.map((a) => a.id) } }, data: { maxOpenTickets: 3 } });
+      const team = await createTeam({ assignmentMode: 'LEAST_OPEN', memberIds: agents.map((a) => a.id) });
+      const N = 24;
+      const created = await Promise.all(
+        Array.from({ length: N }, async (_, i) => {
+          const res = await instances[i % 2]!.post('/api/tickets')
+            .set(auth(admin.token))
+            .send({ subject: `Two instances ${i}`, description: 'd', teamId: team.id });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          return res.body as { id: string; assigneeId: string | null };
+        }),
+      );
+      const rows = await t.prisma.ticket.findMany({ where: { teamId: team.id } });
+      assert.equal(rows.length, N);
+      const perAgent = new Map<string, number>();
+      for (const r of rows) if (r.assigneeId) perAgent.set(r.assigneeId, (perAgent.get(r.assigneeId) ?? 0) + 1);
+      assert.deepEqual([...perAgent.values()], [3, 3, 3], JSON.stringify([...perAgent]));
+      const autoEntries = await t.prisma.historyLog.findMany({
+        where: { ticketId: { in: rows.map((r) => r.id) }, action: 'auto_assigned' },
+      });
+      assert.equal(autoEntries.length, 9);
+      assert.equal(new Set(autoEntries.map((e) => e.ticketId)).size, 9);
+      for (const c of created) assert.equal(c.assigneeId, rows.find((r) => r.id === c.id)!.assigneeId);
+    } finally {
+      await second.close();
+    }
   });
 
   it('an agent shared by two teams stays within capacity when both assign in parallel', async () => {

@@ -174,6 +174,45 @@ describe('staged inbound mail in the worker', () => {
     assert.equal(await jobState(unparseableId), 'completed');
   });
 
+  it('routes staged mail in the worker: the rule sets the team, the team assigns, history names the rule', async () => {
+    const agent = await prisma.user.create({
+      data: { email: `agent-${uid()}@staged.example`, name: 'Staged agent', role: 'AGENT' },
+    });
+    const team = await prisma.team.create({
+      data: { name: `Billing ${uid()}`, assignmentMode: 'ROUND_ROBIN', members: { create: { userId: agent.id } } },
+    });
+    const rule = await prisma.routingRule.create({
+      data: {
+        name: `Invoices ${uid()}`,
+        conditions: { channels: ['EMAIL'], emailAccountIds: [accountId], keywords: ['invoice'] },
+        setTeamId: team.id,
+        addTags: ['billing'],
+      },
+    });
+    const subject = `Wrong invoice ${uid()}`;
+    await stage(
+      mail({
+        from: `payer-${uid()}@customer.example`,
+        messageId: `<staged-${uid()}@customer.example>`,
+        subject,
+        text: 'The invoice total is wrong.',
+        attachment: 'invoice 42',
+      }),
+    );
+    await waitFor(
+      async () => !!(await prisma.ticket.findFirst({ where: { subject } })),
+      120_000,
+      `the routed ticket (worker: ${worker!.output()})`,
+    );
+    const ticket = await prisma.ticket.findFirstOrThrow({ where: { subject } });
+    assert.equal(ticket.teamId, team.id);
+    assert.equal(ticket.assigneeId, agent.id);
+    assert.deepEqual(ticket.tags, ['billing']);
+    const history = await prisma.historyLog.findMany({ where: { ticketId: ticket.id } });
+    assert.ok(history.some((h) => h.action === 'routed' && h.newValue === rule.name));
+    assert.ok(history.some((h) => h.action === 'auto_assigned'));
+  });
+
   it('exits 0 on SIGTERM', async () => {
     assert.equal(await stop(worker!), 0, worker!.output());
   });

@@ -104,6 +104,13 @@ function sample(schema: Schema, depth = 0): unknown {
   }
 }
 
+/** The object schema of a property (directly or as its single allOf), when it declares fields. */
+function objectSchemaOf(prop: Schema): Schema | undefined {
+  const s = (prop.allOf as Schema[] | undefined)?.length === 1 ? (prop.allOf as Schema[])[0]! : prop;
+  const props = s.properties as Record<string, unknown> | undefined;
+  return props && Object.keys(props).length ? s : undefined;
+}
+
 function fieldsOf(schema: Schema): string[] {
   return Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
 }
@@ -221,9 +228,11 @@ describe('bad input on every route with a body or a query', { timeout: 900_000 }
     assert.deepEqual(failures, []);
   });
 
-  it('answers null in every body field with 400 naming the field, unless the field is nullable (no 5xx)', async () => {
+  it('answers null in every body field, and one level down, with 400 naming the field unless it is nullable (no 5xx)', async () => {
     const failures: string[] = [];
     let checked = 0;
+    let checkedNested = 0;
+    let routesSwept = 0;
     for (const route of routes.filter((r) => r.jsonBody)) {
       const schema = route.jsonBody!;
       const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
@@ -256,8 +265,39 @@ describe('bad input on every route with a body or a query', { timeout: 900_000 }
           );
         else assert.deepEqual(await snapshot(), before, `${route.key} ${field}: null changed rows`);
       }
+      // One level down: null in each field of a nested object (a policy's conditions, a team's calendar…).
+      for (const [field, prop] of Object.entries(props)) {
+        const inner = objectSchemaOf(prop);
+        if (!inner) continue;
+        const innerBase = (sample(inner) ?? {}) as Record<string, unknown>;
+        for (const [sub, subProp] of Object.entries(inner.properties as Record<string, Schema>)) {
+          const path = `${field}.${sub}`;
+          const before = await snapshot();
+          const res = await send({ ...base, [field]: { ...innerBase, [sub]: null } });
+          checkedNested++;
+          if (res.status >= 500) {
+            failures.push(`${route.key} {"${path}": null} → ${res.status} ${res.text.slice(0, 200)}`);
+            continue;
+          }
+          if (subProp.nullable === true || prop.nullable === true) continue;
+          const named = ((res.body?.errors as { field: string }[] | undefined) ?? []).some(
+            (e) => e.field === path || e.field.startsWith(`${path}.`) || e.field === field,
+          );
+          if (res.status !== 400 || !named)
+            failures.push(
+              `${route.key} {"${path}": null} → ${res.status} (want 400 naming ${path}) ${res.text.slice(0, 200)}`,
+            );
+          else assert.deepEqual(await snapshot(), before, `${route.key} ${path}: null changed rows`);
+        }
+      }
+      routesSwept++;
     }
+    // The sweep's size, for the record (the issue note quotes it).
+    console.log(
+      `# null sweep: ${routesSwept} routes, ${checked} top-level and ${checkedNested} nested fields, ${failures.length} failures`,
+    );
     assert.ok(checked >= 100, `only ${checked} fields checked`);
+    assert.ok(checkedNested >= 20, `only ${checkedNested} nested fields checked`);
     assert.deepEqual(failures, []);
   });
 

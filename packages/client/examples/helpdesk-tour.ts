@@ -1,5 +1,5 @@
 // A tour of the typed client, compiled in CI under --strict with no type assertions (`as` is forbidden
-// here by eslint and by packages/client/test/examples.test.ts). Run it against a live API:
+// here by eslint and by packages/client/test/client-package.test.ts). Run it against a live API:
 //   node packages/client/dist/examples/helpdesk-tour.js http://127.0.0.1:3000 admin@nixflow.local ChangeMe-Admin-123
 import { createNixflowClient, type Page, type Schemas } from '../src/index.js';
 
