@@ -151,6 +151,7 @@ describe('tickets API', () => {
     assert.equal(ticket.assigneeId, agent2.id);
     assert.deepEqual(ticket.tags, ['vpn', 'billing']);
     assert.equal(ticket.channel, 'API');
+    await t.events.drain(); // the fan-out follows the commit, in the event consumer
     const note = await t.prisma.notification.findMany({ where: { ticketId: ticket.id } });
     assert.deepEqual(
       note.map((n) => [n.userId, n.type]),
