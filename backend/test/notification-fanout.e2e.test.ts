@@ -45,7 +45,12 @@ describe('notification fan-out (event consumer)', () => {
     for (const n of reply) {
       assert.equal(n.title, `New reply on #${ticket.number}: ${ticket.subject}`);
       assert.equal(n.body, `${'x'.repeat(199)}…`);
-      assert.deepEqual(n.data, { ticketId: ticket.id, ticketNumber: ticket.number, commentId: comment.id, internal: false });
+      assert.deepEqual(n.data, {
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        commentId: comment.id,
+        internal: false,
+      });
       assert.equal(n.dedupeKey, `comment:${comment.id}`);
       assert.equal(n.createdAt.toISOString(), comment.createdAt.toISOString(), 'the event time, not the consume time');
     }
@@ -55,7 +60,10 @@ describe('notification fan-out (event consumer)', () => {
       [[agent2.id, `Ticket #${ticket.number} assigned to you: ${ticket.subject}`, `assigned:${ticket.id}:v1`]],
     );
 
-    const patched = await t.http.patch(`/api/tickets/${ticket.id}`).set(auth(agent2.token)).send({ status: 'PENDING_CUSTOMER' });
+    const patched = await t.http
+      .patch(`/api/tickets/${ticket.id}`)
+      .set(auth(agent2.token))
+      .send({ status: 'PENDING_CUSTOMER' });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     await t.events.drain();
     const status = (await notificationsOf(ticket.id)).filter((n) => n.type === 'ticket.status_changed');
@@ -77,7 +85,8 @@ describe('notification fan-out (event consumer)', () => {
     const ticket = await createTicket(t, customer.token);
     await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(agent.token)).send({ userId: agent.id });
     assert.equal(
-      (await t.http.post(`/api/tickets/${ticket.id}/comments`).set(auth(customer.token)).send({ body: 'hello' })).status,
+      (await t.http.post(`/api/tickets/${ticket.id}/comments`).set(auth(customer.token)).send({ body: 'hello' }))
+        .status,
       201,
     );
     await t.events.drain();
@@ -93,8 +102,20 @@ describe('notification fan-out (event consumer)', () => {
     const ticket = await createTicket(t, customer.token);
     await t.prisma.eventLog.createMany({
       data: [
-        { type: 'StatusChanged', aggregateType: 'Ticket', aggregateId: ticket.id, actorId: agent.id, payload: { from: 'OPEN', to: 'RESOLVED' } },
-        { type: 'TicketAssigned', aggregateType: 'Ticket', aggregateId: ticket.id, actorId: agent.id, payload: { from: null, to: agent2.id } },
+        {
+          type: 'StatusChanged',
+          aggregateType: 'Ticket',
+          aggregateId: ticket.id,
+          actorId: agent.id,
+          payload: { from: 'OPEN', to: 'RESOLVED' },
+        },
+        {
+          type: 'TicketAssigned',
+          aggregateType: 'Ticket',
+          aggregateId: ticket.id,
+          actorId: agent.id,
+          payload: { from: null, to: agent2.id },
+        },
       ],
     });
     await t.events.drain();

@@ -516,6 +516,8 @@ describe('tickets API', () => {
       internal: true,
       authorId: agent.id,
       authorRole: 'AGENT',
+      // The ticket's assignee then, for the notification fan-out in the event consumer (none here).
+      assigneeId: null,
     });
     assert.equal(typeof added.id, 'string');
 

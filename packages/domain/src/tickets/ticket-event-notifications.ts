@@ -100,7 +100,9 @@ export async function notifyTicketEvents(
   events: readonly TicketEventRow[],
   notifier = new TicketNotifierService(),
 ): Promise<number> {
-  const relevant = events.filter((e) => e.aggregateType === 'Ticket' && NOTIFYING.has(e.type) && UUID.test(e.aggregateId));
+  const relevant = events.filter(
+    (e) => e.aggregateType === 'Ticket' && NOTIFYING.has(e.type) && UUID.test(e.aggregateId),
+  );
   if (relevant.length === 0) return 0;
   const ticketIds = [...new Set(relevant.map((e) => e.aggregateId))];
   const commentIds = relevant.flatMap((e) => {
@@ -113,7 +115,10 @@ export async function notifyTicketEvents(
     select: { id: true, number: true, subject: true, requesterId: true, assigneeId: true, deletedAt: true },
   });
   const comments = commentIds.length
-    ? await tx.comment.findMany({ where: { id: { in: commentIds }, deletedAt: null }, select: { id: true, body: true } })
+    ? await tx.comment.findMany({
+        where: { id: { in: commentIds }, deletedAt: null },
+        select: { id: true, body: true },
+      })
     : [];
   const byId = new Map(tickets.map((t) => [t.id, t]));
   const commentBodies = new Map(comments.map((c) => [c.id, c.body]));

@@ -24,6 +24,7 @@ import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { PRISMA } from '../tokens.js';
 import type { DomainUser as AuthUser, CreateTicketInput, UpdateTicketInput } from './ticket-inputs.js';
 import { TicketPlacementService } from '../routing/ticket-placement.service.js';
+import { insertTicketRows } from './ticket-create-rows.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
 import { removeWatchersWithoutAccess } from './ticket-watcher-access.js';
@@ -215,66 +216,28 @@ export class TicketsService {
       now,
     );
 
-    const ticket = await tx.ticket.create({
-      data: {
-        subject: input.subject,
-        description: input.description,
-        priority: placed.priority,
-        channel: input.channel ?? TicketChannel.WEB,
-        status,
-        requesterId: requester.id,
-        assigneeId: placed.assigneeId,
-        teamId: placed.teamId,
-        workflowId: workflow?.id ?? null,
-        stageId: stage?.id ?? null,
-        tags: placed.tags,
-        formId: input.formId ?? null,
-        ...(status === TicketStatus.OPEN ? {} : statusTimestamps(status, now)),
-        createdAt: now,
-        updatedAt: now,
-      },
+    const timestamps = status === TicketStatus.OPEN ? null : statusTimestamps(status, now);
+    const ticket = await insertTicketRows(tx, {
+      subject: input.subject,
+      description: input.description,
+      status,
+      priority: placed.priority,
+      channel: input.channel ?? TicketChannel.WEB,
+      requesterId: requester.id,
+      assigneeId: placed.assigneeId,
+      teamId: placed.teamId,
+      workflowId: workflow?.id ?? null,
+      stageId: stage?.id ?? null,
+      tags: placed.tags,
+      formId: input.formId ?? null,
+      resolvedAt: timestamps?.resolvedAt ?? null,
+      closedAt: timestamps?.closedAt ?? null,
+      now,
+      actorId: actor?.id ?? null,
+      // teams (#23): which routing rule fired, and the auto-assignment.
+      routingHistory: placed.history,
+      routingRuleId: placed.ruleId,
     });
-    const actorId = actor?.id ?? null;
-    await tx.historyLog.create({ data: { ticketId: ticket.id, actorId, action: 'created', createdAt: now } });
-    // teams (#23): which routing rule fired, and the auto-assignment.
-    if (placed.history.length) {
-      await tx.historyLog.createMany({
-        data: placed.history.map((h) => ({ ticketId: ticket.id, actorId: null, ...h, createdAt: now })),
-      });
-    }
-    const events: DomainEvent[] = [
-      {
-        type: 'TicketCreated',
-        aggregateType: 'Ticket',
-        aggregateId: ticket.id,
-        actorId,
-        payload: {
-          number: ticket.number,
-          status: ticket.status,
-          priority: ticket.priority,
-          channel: ticket.channel,
-          requesterId: ticket.requesterId,
-          assigneeId: ticket.assigneeId,
-          workflowId: ticket.workflowId,
-          stageId: ticket.stageId,
-          formId: ticket.formId,
-          tags: ticket.tags,
-          teamId: ticket.teamId,
-          routingRuleId: placed.ruleId,
-        },
-      },
-    ];
-    if (ticket.assigneeId) {
-      events.push({
-        type: 'TicketAssigned',
-        aggregateType: 'Ticket',
-        aggregateId: ticket.id,
-        actorId,
-        // version: the notification's dedupeKey (notifyTicketEvents).
-        payload: { from: null, to: ticket.assigneeId, version: ticket.version },
-      });
-    }
-    await this.events.appendMany(tx, events);
     await this.sla.onTicketCreated(tx, ticket);
     const assignee = ticket.assigneeId
       ? await tx.user.findUniqueOrThrow({ where: { id: ticket.assigneeId }, select: USER_SUMMARY })
