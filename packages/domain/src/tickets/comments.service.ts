@@ -101,7 +101,8 @@ export class CommentsService {
 
   /**
    * Adds a comment in the caller's transaction: HistoryLog, CommentAdded event, SLA hooks (the watchers'
-   * notifications follow from the event, in the worker's event consumer). Locks the ticket row, so concurrent comments on one ticket apply one after another.
+   * notifications follow from the event, in the worker's event consumer). Locks the ticket row, so
+   * concurrent comments on one ticket apply one after another.
    * A staff public reply stamps firstRespondedAt; a customer's public reply reopens a RESOLVED or
    * PENDING_CUSTOMER ticket (status OPEN, SLA status hooks). `opts.locked`: `ticket` is the row the
    * caller just locked with lockTicket in this transaction (no second lock and read).
