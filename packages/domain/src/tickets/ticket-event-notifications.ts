@@ -100,8 +100,14 @@ export async function notifyTicketEvents(
   events: readonly TicketEventRow[],
   notifier = new TicketNotifierService(),
 ): Promise<number> {
+  // Cheap checks first, so that a batch of events nobody is told about costs no query.
   const relevant = events.filter(
-    (e) => e.aggregateType === 'Ticket' && NOTIFYING.has(e.type) && UUID.test(e.aggregateId),
+    (e) =>
+      e.aggregateType === 'Ticket' &&
+      UUID.test(e.aggregateId) &&
+      (e.type === 'CommentAdded'
+        ? UUID.test(str(e.payload?.commentId) ?? '')
+        : NOTIFYING.has(e.type) && typeof e.payload?.version === 'number'),
   );
   if (relevant.length === 0) return 0;
   const ticketIds = [...new Set(relevant.map((e) => e.aggregateId))];
