@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { registerTicketRoutes } from './lib/baseline-tickets.mjs';
+import { correctionQuery, fulltextSearch, trigramSearch } from './lib/kb-search-sql.mjs';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.PG_POOL_MAX || 10) });
 const secret = process.env.JWT_SECRET;
@@ -43,53 +44,48 @@ app.get('/api/sla/policies', async (req, reply) => {
   return rows;
 });
 
-const HEADLINE_OPTS =
-  'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
-
+// The API's statements (kb-search.service.ts): bounded ranking with the title branch, the history row in
+// the full-text statement, typo correction, then the bounded trigram fallback.
 app.get('/api/kb/search', async (req, reply) => {
   const user = auth(req, reply, true);
   if (user === undefined) return reply;
   const q = String(req.query.q ?? '');
   const pageSize = Math.min(50, Number(req.query.pageSize ?? 10) || 10);
   const page = Math.max(1, Number(req.query.page ?? 1) || 1);
-  const visible = staff(user) ? '' : `AND a.status = 'PUBLISHED'`;
+  const isStaff = staff(user);
+  const fulltext = async (text) => {
+    const { rows } = await pool.query(
+      ...fulltextSearch({ q: text, staff: isStaff, limit: pageSize, offset: (page - 1) * pageSize, userId: user?.id }),
+    );
+    return { rows: rows.filter((r) => r.id !== null), total: Number(rows[0]?.total ?? 0), searchId: rows[0]?.searchId };
+  };
   let mode = 'fulltext';
-  let { rows } = await pool.query(
-    `WITH query AS (SELECT websearch_to_tsquery('english', $1) AS tsq),
-     page AS (
-       SELECT a.id, ts_rank_cd(a."searchVector", query.tsq) AS rank, count(*) OVER () AS total
-       FROM "KnowledgeArticle" a, query
-       WHERE a."searchVector" @@ query.tsq AND a."deletedAt" IS NULL ${visible}
-       ORDER BY rank DESC, a."publishedAt" DESC NULLS LAST, a.id
-       LIMIT $2 OFFSET $3
-     )
-     SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-            page.rank::float8 AS rank, page.total,
-            ts_headline('english', a.body, query.tsq, $4) AS snippet
-     FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
-     ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`,
-    [q, pageSize, (page - 1) * pageSize, HEADLINE_OPTS],
-  );
-  if (rows.length === 0 && page === 1) {
-    mode = 'fuzzy';
-    ({ rows } = await pool.query(
-      `SELECT a.id, a.title, a.slug, a.excerpt, a.status, a."categoryId", a."publishedAt",
-              GREATEST(word_similarity($1, a.title), similarity(a.title, $1))::float8 AS rank,
-              count(*) OVER () AS total, NULL::text AS snippet
-       FROM "KnowledgeArticle" a
-       WHERE ($1 <% a.title OR a.title % $1) AND a."deletedAt" IS NULL ${visible}
-       ORDER BY rank DESC, a.id LIMIT $2`,
-      [q, pageSize],
-    ));
+  let correctedQuery = null;
+  let found = await fulltext(q);
+  if (found.total === 0) {
+    const correction = correctionQuery({ q, staff: isStaff });
+    const fixed = correction ? (await pool.query(...correction)).rows : [];
+    if (fixed.some((r) => r.fixed)) {
+      const corrected = fixed.map((r) => r.fixed ?? r.token).join(' ');
+      const again = await fulltext(corrected);
+      if (again.total > 0) [found, mode, correctedQuery] = [again, 'fuzzy', corrected];
+    }
   }
-  const total = rows.length ? Number(rows[0].total) : 0;
-  const history = await pool.query(
-    `INSERT INTO "KnowledgeSearchHistory" (query, "normalizedQuery", "resultCount", "userId")
-     VALUES ($1, lower(trim($1)), $2, $3) RETURNING id`,
-    [q.slice(0, 500), total, user?.id ?? null],
-  );
-  const items = rows.map(({ total: _t, ...r }) => r);
-  return { searchId: history.rows[0].id, query: q, mode, items, total, page, pageSize };
+  if (found.total === 0 && page === 1) {
+    const { rows } = await pool.query(...trigramSearch({ q, staff: isStaff, limit: pageSize }));
+    if (rows.length) [found, mode] = [{ rows, total: Math.min(Number(rows[0].total), 1000), searchId: null }, 'fuzzy'];
+  }
+  const searchId =
+    found.searchId ??
+    (
+      await pool.query(
+        `INSERT INTO "KnowledgeSearchHistory" (query, "normalizedQuery", "resultCount", "userId")
+         VALUES ($1, lower(trim($1)), $2, $3) RETURNING id`,
+        [q.slice(0, 500), found.total, user?.id ?? null],
+      )
+    ).rows[0].id;
+  const items = found.rows.map(({ total: _t, searchId: _s, ...r }) => r);
+  return { searchId, query: q, correctedQuery, mode, items, total: Math.min(found.total, 1000), page, pageSize };
 });
 
 registerTicketRoutes(app, pool, auth, staff);

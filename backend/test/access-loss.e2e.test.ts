@@ -80,10 +80,12 @@ describe('access loss is re-checked (requester change, demotion, deactivation)',
     });
     assert.ok(removed, 'the removal is in the history');
 
+    await t.events.drain(); // notifications follow the commit, in the event consumer
     const before = (await notificationsFor(oldRequester.id, ticket.id)).length;
     const secret = `reply-${uid()}`;
     assert.equal((await comment(agent.token, ticket.id, { body: secret })).status, 201);
     assert.equal((await patchTicket(agent.token, ticket.id, { status: 'PENDING_CUSTOMER' })).status, 200);
+    await t.events.drain();
     const after = await notificationsFor(oldRequester.id, ticket.id);
     assert.equal(after.length, before, JSON.stringify(after));
     assert.ok(!JSON.stringify(after).includes(secret));
@@ -152,15 +154,17 @@ describe('access loss is re-checked (requester change, demotion, deactivation)',
       where: { aggregateId: ticket.id, type: 'TicketAssigned' },
       orderBy: { id: 'desc' },
     });
-    assert.deepEqual(event?.payload, { from: demoted.id, to: null });
+    assert.deepEqual(event?.payload, { from: demoted.id, to: null, version: row.version });
     assert.equal(await t.prisma.ticketWatcher.count({ where: { userId: demoted.id } }), 0);
 
+    await t.events.drain();
     const before = (await t.prisma.notification.findMany({ where: { userId: demoted.id } })).length;
     for (const id of [ticket.id, watched.id]) {
       assert.equal((await comment(agent.token, id, { body: 'public reply' })).status, 201);
       assert.equal((await comment(agent.token, id, { body: 'internal', internal: true })).status, 201);
       assert.equal((await patchTicket(agent.token, id, { status: 'PENDING_CUSTOMER' })).status, 200);
     }
+    await t.events.drain();
     assert.equal((await t.prisma.notification.findMany({ where: { userId: demoted.id } })).length, before);
   });
 
@@ -182,6 +186,7 @@ describe('access loss is re-checked (requester change, demotion, deactivation)',
     await t.prisma.ticketWatcher.create({ data: { ticketId: ticket.id, userId: stranger.id } });
     assert.equal((await comment(agent.token, ticket.id, { body: 'public reply' })).status, 201);
     assert.equal((await patchTicket(agent.token, ticket.id, { status: 'PENDING_CUSTOMER' })).status, 200);
+    await t.events.drain();
     assert.equal(await t.prisma.notification.count({ where: { userId: stranger.id } }), 0);
     assert.equal(await t.prisma.notification.count({ where: { userId: requester.id, ticketId: ticket.id } }), 2);
   });

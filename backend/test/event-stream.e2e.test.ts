@@ -63,6 +63,8 @@ describe('live updates: GET /api/events/stream (SSE)', () => {
       },
     });
     port = await listen(t.app);
+    // Notifications are written by the worker's event consumer after the commit: run it, as the worker does.
+    t.events.startLoop();
     [admin, agent, customer, other] = await Promise.all([
       actor(t, UserRole.ADMIN),
       actor(t, UserRole.AGENT),

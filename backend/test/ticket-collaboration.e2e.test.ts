@@ -239,8 +239,11 @@ describe('comments, watchers, history, notifications', () => {
     const ticket = await createTicket(t, agent.token, { requesterId: customer.id, assigneeId: agent.id });
     await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(agent.token)).send({ userId: agent2.id });
     await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(customer.token)).send({ userId: customer.id });
-    const notes = async (userId: string, type: string) =>
-      t.prisma.notification.count({ where: { userId, ticketId: ticket.id, type } });
+    // The fan-out follows the commit, in the worker's event consumer: run it to the head first.
+    const notes = async (userId: string, type: string) => {
+      await t.events.drain();
+      return t.prisma.notification.count({ where: { userId, ticketId: ticket.id, type } });
+    };
 
     await comment(agent.token, ticket.id, { body: 'Public reply' });
     assert.equal(await notes(agent2.id, 'comment.added'), 1);

@@ -1,8 +1,7 @@
 // EXPLAIN (ANALYZE, BUFFERS) of the hot queries, kept with the results so that a regression in a plan
 // (a lost index, a sequential scan) is visible next to the numbers.
 import { connect } from './database.mjs';
-
-const HEADLINE = 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
+import { fulltextSearch, trigramSearch } from './kb-search-sql.mjs';
 
 /** name → [sql, params]; the SQL is what the services issue (Prisma's query for the ticket list). */
 export function hotQueries(ids) {
@@ -30,26 +29,15 @@ export function hotQueries(ids) {
         ORDER BY t."createdAt" DESC, t.number DESC LIMIT 25 OFFSET 0`,
       ['vip'],
     ],
-    'kb search: full text, customer (published only)': [
-      `WITH query AS (SELECT websearch_to_tsquery('english', $1) AS tsq),
-       page AS (
-         SELECT a.id, ts_rank_cd(a."searchVector", query.tsq) AS rank, count(*) OVER () AS total
-         FROM "KnowledgeArticle" a, query
-         WHERE a."searchVector" @@ query.tsq AND a."deletedAt" IS NULL AND a.status = 'PUBLISHED'::"KnowledgeArticleStatus"
-         ORDER BY rank DESC, a."publishedAt" DESC NULLS LAST, a.id LIMIT 10 OFFSET 0)
-       SELECT a.id, a.title, page.rank::float8, page.total, ts_headline('english', a.body, query.tsq, $2)
-       FROM page JOIN "KnowledgeArticle" a ON a.id = page.id, query
-       ORDER BY page.rank DESC, a."publishedAt" DESC NULLS LAST, a.id`,
-      ['password reset', HEADLINE],
-    ],
-    'kb search: trigram fallback (typo)': [
-      `SELECT a.id, a.title, GREATEST(word_similarity($1, a.title), similarity(a.title, $1))::float8 AS rank,
-              count(*) OVER () AS total
-       FROM "KnowledgeArticle" a
-       WHERE ($1 <% a.title OR a.title % $1) AND a."deletedAt" IS NULL AND a.status = 'PUBLISHED'::"KnowledgeArticleStatus"
-       ORDER BY rank DESC, a.id LIMIT 10`,
-      ['pasword'],
-    ],
+    // The statements the API issues (kb-search.service.ts), shared with the baseline server.
+    'kb search: full text, customer (published only)': fulltextSearch({
+      q: 'password reset',
+      staff: false,
+      limit: 10,
+      offset: 0,
+      history: false,
+    }),
+    'kb search: trigram fallback (typo)': trigramSearch({ q: 'pasword', staff: false, limit: 10 }),
   };
 }
 

@@ -149,6 +149,7 @@ describe('one ticket under concurrent writes; what customers can see', { timeout
       (await t.http.post(`/api/tickets/${id}/comments`).set(auth(agent)).send({ body: 'public answer' })).status,
       201,
     );
+    await t.events.drain(); // the notifications of both comments exist before the customer looks
     const customerViews = [
       `/api/tickets/${id}`,
       `/api/tickets/${id}/comments?pageSize=100`,

@@ -10,6 +10,7 @@ import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { hashPassword } from '../../src/auth/password.js';
+import { TestEventConsumer } from './event-consumer.js';
 import { formatViolations, openApiContractRecorder, type ContractViolation } from './openapi-contract.js';
 
 export interface TestUser {
@@ -25,6 +26,8 @@ export interface TestApp {
   http: ReturnType<typeof supertest>;
   prisma: PrismaClient;
   db: TestDatabase;
+  /** The worker's event consumer over this database (notifications follow a write once it ran: drain()). */
+  events: TestEventConsumer;
   /** Responses that disagreed with backend/openapi.json so far; close() fails when there are any. */
   contractViolations: ContractViolation[];
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function createTestApp(
   }
   const nest = app;
   const http = supertest(nest.getHttpServer());
+  const events = new TestEventConsumer(prisma);
 
   const createUser: TestApp['createUser'] = async (opts = {}) => {
     const role = opts.role ?? UserRole.CUSTOMER;
@@ -106,6 +110,7 @@ export async function createTestApp(
     http,
     prisma,
     db,
+    events,
     createUser,
     login,
     tokenFor: async (role) => {
@@ -114,6 +119,7 @@ export async function createTestApp(
     },
     contractViolations,
     close: async () => {
+      await events.stop();
       await nest.close().catch(() => undefined);
       await prisma.$disconnect().catch(() => undefined);
       await db.drop();

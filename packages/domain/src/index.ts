@@ -16,6 +16,7 @@ export * from './tickets/ticket-access.service.js';
 export * from './tickets/ticket-deletion.service.js';
 export * from './tickets/ticket-inputs.js';
 export * from './tickets/ticket-notifier.service.js';
+export * from './tickets/ticket-event-notifications.js';
 export * from './tickets/ticket-queries.service.js';
 export * from './tickets/ticket-reply-mailer.js';
 export * from './tickets/ticket-tx.js';

@@ -5,7 +5,7 @@ import { SlaModule } from '../sla/sla.module.js';
 import { EventConsumerProcessor } from './event-consumer.processor.js';
 import { EventConsumerScheduler } from './event-consumer.scheduler.js';
 
-/** The event-log consumer queue: its processor runs the consumers (today: SLA notifications and recomputes). */
+/** The event-log consumer queue: its processor runs the consumers (ticket and SLA notifications, SLA recomputes). */
 @Module({
   imports: [BullModule.registerQueue({ name: EVENT_CONSUMER_QUEUE }), SlaModule],
   providers: [EventConsumerProcessor, EventConsumerScheduler],

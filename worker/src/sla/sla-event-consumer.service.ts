@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { EMAIL_OUTBOUND_QUEUE, SEND_NOTIFICATION_JOB } from '@nixflow/core';
 import type { PrismaClient } from '@nixflow/db/client';
+import { notifyTicketEvents } from '@nixflow/domain';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import { consumeEventBatch } from '../events/event-log.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -21,6 +22,8 @@ export interface SlaEventConsumerOptions {
 }
 
 export interface ConsumerRunResult extends SlaHandlerStats {
+  /** Notification rows of ticket changes (comments, status, assignment). */
+  ticketNotifications: number;
   events: number;
   batches: number;
   /** True when another worker held the consumer. */
@@ -28,7 +31,11 @@ export interface ConsumerRunResult extends SlaHandlerStats {
   durationMs: number;
 }
 
-/** Runs the SLA event consumer: batches until caught up or the time budget of one job is spent. */
+/**
+ * Runs the event consumer: the SLA side of each batch, then the notification fan-out of the ticket changes
+ * the SLA side finished (same transaction, same watermark). Batches until caught up or the time budget of
+ * one job is spent. The watermark row keeps its name, "sla", so an upgrade continues where it was.
+ */
 export class SlaEventConsumer {
   private readonly logger = new Logger('SlaEventConsumer');
   private stopping = false;
@@ -47,14 +54,17 @@ export class SlaEventConsumer {
   async run(): Promise<ConsumerRunResult> {
     const started = performance.now();
     const stats: SlaHandlerStats = { notifications: 0, emails: 0, recomputed: 0, cancelled: 0 };
+    let ticketNotifications = 0;
     let events = 0;
     let batches = 0;
     let skipped = false;
     const { batchSize = 500, budgetMs = 5_000, recomputeChunk } = this.options;
     while (!this.stopping && performance.now() - started < budgetMs) {
-      const r = await consumeEventBatch(this.prisma, SLA_EVENT_CONSUMER, batchSize, (tx, batch) =>
-        handleSlaEvents(tx, batch, new Date(), this.enqueueEmails, stats, recomputeChunk),
-      );
+      const r = await consumeEventBatch(this.prisma, SLA_EVENT_CONSUMER, batchSize, async (tx, batch) => {
+        const handled = await handleSlaEvents(tx, batch, new Date(), this.enqueueEmails, stats, recomputeChunk);
+        ticketNotifications += await notifyTicketEvents(tx, batch.slice(0, handled));
+        return handled;
+      });
       if (!r.locked) {
         skipped = true;
         break;
@@ -65,10 +75,12 @@ export class SlaEventConsumer {
       // A short batch that was fully handled means we are caught up.
       if (r.read < batchSize && r.handled === r.read) break;
     }
-    const result = { ...stats, events, batches, skipped, durationMs: Math.round(performance.now() - started) };
+    const durationMs = Math.round(performance.now() - started);
+    const result = { ...stats, ticketNotifications, events, batches, skipped, durationMs };
     if (events > 0) {
       this.logger.log(
-        `events: ${events} in ${batches} batches, ${stats.notifications} notifications, ${stats.emails} emails, ` +
+        `events: ${events} in ${batches} batches, ${ticketNotifications} ticket notifications, ` +
+          `${stats.notifications} SLA notifications, ${stats.emails} emails, ` +
           `${stats.recomputed} metrics recomputed, ${stats.cancelled} cancelled in ${result.durationMs} ms`,
       );
     }

@@ -23,7 +23,6 @@ import type {
   UpdateCommentInput,
 } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
-import { TicketNotifierService } from './ticket-notifier.service.js';
 import { ticketWriteTx, assertNotDeleted, lockTicketOrThrow, type Actor, type Tx } from './ticket-tx.js';
 import { TicketsService } from './tickets.service.js';
 
@@ -36,20 +35,21 @@ export interface NewCommentInput {
 const AUTHOR_SELECT = { select: { id: true, name: true, role: true } } as const;
 export type CommentWithAuthor = Prisma.CommentGetPayload<{ include: { author: typeof AUTHOR_SELECT } }>;
 
-const excerpt = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const historyAction = (internal: boolean, what: 'added' | 'edited' | 'deleted') =>
   internal ? `internal_note_${what}` : `comment_${what}`;
 
 /**
  * The rows of a new comment in ONE statement (a round trip each cost more than the work): the comment,
  * the ticket's updatedAt (and firstRespondedAt on a first staff response), its HistoryLog row and its
- * CommentAdded event (ids only in the payload, as EventsService.append writes it).
+ * CommentAdded event (ids only in the payload, as EventsService.append writes it; the assignee for the
+ * notification fan-out, which the event consumer does after the commit: notifyTicketEvents).
  */
 async function insertCommentRows(
   tx: Tx,
   c: {
     ticketId: string;
     author: Actor;
+    assigneeId: string | null;
     body: string;
     internal: boolean;
     channel: TicketChannel;
@@ -76,7 +76,7 @@ async function insertCommentRows(
       INSERT INTO "EventLog" ("type", "aggregateType", "aggregateId", "actorId", "payload", "createdAt")
       SELECT 'CommentAdded', 'Ticket', c."ticketId"::text, c."authorId"::text,
              jsonb_build_object('commentId', c."id", 'internal', c."internal", 'authorId', c."authorId",
-                                'authorRole', ${c.author.role}::text),
+                                'authorRole', ${c.author.role}::text, 'assigneeId', ${c.assigneeId}::uuid),
              ${now}::timestamp(3)
       FROM c
     )
@@ -93,7 +93,6 @@ export class CommentsService {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
     private readonly events: EventsService,
-    private readonly notifier: TicketNotifierService,
     private readonly tickets: TicketsService,
     private readonly access: TicketAccessService,
     /** Mails staff public replies on e-mail tickets (absent in scripts such as the seed). */
@@ -101,8 +100,9 @@ export class CommentsService {
   ) {}
 
   /**
-   * Adds a comment in the caller's transaction: HistoryLog, CommentAdded event, SLA hooks, watcher
-   * notifications. Locks the ticket row, so concurrent comments on one ticket apply one after another.
+   * Adds a comment in the caller's transaction: HistoryLog, CommentAdded event, SLA hooks (the watchers'
+   * notifications follow from the event, in the worker's event consumer). Locks the ticket row, so
+   * concurrent comments on one ticket apply one after another.
    * A staff public reply stamps firstRespondedAt; a customer's public reply reopens a RESOLVED or
    * PENDING_CUSTOMER ticket (status OPEN, SLA status hooks). `opts.locked`: `ticket` is the row the
    * caller just locked with lockTicket in this transaction (no second lock and read).
@@ -134,6 +134,7 @@ export class CommentsService {
     const comment = await insertCommentRows(tx, {
       ticketId: current.id,
       author,
+      assigneeId: current.assigneeId,
       body: input.body,
       internal,
       channel: input.channel ?? TicketChannel.WEB,
@@ -144,18 +145,6 @@ export class CommentsService {
     current = { ...current, updatedAt: now, firstRespondedAt: firstResponse ? now : current.firstRespondedAt };
 
     await this.sla.onCommentAdded(tx, current, comment, author.role);
-    await this.notifier.notify(tx, current, {
-      type: 'comment.added',
-      title: internal
-        ? `Internal note on #${current.number}: ${current.subject}`
-        : `New reply on #${current.number}: ${current.subject}`,
-      body: excerpt(comment.body),
-      data: { commentId: comment.id, internal },
-      dedupeKey: `comment:${comment.id}`,
-      actorId: author.id,
-      includeRequester: !internal,
-      internal,
-    });
     return comment;
   }
 

@@ -16,10 +16,15 @@ export interface TicketNotice {
   internal: boolean;
   /** Only these users (e.g. the new assignee); default: watchers + assignee (+ requester). */
   onlyUserIds?: string[];
+  /** When the change happened (the event's time); default now. */
+  at?: Date;
 }
 
+/** What the recipient rule reads of a ticket. */
+export type NotifiedTicket = Pick<Ticket, 'id' | 'number' | 'requesterId' | 'assigneeId' | 'deletedAt'>;
+
 /**
- * Writes Notification rows in the caller's transaction, in ONE statement (INSERT … SELECT): the candidates
+ * Writes Notification rows in the caller's transaction (the event consumer's: notifyTicketEvents), in ONE statement (INSERT … SELECT): the candidates
  * (the given users, or watchers + assignee (+ requester)), filtered by the rules of @nixflow/core evaluated
  * now, in SQL: canSeeTicket (an active account; staff, or the ticket's current requester; a deleted ticket
  * only admins) and notificationRecipients (not the actor; staff only for internal changes).
@@ -27,7 +32,7 @@ export interface TicketNotice {
  */
 @Injectable()
 export class TicketNotifierService {
-  async notify(tx: Tx, ticket: Ticket, notice: TicketNotice): Promise<number> {
+  async notify(tx: Tx, ticket: NotifiedTicket, notice: TicketNotice): Promise<number> {
     const direct: string[] = [];
     if (!notice.onlyUserIds) {
       if (ticket.assigneeId) direct.push(ticket.assigneeId);
@@ -41,7 +46,7 @@ export class TicketNotifierService {
     return tx.$executeRaw`
       INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey", "createdAt")
       SELECT u."id", ${ticket.id}::uuid, ${notice.type}, ${notice.title}, ${notice.body ?? null}, ${data}::jsonb,
-             ${notice.dedupeKey}, ${new Date().toISOString()}::timestamp(3)
+             ${notice.dedupeKey}, ${(notice.at ?? new Date()).toISOString()}::timestamp(3)
       FROM "User" u
       WHERE ${candidates}
         AND u."isActive" AND u."deletedAt" IS NULL

@@ -24,9 +24,9 @@ import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { PRISMA } from '../tokens.js';
 import type { DomainUser as AuthUser, CreateTicketInput, UpdateTicketInput } from './ticket-inputs.js';
 import { TicketPlacementService } from '../routing/ticket-placement.service.js';
+import { insertTicketRows } from './ticket-create-rows.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
-import { TicketNotifierService } from './ticket-notifier.service.js';
 import { removeWatchersWithoutAccess } from './ticket-watcher-access.js';
 import {
   TICKET_TX_OPTIONS,
@@ -93,14 +93,16 @@ const CUSTOMER_FORBIDDEN_ON_CREATE = ['priority', 'channel', 'assigneeId', 'work
 const sameValue = (a: unknown, b: unknown): boolean =>
   Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
 
-/** Ticket writes. Every write runs in one transaction: change + HistoryLog + EventLog + SLA hooks + notifications. */
+/**
+ * Ticket writes. Every write runs in one transaction: change + HistoryLog + EventLog + SLA hooks. The
+ * notifications follow from the events, in the worker's event consumer (notifyTicketEvents).
+ */
 @Injectable()
 export class TicketsService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly sla: SlaLifecycleService,
     private readonly events: EventsService,
-    private readonly notifier: TicketNotifierService,
     private readonly access: TicketAccessService,
     private readonly placement: TicketPlacementService,
   ) {}
@@ -214,77 +216,29 @@ export class TicketsService {
       now,
     );
 
-    const ticket = await tx.ticket.create({
-      data: {
-        subject: input.subject,
-        description: input.description,
-        priority: placed.priority,
-        channel: input.channel ?? TicketChannel.WEB,
-        status,
-        requesterId: requester.id,
-        assigneeId: placed.assigneeId,
-        teamId: placed.teamId,
-        workflowId: workflow?.id ?? null,
-        stageId: stage?.id ?? null,
-        tags: placed.tags,
-        formId: input.formId ?? null,
-        ...(status === TicketStatus.OPEN ? {} : statusTimestamps(status, now)),
-        createdAt: now,
-        updatedAt: now,
-      },
+    const timestamps = status === TicketStatus.OPEN ? null : statusTimestamps(status, now);
+    const ticket = await insertTicketRows(tx, {
+      subject: input.subject,
+      description: input.description,
+      status,
+      priority: placed.priority,
+      channel: input.channel ?? TicketChannel.WEB,
+      requesterId: requester.id,
+      assigneeId: placed.assigneeId,
+      teamId: placed.teamId,
+      workflowId: workflow?.id ?? null,
+      stageId: stage?.id ?? null,
+      tags: placed.tags,
+      formId: input.formId ?? null,
+      resolvedAt: timestamps?.resolvedAt ?? null,
+      closedAt: timestamps?.closedAt ?? null,
+      now,
+      actorId: actor?.id ?? null,
+      // teams (#23): which routing rule fired, and the auto-assignment.
+      routingHistory: placed.history,
+      routingRuleId: placed.ruleId,
     });
-    const actorId = actor?.id ?? null;
-    await tx.historyLog.create({ data: { ticketId: ticket.id, actorId, action: 'created', createdAt: now } });
-    // teams (#23): which routing rule fired, and the auto-assignment.
-    if (placed.history.length) {
-      await tx.historyLog.createMany({
-        data: placed.history.map((h) => ({ ticketId: ticket.id, actorId: null, ...h, createdAt: now })),
-      });
-    }
-    const events: DomainEvent[] = [
-      {
-        type: 'TicketCreated',
-        aggregateType: 'Ticket',
-        aggregateId: ticket.id,
-        actorId,
-        payload: {
-          number: ticket.number,
-          status: ticket.status,
-          priority: ticket.priority,
-          channel: ticket.channel,
-          requesterId: ticket.requesterId,
-          assigneeId: ticket.assigneeId,
-          workflowId: ticket.workflowId,
-          stageId: ticket.stageId,
-          formId: ticket.formId,
-          tags: ticket.tags,
-          teamId: ticket.teamId,
-          routingRuleId: placed.ruleId,
-        },
-      },
-    ];
-    if (ticket.assigneeId) {
-      events.push({
-        type: 'TicketAssigned',
-        aggregateType: 'Ticket',
-        aggregateId: ticket.id,
-        actorId,
-        payload: { from: null, to: ticket.assigneeId },
-      });
-    }
-    await this.events.appendMany(tx, events);
     await this.sla.onTicketCreated(tx, ticket);
-    if (ticket.assigneeId) {
-      await this.notifier.notify(tx, ticket, {
-        type: 'ticket.assigned',
-        title: `Ticket #${ticket.number} assigned to you: ${ticket.subject}`,
-        dedupeKey: `assigned:${ticket.id}:v${ticket.version}`,
-        actorId,
-        includeRequester: false,
-        internal: true,
-        onlyUserIds: [ticket.assigneeId],
-      });
-    }
     const assignee = ticket.assigneeId
       ? await tx.user.findUniqueOrThrow({ where: { id: ticket.assigneeId }, select: USER_SUMMARY })
       : null;
@@ -299,7 +253,7 @@ export class TicketsService {
 
   /**
    * Applies `patch` to a ticket the caller has locked (lockTicket) in `tx`: workflow/stage rules, status
-   * timestamps, version bump, HistoryLog per field, events, SLA hooks, notifications. No change → no write.
+   * timestamps, version bump, HistoryLog per field, events, SLA hooks. No change → no write.
    */
   async updateLockedInTx(
     tx: Tx,
@@ -369,11 +323,10 @@ export class TicketsService {
     });
     await this.events.appendMany(tx, this.updateEvents(after, changes, actorId));
     await this.sla.onTicketChanged(tx, before, after);
-    // The old requester (a customer) loses the ticket: they stop watching it before anyone is notified.
+    // The old requester (a customer) loses the ticket: they stop watching it before the fan-out (event consumer).
     if (changes.some((c) => c.field === 'requesterId')) {
       await removeWatchersWithoutAccess(tx, this.events, after, actorId, now);
     }
-    await this.notifyChanges(tx, after, changes, actorId);
     return after;
   }
 
@@ -479,11 +432,24 @@ export class TicketsService {
     ];
     const find = (f: FieldChange['field']) => changes.find((c) => c.field === f);
     const status = find('status');
-    if (status) events.push({ ...base, type: 'StatusChanged', payload: { from: status.from, to: status.to } });
+    // version and assigneeId: what the notification fan-out needs (notifyTicketEvents).
+    if (status) {
+      events.push({
+        ...base,
+        type: 'StatusChanged',
+        payload: { from: status.from, to: status.to, version: after.version, assigneeId: after.assigneeId },
+      });
+    }
     const team = find('teamId');
     if (team) events.push({ ...base, type: 'TicketTeamChanged', payload: { from: team.from, to: team.to } });
     const assignee = find('assigneeId');
-    if (assignee) events.push({ ...base, type: 'TicketAssigned', payload: { from: assignee.from, to: assignee.to } });
+    if (assignee) {
+      events.push({
+        ...base,
+        type: 'TicketAssigned',
+        payload: { from: assignee.from, to: assignee.to, version: after.version },
+      });
+    }
     const stage = find('stageId');
     if (stage) {
       events.push({
@@ -493,32 +459,5 @@ export class TicketsService {
       });
     }
     return events;
-  }
-
-  private async notifyChanges(tx: Tx, after: Ticket, changes: FieldChange[], actorId: string | null): Promise<void> {
-    const status = changes.find((c) => c.field === 'status');
-    if (status) {
-      await this.notifier.notify(tx, after, {
-        type: 'ticket.status_changed',
-        title: `Ticket #${after.number} is now ${after.status}: ${after.subject}`,
-        data: { from: status.from, to: status.to },
-        dedupeKey: `status:${after.id}:v${after.version}`,
-        actorId,
-        includeRequester: true,
-        internal: false,
-      });
-    }
-    const assignee = changes.find((c) => c.field === 'assigneeId');
-    if (assignee && after.assigneeId) {
-      await this.notifier.notify(tx, after, {
-        type: 'ticket.assigned',
-        title: `Ticket #${after.number} assigned to you: ${after.subject}`,
-        dedupeKey: `assigned:${after.id}:v${after.version}`,
-        actorId,
-        includeRequester: false,
-        internal: true,
-        onlyUserIds: [after.assigneeId],
-      });
-    }
   }
 }
