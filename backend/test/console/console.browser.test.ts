@@ -30,6 +30,11 @@ const backgroundOf = (el: unknown): string =>
   (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
     .backgroundColor;
 
+/** Runs in the page: the last elements that reach past the viewport's right edge (what makes it scroll sideways). */
+const WIDER_THAN_VIEWPORT = `[...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(-3).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`;
+
 /** The policy preview, or the editor's error message when the API refused the draft. */
 async function previewShown(page: Page): Promise<void> {
   await page.locator('[data-testid=preview], .editor [role=alert]').first().waitFor(WAIT);
@@ -198,9 +203,7 @@ describe('operator console in chromium', { skip }, () => {
     await page.locator('tr[data-metric=FIRST_RESPONSE]').first().waitFor(WAIT);
     assert.doesNotMatch(await page.content(), /VIP account/);
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-    const widest = await page.evaluate(`[...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-      .slice(-3).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`);
+    const widest = await page.evaluate(WIDER_THAN_VIEWPORT);
     assert.ok(
       Number(overflow) <= 1,
       `ticket view scrolls sideways at 375 px (${overflow} px): ${JSON.stringify(widest)}`,
@@ -255,7 +258,11 @@ describe('operator console in chromium', { skip }, () => {
     assert.equal(stored.acknowledgedById, agent.id);
     await agentPage.goto(`${base}/dashboard`);
     await agentPage.getByTestId('at-risk').waitFor(WAIT);
-    await agentPage.locator('.uplot').waitFor(WAIT);
+    await agentPage.locator('.uplot').first().waitFor(WAIT);
+    // Compliance per policy and target over time: the breached resolution metric is a point on its line.
+    const trend = agentPage.getByTestId('compliance-trend');
+    await trend.waitFor(WAIT);
+    assert.match(String(await trend.getAttribute('aria-label')), /Standard · Resolution/);
     await check(agentPage, 'dashboard');
   });
 
@@ -336,6 +343,31 @@ describe('operator console in chromium', { skip }, () => {
       .first()
       .waitFor(WAIT);
     await check(agentPage, 'kb-editor');
+    await page.close();
+  });
+
+  test('every staff screen works at phone width (375 px): no sideways scroll, axe clean', async () => {
+    const page = await newPage(375, 812);
+    await signIn(page, admin);
+    const screens: [string, string, string][] = [
+      ['queue-375', '/queue', 'Queue'],
+      ['ticket-375', `/tickets/${ticketId}`, `#${ticketNumber} Printer on fire`],
+      ['breaches-375', '/breaches', 'Breaches'],
+      ['dashboard-375', '/dashboard', 'SLA dashboard'],
+      ['policy-editor-375', `/sla/policies/${policyId}`, 'Edit Standard'],
+      ['kb-editor-375', '/kb-editor', 'Knowledge base'],
+    ];
+    for (const [name, url, heading] of screens) {
+      await page.goto(`${base}${url}`);
+      await page.getByRole('heading', { name: heading }).first().waitFor(WAIT);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      const widest = Number(overflow) > 1 ? await page.evaluate(WIDER_THAN_VIEWPORT) : [];
+      assert.ok(
+        Number(overflow) <= 1,
+        `${name}: scrolls sideways at 375 px (${overflow} px): ${JSON.stringify(widest)}`,
+      );
+      await check(page, name);
+    }
     await page.close();
   });
 
