@@ -106,6 +106,7 @@ describe('operator console in chromium', { skip }, () => {
     customerToken = await t.login(customer.email, customer.password);
     const policy = await api(adminToken, 'post', '/api/sla/policies', {
       name: 'Standard',
+      position: 10, // after the business-hours policy a later test adds for LOW tickets
       targets: { FIRST_RESPONSE: { NORMAL: 60, HIGH: 30 }, RESOLUTION: { NORMAL: 480 } },
     });
     policyId = policy.id;
@@ -346,7 +347,43 @@ describe('operator console in chromium', { skip }, () => {
     await page.close();
   });
 
-  test('every staff screen works at phone width (375 px): no sideways scroll, axe clean', async () => {
+  test('on a business-hours clock the queue shows the countdown paused outside business hours', async () => {
+    // Open only on the weekday three days from today (UTC): now is outside business hours, whatever the date.
+    const day = (new Date().getUTCDay() + 3) % 7;
+    const closed = await api(adminToken, 'post', '/api/sla/policies', {
+      name: 'Closed today',
+      position: 0,
+      conditions: { priorities: ['LOW'] },
+      targets: { FIRST_RESPONSE: { LOW: 60 } },
+      calendar: { timezone: 'UTC', businessHours: [{ day, start: '09:00', end: '17:00' }], holidays: [] },
+    });
+    const ticket = await api(adminToken, 'post', '/api/tickets', {
+      subject: 'Printer out of paper',
+      description: 'Low priority.',
+      priority: 'LOW',
+      requesterId: customer.id,
+    });
+    // The SLA attaches just after the ticket is created (policy cache): wait for it.
+    const deadline = Date.now() + 30_000;
+    let applied: string | null = ticket.slaPolicyId;
+    while (applied !== closed.id && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      applied = (await api(adminToken, 'get', `/api/tickets/${ticket.id}`)).slaPolicyId;
+    }
+    assert.equal(applied, closed.id, 'the business-hours policy applies');
+    await agentPage.goto(`${base}/queue`);
+    const row = agentPage.locator(`[data-ticket="${ticket.number}"]`);
+    await row.waitFor(WAIT);
+    await row
+      .locator('.sla.paused', { hasText: 'outside business hours' })
+      .waitFor(WAIT)
+      .catch(async (err: Error) => assert.fail(`${err.message}\nthe row shows: ${await row.innerText()}`));
+    // The 24/7 policy's ticket keeps counting down.
+    await agentPage.locator(`[data-ticket="${ticketNumber}"] .sla:not(.paused)`).waitFor(WAIT);
+    await check(agentPage, 'queue-outside-business-hours');
+  });
+
+  test('every staff screen and the help center work at phone width (375 px): no sideways scroll, axe clean', async () => {
     const page = await newPage(375, 812);
     await signIn(page, admin);
     const screens: [string, string, string][] = [
@@ -356,6 +393,7 @@ describe('operator console in chromium', { skip }, () => {
       ['dashboard-375', '/dashboard', 'SLA dashboard'],
       ['policy-editor-375', `/sla/policies/${policyId}`, 'Edit Standard'],
       ['kb-editor-375', '/kb-editor', 'Knowledge base'],
+      ['kb-portal-375', '/kb', 'Help center'],
     ];
     for (const [name, url, heading] of screens) {
       await page.goto(`${base}${url}`);
