@@ -55,6 +55,13 @@ describe('login hardening', () => {
       assert.deepEqual(await statuses(4, () => attempt(a, undefined, `198.51.100.${++n}`)), [401, 401, 401, 429]);
     });
 
+    it('unset (the default), X-Forwarded-For is ignored too', async () => {
+      delete process.env.TRUST_PROXY; // createTestApp merges into process.env: other tests set it
+      const a = await app({ QUEUE_PREFIX: testQueuePrefix(), LOGIN_IP_THROTTLE_LIMIT: '3' });
+      let n = 0;
+      assert.deepEqual(await statuses(4, () => attempt(a, undefined, `198.51.100.${++n}`)), [401, 401, 401, 429]);
+    });
+
     it('with it, the client address comes from X-Forwarded-For (one limit per client)', async () => {
       const a = await app({ QUEUE_PREFIX: testQueuePrefix(), LOGIN_IP_THROTTLE_LIMIT: '3', TRUST_PROXY: '1' });
       assert.deepEqual(await statuses(4, () => attempt(a, undefined, '203.0.113.7')), [401, 401, 401, 429]);

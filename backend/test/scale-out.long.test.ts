@@ -161,6 +161,7 @@ describe('scale-out: PgBouncer (transaction mode), 2 APIs, 3 workers, Redis, S3'
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /Refusing to migrate through a connection pooler/);
     assert.match(refused.stderr, /DATABASE_DIRECT_URL/);
+    console.log(`# through the pooler alone (exit ${refused.code}): ${refused.stderr.trim()}`);
 
     const runs = await Promise.all(
       [1, 2, 3].map(() =>

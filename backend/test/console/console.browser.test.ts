@@ -30,6 +30,11 @@ const backgroundOf = (el: unknown): string =>
   (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
     .backgroundColor;
 
+/** Runs in the page: the last elements that reach past the viewport's right edge (what makes it scroll sideways). */
+const WIDER_THAN_VIEWPORT = `[...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(-3).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`;
+
 /** The policy preview, or the editor's error message when the API refused the draft. */
 async function previewShown(page: Page): Promise<void> {
   await page.locator('[data-testid=preview], .editor [role=alert]').first().waitFor(WAIT);
@@ -101,6 +106,7 @@ describe('operator console in chromium', { skip }, () => {
     customerToken = await t.login(customer.email, customer.password);
     const policy = await api(adminToken, 'post', '/api/sla/policies', {
       name: 'Standard',
+      position: 10, // after the business-hours policy a later test adds for LOW tickets
       targets: { FIRST_RESPONSE: { NORMAL: 60, HIGH: 30 }, RESOLUTION: { NORMAL: 480 } },
     });
     policyId = policy.id;
@@ -198,9 +204,7 @@ describe('operator console in chromium', { skip }, () => {
     await page.locator('tr[data-metric=FIRST_RESPONSE]').first().waitFor(WAIT);
     assert.doesNotMatch(await page.content(), /VIP account/);
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-    const widest = await page.evaluate(`[...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-      .slice(-3).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`);
+    const widest = await page.evaluate(WIDER_THAN_VIEWPORT);
     assert.ok(
       Number(overflow) <= 1,
       `ticket view scrolls sideways at 375 px (${overflow} px): ${JSON.stringify(widest)}`,
@@ -255,7 +259,11 @@ describe('operator console in chromium', { skip }, () => {
     assert.equal(stored.acknowledgedById, agent.id);
     await agentPage.goto(`${base}/dashboard`);
     await agentPage.getByTestId('at-risk').waitFor(WAIT);
-    await agentPage.locator('.uplot').waitFor(WAIT);
+    await agentPage.locator('.uplot').first().waitFor(WAIT);
+    // Compliance per policy and target over time: the breached resolution metric is a point on its line.
+    const trend = agentPage.getByTestId('compliance-trend');
+    await trend.waitFor(WAIT);
+    assert.match(String(await trend.getAttribute('aria-label')), /Standard · Resolution/);
     await check(agentPage, 'dashboard');
   });
 
@@ -336,6 +344,68 @@ describe('operator console in chromium', { skip }, () => {
       .first()
       .waitFor(WAIT);
     await check(agentPage, 'kb-editor');
+    await page.close();
+  });
+
+  test('on a business-hours clock the queue shows the countdown paused outside business hours', async () => {
+    // Open only on the weekday three days from today (UTC): now is outside business hours, whatever the date.
+    const day = (new Date().getUTCDay() + 3) % 7;
+    const closed = await api(adminToken, 'post', '/api/sla/policies', {
+      name: 'Closed today',
+      position: 0,
+      conditions: { priorities: ['LOW'] },
+      targets: { FIRST_RESPONSE: { LOW: 60 } },
+      calendar: { timezone: 'UTC', businessHours: [{ day, start: '09:00', end: '17:00' }], holidays: [] },
+    });
+    const ticket = await api(adminToken, 'post', '/api/tickets', {
+      subject: 'Printer out of paper',
+      description: 'Low priority.',
+      priority: 'LOW',
+      requesterId: customer.id,
+    });
+    // The SLA attaches just after the ticket is created (policy cache): wait for it.
+    const deadline = Date.now() + 30_000;
+    let applied: string | null = ticket.slaPolicyId;
+    while (applied !== closed.id && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      applied = (await api(adminToken, 'get', `/api/tickets/${ticket.id}`)).slaPolicyId;
+    }
+    assert.equal(applied, closed.id, 'the business-hours policy applies');
+    await agentPage.goto(`${base}/queue`);
+    const row = agentPage.locator(`[data-ticket="${ticket.number}"]`);
+    await row.waitFor(WAIT);
+    await row
+      .locator('.sla.paused', { hasText: 'outside business hours' })
+      .waitFor(WAIT)
+      .catch(async (err: Error) => assert.fail(`${err.message}\nthe row shows: ${await row.innerText()}`));
+    // The 24/7 policy's ticket keeps counting down.
+    await agentPage.locator(`[data-ticket="${ticketNumber}"] .sla:not(.paused)`).waitFor(WAIT);
+    await check(agentPage, 'queue-outside-business-hours');
+  });
+
+  test('every staff screen and the help center work at phone width (375 px): no sideways scroll, axe clean', async () => {
+    const page = await newPage(375, 812);
+    await signIn(page, admin);
+    const screens: [string, string, string][] = [
+      ['queue-375', '/queue', 'Queue'],
+      ['ticket-375', `/tickets/${ticketId}`, `#${ticketNumber} Printer on fire`],
+      ['breaches-375', '/breaches', 'Breaches'],
+      ['dashboard-375', '/dashboard', 'SLA dashboard'],
+      ['policy-editor-375', `/sla/policies/${policyId}`, 'Edit Standard'],
+      ['kb-editor-375', '/kb-editor', 'Knowledge base'],
+      ['kb-portal-375', '/kb', 'Help center'],
+    ];
+    for (const [name, url, heading] of screens) {
+      await page.goto(`${base}${url}`);
+      await page.getByRole('heading', { name: heading }).first().waitFor(WAIT);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      const widest = Number(overflow) > 1 ? await page.evaluate(WIDER_THAN_VIEWPORT) : [];
+      assert.ok(
+        Number(overflow) <= 1,
+        `${name}: scrolls sideways at 375 px (${overflow} px): ${JSON.stringify(widest)}`,
+      );
+      await check(page, name);
+    }
     await page.close();
   });
 

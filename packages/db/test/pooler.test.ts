@@ -44,7 +44,7 @@ describe('migrating with a transaction pooler in front of PostgreSQL', { skip },
     const f = folder(migrations);
     const res = await runCli('migrate', [], { url: poolerUrl(db.name), migrationsDir: f.dir });
     assert.equal(res.code, 1, res.out);
-    assert.match(res.stderr, /Refusing to migrate through a connection pooler/);
+    assert.match(res.stderr, /Refusing to migrate through a connection pooler: DATABASE_URL \(/);
     assert.match(res.stderr, /transaction pooler/);
     assert.match(res.stderr, /DATABASE_DIRECT_URL/);
     assert.equal(await tableExists(db.url, '_prisma_migrations'), false);

@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, ok, type Schemas } from '../api';
 import { duration, label } from '../format';
+import { ComplianceTrend } from './compliance-trend';
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -58,7 +59,7 @@ function Stats({ name, s }: { name: string; s: Schemas['SlaDurationStatsDto'] })
   const f = (v: number | null) => (v === null ? '—' : duration(v * 1000));
   return (
     <div className="stat">
-      <h3>{name}</h3>
+      <h2>{name}</h2>
       <p>
         p50 <strong>{f(s.medianSeconds)}</strong> · p90 <strong>{f(s.p90Seconds)}</strong> ({s.count})
       </p>
@@ -101,7 +102,7 @@ export default function Dashboard() {
         <>
           <div className="stats">
             <div className="stat">
-              <h3>Compliance</h3>
+              <h2>Compliance</h2>
               <p>
                 <strong>
                   {d.totals.compliancePercent === null ? '—' : `${d.totals.compliancePercent.toFixed(1)} %`}
@@ -110,7 +111,7 @@ export default function Dashboard() {
               </p>
             </div>
             <div className="stat">
-              <h3>At risk now</h3>
+              <h2>At risk now</h2>
               <p>
                 <strong data-testid="at-risk">{d.totals.atRisk}</strong> of {d.totals.active} running ({d.totals.paused}{' '}
                 paused)
@@ -120,6 +121,7 @@ export default function Dashboard() {
             <Stats name="Resolution" s={d.resolution} />
           </div>
           {perDay.data && <BarChart title="Breaches per day" yLabel="breaches" data={perDay.data} />}
+          <ComplianceTrend from={range.from} to={range.to} />
           <div className="table-wrap" tabIndex={0} role="region" aria-label="Compliance per policy">
             <table>
               <caption>Compliance per policy and target</caption>

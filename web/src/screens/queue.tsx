@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { api, ok, type Schemas, type Ticket } from '../api';
+import { useClockStopped } from '../business-hours';
 import { duration, label, OPEN_STATUSES, PRIORITIES } from '../format';
 import { onTicketFrame } from '../live';
 
@@ -72,12 +73,29 @@ function useNow(ms = 1000): number {
   return now;
 }
 
-export function SlaBadge({ due, state, now }: { due: string | null; state?: Schemas['SLAStatus']; now: number }) {
+export function SlaBadge({
+  due,
+  state,
+  now,
+  outsideHours = false,
+}: {
+  due: string | null;
+  state?: Schemas['SLAStatus'];
+  now: number;
+  /** The policy's business-hours clock is stopped now: the countdown does not run. */
+  outsideHours?: boolean;
+}) {
   if (!due) return <span className="sla none">no SLA</span>;
   if (state === 'PAUSED') return <span className="sla paused">paused</span>;
   const left = Date.parse(due) - now;
   if (left <= 0 || state === 'BREACHED')
     return <span className="sla breached">breached {left <= 0 ? `${duration(left)} ago` : ''}</span>;
+  if (outsideHours)
+    return (
+      <span className="sla paused" title={`due ${new Date(due).toISOString()}`}>
+        paused: outside business hours
+      </span>
+    );
   return <span className={`sla ${state === 'AT_RISK' ? 'at-risk' : 'running'}`}>{duration(left)}</span>;
 }
 
@@ -100,6 +118,7 @@ export function Queue() {
     queryFn: () => ok(api.GET('/api/users', { params: { query: { pageSize: 100 } } })),
   });
   const now = useNow();
+  const clockStopped = useClockStopped();
 
   // Live: a frame names a ticket; fetch it and put it where it belongs (or drop it when it left the queue).
   useEffect(
@@ -241,7 +260,12 @@ export function Queue() {
                 <span>{label(t.status)}</span>
                 <span className={`prio ${t.priority.toLowerCase()}`}>{label(t.priority)}</span>
                 <span>{t.assignee?.name ?? 'Unassigned'}</span>
-                <SlaBadge due={t.slaNextDueAt} state={states.data?.get(t.id)} now={now} />
+                <SlaBadge
+                  due={t.slaNextDueAt}
+                  state={states.data?.get(t.id)}
+                  now={now}
+                  outsideHours={clockStopped(t.slaPolicyId, now)}
+                />
               </div>
             );
           })}

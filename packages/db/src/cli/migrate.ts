@@ -3,7 +3,7 @@
 // Prisma-compatible `migrate deploy` (see packages/db/src/migrate/runner.ts). Exit codes:
 // 0 ok · 2 database unreachable · 3 a migration failed or a failed one blocks (P3009) · 1 other.
 import { parseArgs } from 'node:util';
-import { migrationDatabaseUrl } from '../config.js';
+import { migrationDatabaseUrl, migrationUrlSetting } from '../config.js';
 import { redactUrl } from '../migrate/connection.js';
 import { MigrationSetupError } from '../migrate/errors.js';
 import { migrate, resolveApplied, resolveRolledBack } from '../migrate/runner.js';
@@ -53,7 +53,14 @@ await runCli(async () => {
   const started = Date.now();
   if (args.repair && args.baseline)
     throw new MigrationSetupError(`--repair and --baseline do not go together.\n${USAGE}`);
-  const result = await migrate({ url, repair: args.repair, baseline: args.baseline, log });
+  // urlSetting: a refusal names the variable the URL came from (DATABASE_URL behind a pooler).
+  const result = await migrate({
+    url,
+    urlSetting: migrationUrlSetting(),
+    repair: args.repair,
+    baseline: args.baseline,
+    log,
+  });
   if (args.repair) {
     log(
       `Repair: re-ran ${result.repaired.length} applied migration(s); _prisma_migrations was not changed by the re-runs.`,
