@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import type { EmailAccount, Prisma } from '@nixflow/db/client';
+import type { Tx } from '@nixflow/domain';
 import { decryptSecret, type SendNotificationJobData } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
@@ -127,7 +128,7 @@ export class EmailSenderService {
     return 'sent';
   }
 
-  private async event(tx: Prisma.TransactionClient, type: string, id: string, payload: Record<string, unknown>) {
+  private async event(tx: Tx, type: string, id: string, payload: Record<string, unknown>) {
     await tx.eventLog.create({
       data: { type, aggregateType: 'EmailMessage', aggregateId: id, payload: payload as Prisma.InputJsonValue },
     });

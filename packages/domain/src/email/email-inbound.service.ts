@@ -28,7 +28,8 @@ import {
   type ThreadingDecision,
 } from '@nixflow/core';
 import { AttachmentFiles, type StoredFile } from '@nixflow/storage';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { lockRowOrThrow } from '../common/row-lock.js';
+import { ConflictError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
 import { CommentsService } from '../tickets/comments.service.js';
 import { TicketsService } from '../tickets/tickets.service.js';
@@ -470,9 +471,7 @@ export class EmailInboundService {
     const invitations: (string | null)[] = [];
     const result = await this.prisma.$transaction(
       async (tx) => {
-        const locked = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "EmailMessage" WHERE id = ${id}::uuid FOR UPDATE`;
-        if (locked.length === 0) throw new NotFoundError('email_message_not_found', 'Email message not found');
+        await lockRowOrThrow(tx, 'EmailMessage', id);
         const row = await tx.emailMessage.findUniqueOrThrow({ where: { id }, include: { account: true } });
         if (row.releasedAt) throw new ConflictError('email_already_released', 'This message was already released');
         if (row.direction !== EmailDirection.INBOUND || row.status !== EmailMessageStatus.FLAGGED)

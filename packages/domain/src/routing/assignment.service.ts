@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@nixflow/db/client';
+import { Prisma } from '@nixflow/db/client';
 import { chooseAssignee, isBusinessTime, policyCalendar, type AssignmentModeName } from '@nixflow/core';
-
-type Tx = Prisma.TransactionClient;
+import { lockRow } from '../common/row-lock.js';
+import type { Tx } from '../tx.js';
 
 /**
  * Auto-assignment within a team, safe with several API instances and workers: the team row is locked
@@ -27,18 +27,20 @@ export class AssignmentService {
 
   /** The member to assign a new or orphaned ticket of `teamId` to, or null (mode NONE, nobody available…). */
   async pickInTx(tx: Tx, teamId: string, now: Date, excludeUserId?: string): Promise<string | null> {
-    const [team] = await tx.$queryRaw<
-      Array<{
-        assignmentMode: AssignmentModeName;
-        isActive: boolean;
-        lastAssignedUserId: string | null;
-        timezone: string;
-        businessHours: unknown;
-        holidays: unknown;
-      }>
-    >`SELECT "assignmentMode"::text AS "assignmentMode", "isActive", "lastAssignedUserId"::text AS "lastAssignedUserId",
-             "timezone", "businessHours", "holidays"
-      FROM "Team" WHERE id = ${teamId}::uuid FOR UPDATE`;
+    const team = await lockRow<{
+      assignmentMode: AssignmentModeName;
+      isActive: boolean;
+      lastAssignedUserId: string | null;
+      timezone: string;
+      businessHours: unknown;
+      holidays: unknown;
+    }>(
+      tx,
+      'Team',
+      teamId,
+      Prisma.sql`"assignmentMode"::text AS "assignmentMode", "isActive", "lastAssignedUserId"::text AS "lastAssignedUserId",
+             "timezone", "businessHours", "holidays"`,
+    );
     if (!team || !team.isActive || team.assignmentMode === 'NONE') return null;
     const withinBusinessHours = isBusinessTime(now, policyCalendar(team));
     if (!withinBusinessHours) return null;
