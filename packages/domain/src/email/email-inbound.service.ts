@@ -29,6 +29,7 @@ import {
 } from '@nixflow/core';
 import { AttachmentFiles, type StoredFile } from '@nixflow/storage';
 import { lockRowOrThrow } from '../common/row-lock.js';
+import { CLOCK, type Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
 import { CommentsService } from '../tickets/comments.service.js';
@@ -106,6 +107,7 @@ export class EmailInboundService {
     @Inject(INBOUND_MAIL_OPTIONS) private readonly config: InboundMailOptions,
     private readonly accounts: CustomerInvitationService,
     private readonly storage: AttachmentFiles,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
   }
@@ -186,7 +188,7 @@ export class EmailInboundService {
     /** Out: invitation mails queued for a new sender, to enqueue after the commit. */
     invitations: (string | null)[] = [],
   ): Promise<InboundResult> {
-    const now = new Date();
+    const now = this.clock.now();
     let flag: Flag | null = classifyLoopSafety({
       headers: msg.headerValues,
       fromAddress: msg.fromAddress,
@@ -469,6 +471,7 @@ export class EmailInboundService {
    */
   async release(id: string, actorId: string): Promise<InboundResult> {
     const invitations: (string | null)[] = [];
+    const now = this.clock.now();
     const result = await this.prisma.$transaction(
       async (tx) => {
         await lockRowOrThrow(tx, 'EmailMessage', id);
@@ -491,7 +494,7 @@ export class EmailInboundService {
             references: row.references,
             authenticationResults: [],
           },
-          new Date(),
+          now,
           { released: true, linkedTicketId: row.ticketId, invitations },
         );
         if (outcome.flag) throw new ConflictError('email_release_refused', `Cannot release: ${outcome.flag.reason}`);
@@ -503,7 +506,7 @@ export class EmailInboundService {
             ticketId: outcome.ticketId,
             commentId: outcome.commentId,
             threadId: outcome.threadId,
-            releasedAt: new Date(),
+            releasedAt: now,
             releasedById: actorId,
           },
           include: { ticket: { select: { number: true } } },
