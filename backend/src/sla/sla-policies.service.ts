@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, type SlaPolicy } from '@nixflow/db/client';
-import { policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
+import { OPEN_METRIC_STATUSES, policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { EventsService, lockRow, type Tx } from '@nixflow/domain';
@@ -168,7 +168,7 @@ export class SlaPoliciesService {
         payload: { policyId: updated.id, version: updated.version },
       });
       const open = await tx.slaMetric.count({
-        where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
+        where: { policyId: id, status: { in: [...OPEN_METRIC_STATUSES] } },
       });
       if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
       if (before.isActive && !updated.isActive) await this.retired(tx, updated, actorId);

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@nixflow/db/client';
-import { chooseAssignee, isBusinessTime, policyCalendar, type AssignmentModeName } from '@nixflow/core';
+import {
+  chooseAssignee,
+  DONE_TICKET_STATUSES,
+  isBusinessTime,
+  policyCalendar,
+  type AssignmentModeName,
+} from '@nixflow/core';
+import { DONE_TICKET_STATUSES_LIST } from '../sla/sla-metric-store.js';
 import { lockRow } from '../common/row-lock.js';
 import type { Tx } from '../tx.js';
 
@@ -21,7 +28,7 @@ export class AssignmentService {
     ticket: { teamId: string | null; status: string; deletedAt: Date | null; assigneeId: string | null },
     now: Date,
   ): Promise<string | null> {
-    if (!ticket.teamId || ticket.deletedAt || ticket.status === 'RESOLVED' || ticket.status === 'CLOSED') return null;
+    if (!ticket.teamId || ticket.deletedAt || (DONE_TICKET_STATUSES as readonly string[]).includes(ticket.status)) return null;
     return this.pickInTx(tx, ticket.teamId, now, ticket.assigneeId ?? undefined);
   }
 
@@ -57,7 +64,7 @@ export class AssignmentService {
     const open = await tx.$queryRaw<Array<{ assigneeId: string; n: bigint }>>`
       SELECT "assigneeId"::text AS "assigneeId", count(*) AS n FROM "Ticket"
       WHERE "assigneeId" = ANY(${candidates.map((c) => c.id)}::uuid[]) AND "deletedAt" IS NULL
-        AND status NOT IN ('RESOLVED', 'CLOSED')
+        AND status NOT IN (${DONE_TICKET_STATUSES_LIST})
       GROUP BY 1`;
     const openBy = new Map(open.map((r) => [r.assigneeId, Number(r.n)]));
     const chosen = chooseAssignee({
