@@ -35,7 +35,12 @@ describe('worker services read the injected CLOCK', () => {
         BullModule.registerQueue({ name: EMAIL_OUTBOUND_QUEUE }),
         DomainModule.forRoot({ prisma: { useValue: prisma } }),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, PrismaService, SlaSweepService, SlaEventConsumerService],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        PrismaService,
+        SlaSweepService,
+        SlaEventConsumerService,
+      ],
     })
       .overrideProvider(CLOCK)
       .useValue(clock)
@@ -68,11 +73,13 @@ describe('worker services read the injected CLOCK', () => {
   it('the event consumer cancels a deleted ticket’s metrics at the clock’s time', async () => {
     const fx = await createTicketFixture(prisma, { deleted: true });
     const [metricId] = await createMetrics(prisma, fx, [{ dueAt: new Date(T.getTime() + 60 * MIN) }]);
-    await prisma.eventLog.create({ data: { type: 'TicketDeleted', aggregateType: 'Ticket', aggregateId: fx.ticketId } });
+    await prisma.eventLog.create({
+      data: { type: 'TicketDeleted', aggregateType: 'Ticket', aggregateId: fx.ticketId },
+    });
     const at = clock.set('2031-02-01T08:30:00.000Z');
     const consumer = moduleRef.get(SlaEventConsumerService);
     // Events become readable once older transactions in the cluster have finished: poll, generously.
-    for (const deadline = Date.now() + 120_000; ; ) {
+    for (const deadline = Date.now() + 120_000; ;) {
       await consumer.run();
       const metric = await prisma.slaMetric.findUniqueOrThrow({ where: { id: metricId } });
       if (metric.status === 'CANCELLED') {

@@ -1,13 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  createPrismaClient,
-  KnowledgeArticleStatus,
-  Prisma,
-  UserRole,
-  type PrismaClient,
-} from '@nixflow/db/client';
+import { createPrismaClient, KnowledgeArticleStatus, Prisma, UserRole, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import { KB_VISIBLE_STATUSES, KbVisibility, type KbReader } from '../src/index.js';
 
@@ -60,7 +54,9 @@ describe('KbVisibility over PostgreSQL', () => {
       .sort();
   const viaSql = async (reader: KbReader) =>
     (
-      await prisma.$queryRaw<{ id: string }[]>`SELECT a.id::text AS id FROM "KnowledgeArticle" a WHERE ${KbVisibility.sql(reader)}`
+      await prisma.$queryRaw<
+        { id: string }[]
+      >`SELECT a.id::text AS id FROM "KnowledgeArticle" a WHERE ${KbVisibility.sql(reader)}`
     )
       .map((r) => r.id)
       .sort();

@@ -47,7 +47,10 @@ export class ImapPollerService {
     if (!account || !account.isActive || !account.imapHost) return { accountId, skipped: 'inactive or no IMAP' };
     try {
       const result = await this.fetchNew(account);
-      await db.emailAccount.update({ where: { id: accountId }, data: { lastPolledAt: this.clock.now(), lastError: null } });
+      await db.emailAccount.update({
+        where: { id: accountId },
+        data: { lastPolledAt: this.clock.now(), lastError: null },
+      });
       return result;
     } catch (err) {
       const message = `IMAP: ${(err as Error).message ?? String(err)}`.slice(0, 2000);

@@ -36,7 +36,9 @@ export async function lockRow<T extends object = { id: string }>(
   columns: Prisma.Sql = ID_ONLY,
 ): Promise<T | null> {
   if (!Object.hasOwn(LOCKABLE, table)) throw new Error(`Not a lockable table: ${String(table)}`);
-  const rows = await tx.$queryRaw<T[]>`SELECT ${columns} FROM ${Prisma.raw(`"${table}"`)} WHERE id = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    T[]
+  >`SELECT ${columns} FROM ${Prisma.raw(`"${table}"`)} WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }
 

@@ -28,7 +28,8 @@ export class AssignmentService {
     ticket: { teamId: string | null; status: string; deletedAt: Date | null; assigneeId: string | null },
     now: Date,
   ): Promise<string | null> {
-    if (!ticket.teamId || ticket.deletedAt || (DONE_TICKET_STATUSES as readonly string[]).includes(ticket.status)) return null;
+    if (!ticket.teamId || ticket.deletedAt || (DONE_TICKET_STATUSES as readonly string[]).includes(ticket.status))
+      return null;
     return this.pickInTx(tx, ticket.teamId, now, ticket.assigneeId ?? undefined);
   }
 
