@@ -213,7 +213,7 @@ describe('SLA event handling', () => {
       metricType: 'RESOLUTION',
       dueAt: '2026-01-01T10:00:00.000',
     };
-    const result = await prisma.$transaction((tx) => notifySlaAlerts(tx, [alert], null));
+    const result = await prisma.$transaction((tx) => notifySlaAlerts(tx, [alert], null, new Date()));
     assert.equal(result.notifications, 2);
     const notes = await prisma.notification.findMany({ where: { ticketId: fx.ticketId } });
     assert.deepEqual(notes.map((n) => n.userId).sort(), [fx.assigneeId, ticket.requesterId].sort());

@@ -6,6 +6,7 @@ import {
   streamEventFor,
   streamTicketVisible,
   type StreamCursor,
+  type StreamLogEvent,
   type StreamPosition,
   type StreamRole,
   type StreamTicketRef,
@@ -26,15 +27,10 @@ export interface StreamClient {
   close(): void;
 }
 
-interface LogRow {
+/** One EventLog row with its position (core's StreamLogEvent is the row's content). */
+interface LogRow extends StreamLogEvent {
   txId: bigint;
   id: bigint;
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
 }
 
 interface NotificationRow {

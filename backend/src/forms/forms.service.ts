@@ -7,7 +7,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateFormDto, ListFormsQueryDto, TicketDefaultsDto, UpdateFormDto } from './dto/form.dto.js';
 import { FormAnswersValidator } from './form-answers.validator.js';
 import { fieldRows, fieldView, plainFields, throwIfErrors, toFieldDefinition } from './form-fields.js';
-import type { Tx } from '@nixflow/domain';
+import { lockRow, type Tx } from '@nixflow/domain';
 
 const isStaff = (user?: AuthUser) => user?.role === UserRole.ADMIN || user?.role === UserRole.AGENT;
 
@@ -199,7 +199,7 @@ export class FormsService {
   }
 
   private async lock(tx: Tx, id: string): Promise<CustomForm> {
-    await tx.$queryRaw`SELECT id FROM "CustomForm" WHERE id = ${id}::uuid FOR UPDATE`;
+    await lockRow(tx, 'CustomForm', id);
     const form = await tx.customForm.findFirst({ where: { id, deletedAt: null } });
     if (!form) throw new NotFoundException('Form not found');
     return form;

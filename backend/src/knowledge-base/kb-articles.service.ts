@@ -3,6 +3,7 @@ import { createTwoFilesPatch, diffLines } from 'diff';
 import { KnowledgeArticleStatus, Prisma, type KnowledgeArticleFeedback } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { paginated, pageArgs, type Paginated } from '../common/pagination.js';
+import { KbVisibility, lockRow } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type {
   CreateArticleDto,
@@ -12,7 +13,7 @@ import type {
   RatingDto,
   UpdateArticleDto,
 } from './dto/kb.dto.js';
-import { isStaff, isUuid, renderMarkdown, slugify } from './kb-common.js';
+import { isUuid, renderMarkdown, slugify } from './kb-common.js';
 import { KbTaxonomyService } from './kb-taxonomy.service.js';
 
 const ARTICLE_INCLUDE = {
@@ -50,9 +51,9 @@ export class KbArticlesService {
     private readonly taxonomy: KbTaxonomyService,
   ) {}
 
-  /** What the caller may read: staff see everything not deleted, others only published. */
+  /** What the caller may read (see KbVisibility). */
   visibleWhere(user: AuthUser | undefined): Prisma.KnowledgeArticleWhereInput {
-    return isStaff(user) ? { deletedAt: null } : { deletedAt: null, status: KnowledgeArticleStatus.PUBLISHED };
+    return KbVisibility.where(KbVisibility.readerOf(user));
   }
 
   /** The API shape: the row (without deletedAt, always null here) and the rendered body. */
@@ -66,8 +67,8 @@ export class KbArticlesService {
   ): Promise<Paginated<Omit<ArticleView, 'body' | 'html'>>> {
     const where: Prisma.KnowledgeArticleWhereInput = { ...this.visibleWhere(user) };
     if (q.status) {
-      if (!isStaff(user) && q.status !== KnowledgeArticleStatus.PUBLISHED) return paginated([], 0, q.page, q.pageSize);
-      if (isStaff(user)) where.status = q.status;
+      if (!KbVisibility.seesStatus(KbVisibility.readerOf(user), q.status)) return paginated([], 0, q.page, q.pageSize);
+      where.status = q.status;
     }
     if (q.category) where.categoryId = await this.taxonomy.resolveCategoryId(q.category);
     if (q.tag) where.tags = { some: isUuid(q.tag) ? { id: q.tag } : { slug: q.tag } };
@@ -319,7 +320,7 @@ export class KbArticlesService {
       throw new BadRequestException('Give helpful and/or score');
     const a = await this.findVisible(user, id);
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT 1 FROM "KnowledgeArticle" WHERE id = ${a.id}::uuid FOR UPDATE`;
+      await lockRow(tx, 'KnowledgeArticle', a.id);
       const rating = await tx.knowledgeArticleRating.upsert({
         where: { articleId_userId: { articleId: a.id, userId: user.id } },
         create: { articleId: a.id, userId: user.id, helpful: dto.helpful ?? null, score: dto.score ?? null },

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import { UserRole } from '@nixflow/db/client';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { AuthUser } from '../auth/auth-user.js';
-
-export const isStaff = (user: AuthUser | undefined): boolean =>
-  !!user && (user.role === UserRole.ADMIN || user.role === UserRole.AGENT);
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID_RE.test(s);

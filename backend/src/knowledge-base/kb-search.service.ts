@@ -3,9 +3,9 @@ import { KnowledgeArticleStatus, Prisma } from '@nixflow/db/client';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessService } from '@nixflow/domain';
+import { KbVisibility, TicketAccessService, type KbReader } from '@nixflow/domain';
 import type { AnalyticsQueryDto, SearchQueryDto } from './dto/kb.dto.js';
-import { escapeHtml, highlightToHtml, isStaff, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
+import { escapeHtml, highlightToHtml, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
 
 export interface SearchHit {
   id: string;
@@ -84,8 +84,7 @@ export class KbSearchService {
 
   /** SQL filter for what the caller may see plus the optional category (with sub-categories) and tag. */
   private async filters(user: AuthUser | undefined, category?: string, tag?: string): Promise<Prisma.Sql> {
-    const parts: Prisma.Sql[] = [Prisma.sql`a."deletedAt" IS NULL`];
-    if (!isStaff(user)) parts.push(Prisma.sql`a.status = 'PUBLISHED'::"KnowledgeArticleStatus"`);
+    const parts: Prisma.Sql[] = [KbVisibility.sql(KbVisibility.readerOf(user))];
     if (category) {
       const match = isUuid(category) ? Prisma.sql`id = ${category}::uuid` : Prisma.sql`slug = ${category}`;
       parts.push(Prisma.sql`a."categoryId" IN (
@@ -96,8 +95,7 @@ export class KbSearchService {
     }
     if (tag) {
       const match = isUuid(tag) ? Prisma.sql`t.id = ${tag}::uuid` : Prisma.sql`t.slug = ${tag}`;
-      parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "_KnowledgeArticleToKnowledgeTag" at JOIN "KnowledgeTag" t ON t.id = at."B"
-        WHERE at."A" = a.id AND ${match})`);
+      parts.push(KbVisibility.taggedSql(match));
     }
     return Prisma.join(parts, ' AND ');
   }
@@ -118,7 +116,7 @@ export class KbSearchService {
     if (page.total === 0) {
       // Typos: each unknown query word is replaced by its nearest word of the KB's own vocabulary
       // (trigram similarity over KnowledgeWord, limited to what this caller may see), then full text again.
-      const corrected = await this.correct(q.q, isStaff(user));
+      const corrected = await this.correct(q.q, KbVisibility.readerOf(user));
       if (corrected) {
         const again = await this.fulltext(corrected, where, limit, offset, record);
         if (again.total > 0) {
@@ -302,7 +300,7 @@ export class KbSearchService {
    * (counting only articles the caller may see: published ones unless staff), or null when nothing changes.
    * Stop words, short words and numbers are kept as they are.
    */
-  async correct(text: string, staff: boolean): Promise<string | null> {
+  async correct(text: string, reader: KbReader): Promise<string | null> {
     const tokens = (
       text
         .normalize('NFKC')
@@ -310,7 +308,7 @@ export class KbSearchService {
         .match(/[\p{L}\p{N}]+/gu) ?? []
     ).slice(0, MAX_QUERY_WORDS);
     if (tokens.length === 0) return null;
-    const visible = Prisma.raw(staff ? 'k."articles"' : 'k."publishedArticles"');
+    const visible = KbVisibility.vocabularyCount(reader);
     const rows = await this.prisma.$queryRaw<{ token: string; fixed: string | null }[]>`
       SELECT t.token,
              CASE WHEN length(t.token) < 4 OR length(t.token) > 40 OR t.token !~ '^[[:alpha:]]+$'
@@ -330,11 +328,7 @@ export class KbSearchService {
 
   async recordClick(user: AuthUser | undefined, searchId: string, articleId: string): Promise<void> {
     const article = await this.prisma.knowledgeArticle.findFirst({
-      where: {
-        id: articleId,
-        deletedAt: null,
-        ...(isStaff(user) ? {} : { status: KnowledgeArticleStatus.PUBLISHED }),
-      },
+      where: { id: articleId, ...KbVisibility.where(KbVisibility.readerOf(user)) },
       select: { id: true },
     });
     if (!article) throw new NotFoundException('Article not found');
@@ -391,7 +385,7 @@ export class KbSearchService {
         SELECT a.id, ts_rank_cd(a."searchVector", query.tsq) AS rank
         FROM "KnowledgeArticle" a, query
         WHERE query.tsq IS NOT NULL AND a."searchVector" @@ query.tsq
-          AND a."deletedAt" IS NULL AND a.status = 'PUBLISHED'::"KnowledgeArticleStatus"
+          AND ${KbVisibility.sql('public')}
         ORDER BY rank DESC, a.id
         LIMIT ${limit}
       )

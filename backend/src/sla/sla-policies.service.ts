@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, type SlaPolicy } from '@nixflow/db/client';
-import { policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
+import { OPEN_METRIC_STATUSES, policyHasTargets, validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import type { FieldError } from '../common/error-body.js';
 import { ValidationFailedException } from '../common/validation.js';
-import { EventsService } from '@nixflow/domain';
+import { EventsService, lockRow, type Tx } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateSlaPolicyDto, SlaCalendarDto, SlaPolicyDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto.js';
 import { SlaLifecycleService, type PolicySnapshot } from '@nixflow/domain';
@@ -133,7 +133,7 @@ export class SlaPoliciesService {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const row = await this.prisma.$transaction(async (tx) => {
       // Locked: two PATCHes with the same version must not both pass the check.
-      await tx.$queryRaw`SELECT 1 FROM "SLAPolicy" WHERE "id" = ${id}::uuid FOR UPDATE`;
+      await lockRow(tx, 'SLAPolicy', id);
       const before = await this.find(tx, id);
       if (dto.version !== undefined && dto.version !== before.version) {
         throw new ConflictException(
@@ -168,7 +168,7 @@ export class SlaPoliciesService {
         payload: { policyId: updated.id, version: updated.version },
       });
       const open = await tx.slaMetric.count({
-        where: { policyId: id, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
+        where: { policyId: id, status: { in: [...OPEN_METRIC_STATUSES] } },
       });
       if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
       if (before.isActive && !updated.isActive) await this.retired(tx, updated, actorId);
@@ -201,7 +201,7 @@ export class SlaPoliciesService {
    * The worker re-evaluates the open tickets the policy governed (Ticket.slaPolicyId): each gets the policy
    * that now matches (its open clocks retargeted, or started if it had none) or, with none, its clocks cancelled.
    */
-  private async retired(tx: Prisma.TransactionClient, policy: SlaPolicy, actorId: string | null): Promise<void> {
+  private async retired(tx: Tx, policy: SlaPolicy, actorId: string | null): Promise<void> {
     await this.events.append(tx, {
       type: SLA_POLICY_RETIRED,
       aggregateType: 'SLAPolicy',
@@ -211,7 +211,7 @@ export class SlaPoliciesService {
     });
   }
 
-  private async find(db: Prisma.TransactionClient, id: string): Promise<SlaPolicy> {
+  private async find(db: Tx, id: string): Promise<SlaPolicy> {
     const p = await db.slaPolicy.findFirst({ where: { id, deletedAt: null } });
     if (!p) throw new NotFoundException('SLA policy not found');
     return p;

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { SlaMetric, SlaPolicy, Ticket } from '@nixflow/db/client';
-import { previewTicket } from '@nixflow/core';
+import { DONE_TICKET_STATUSES, OPEN_METRIC_STATUSES, previewTicket } from '@nixflow/core';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type {
@@ -33,14 +33,14 @@ export class SlaPolicyPreviewService {
     const policiesAfter = [...live.filter((p) => p.id !== candidate.id), candidate];
 
     const rows = await this.prisma.ticket.findMany({
-      where: { deletedAt: null, status: { notIn: ['RESOLVED', 'CLOSED'] } },
+      where: { deletedAt: null, status: { notIn: [...DONE_TICKET_STATUSES] } },
       orderBy: { number: 'desc' },
       take: q.limit + 1,
     });
     const truncated = rows.length > q.limit;
     const tickets = rows.slice(0, q.limit);
     const metrics = await this.prisma.slaMetric.findMany({
-      where: { ticketId: { in: tickets.map((t) => t.id) }, status: { in: ['ACTIVE', 'AT_RISK', 'PAUSED'] } },
+      where: { ticketId: { in: tickets.map((t) => t.id) }, status: { in: [...OPEN_METRIC_STATUSES] } },
     });
     const byTicket = new Map<string, SlaMetric[]>();
     for (const m of metrics) byTicket.set(m.ticketId, [...(byTicket.get(m.ticketId) ?? []), m]);

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { pageArgs, paginated, type Paginated } from '../common/pagination.js';
 import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { TicketAccessService } from '@nixflow/domain';
+import { OPEN_STATUSES_LIST, TicketAccessService } from '@nixflow/domain';
 import type {
   ListSlaBreachesQueryDto,
   ListSlaMetricsQueryDto,
@@ -170,7 +170,7 @@ export class SlaReportsService {
       FROM "SLAMetric" m
       JOIN "SLAPolicy" p ON p."id" = m."policyId"
       WHERE ${inWindow}
-         OR m."status" IN ('ACTIVE', 'AT_RISK', 'PAUSED')
+         OR m."status" IN (${OPEN_STATUSES_LIST})
          OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL)
       GROUP BY p."id", p."name", m."type"
       ORDER BY p."name", m."type"`);

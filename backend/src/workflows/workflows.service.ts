@@ -3,7 +3,7 @@ import type { Prisma, Stage } from '@nixflow/db/client';
 import { fieldError } from '../common/field-error.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateStageDto, CreateWorkflowDto, UpdateStageDto, UpdateWorkflowDto } from './dto/workflows.dto.js';
-import type { Tx } from '@nixflow/domain';
+import { lockRowOrThrow, type Tx } from '@nixflow/domain';
 
 const WITH_STAGES = { stages: { orderBy: [{ position: 'asc' }, { name: 'asc' }] } } satisfies Prisma.WorkflowInclude;
 export type WorkflowView = Prisma.WorkflowGetPayload<{ include: typeof WITH_STAGES }>;
@@ -156,8 +156,7 @@ export class WorkflowsService {
   }
 
   private async lockWorkflow(tx: Tx, id: string) {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Workflow" WHERE id = ${id}::uuid FOR UPDATE`;
-    if (rows.length === 0) throw new NotFoundException('Workflow not found');
+    await lockRowOrThrow(tx, 'Workflow', id);
     return tx.workflow.findUniqueOrThrow({ where: { id } });
   }
 

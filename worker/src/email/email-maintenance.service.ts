@@ -9,6 +9,7 @@ import {
   sendReplyJobOptions,
   EMAIL_INBOUND_QUEUE,
 } from '@nixflow/core';
+import { CLOCK, type Clock } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
 import { ImapPollerService } from './imap-poller.service.js';
@@ -37,9 +38,10 @@ export class EmailMaintenanceService {
     @InjectQueue(EMAIL_INBOUND_QUEUE) private readonly inboundQueue: Queue,
     @InjectQueue(EMAIL_OUTBOUND_QUEUE) private readonly outboundQueue: Queue,
     @Inject(EMAIL_WORKER_CONFIG) private readonly config: EmailWorkerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run(now = new Date()): Promise<MaintenanceResult> {
+  async run(now = this.clock.now()): Promise<MaintenanceResult> {
     const db = this.prisma.client;
     const accounts = await db.emailAccount.findMany({
       where: { isActive: true, imapHost: { not: null } },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import type { EmailAccount, Prisma } from '@nixflow/db/client';
+import { CLOCK, type Clock, type Tx } from '@nixflow/domain';
 import { decryptSecret, type SendNotificationJobData } from '@nixflow/core';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
@@ -20,6 +21,7 @@ export class EmailSenderService {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(EMAIL_WORKER_CONFIG) private readonly config: EmailWorkerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private transport(a: EmailAccount) {
@@ -94,7 +96,7 @@ export class EmailSenderService {
     await db.$transaction(async (tx) => {
       await tx.emailMessage.update({
         where: { id: msg.id },
-        data: { status: 'SENT', sentAt: new Date(), lastError: null },
+        data: { status: 'SENT', sentAt: this.clock.now(), lastError: null },
       });
       await this.event(tx, 'EmailSent', msg.id, { ticketId: msg.ticketId, commentId: msg.commentId });
     });
@@ -127,7 +129,7 @@ export class EmailSenderService {
     return 'sent';
   }
 
-  private async event(tx: Prisma.TransactionClient, type: string, id: string, payload: Record<string, unknown>) {
+  private async event(tx: Tx, type: string, id: string, payload: Record<string, unknown>) {
     await tx.eventLog.create({
       data: { type, aggregateType: 'EmailMessage', aggregateId: id, payload: payload as Prisma.InputJsonValue },
     });

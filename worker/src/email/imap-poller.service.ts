@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { ImapFlow } from 'imapflow';
 import type { EmailAccount } from '@nixflow/db/client';
 import { decryptSecret, EMAIL_INBOUND_PROCESS_QUEUE, PROCESS_RAW_JOB, processRawJobId } from '@nixflow/core';
+import { CLOCK, type Clock } from '@nixflow/domain';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EMAIL_WORKER_CONFIG, type EmailWorkerConfig } from './email-worker.config.js';
 
@@ -37,6 +38,7 @@ export class ImapPollerService {
     private readonly prisma: PrismaService,
     @InjectQueue(EMAIL_INBOUND_PROCESS_QUEUE) private readonly processQueue: Queue,
     @Inject(EMAIL_WORKER_CONFIG) private readonly config: EmailWorkerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async poll(accountId: string): Promise<PollResult | { accountId: string; skipped: string }> {
@@ -45,13 +47,16 @@ export class ImapPollerService {
     if (!account || !account.isActive || !account.imapHost) return { accountId, skipped: 'inactive or no IMAP' };
     try {
       const result = await this.fetchNew(account);
-      await db.emailAccount.update({ where: { id: accountId }, data: { lastPolledAt: new Date(), lastError: null } });
+      await db.emailAccount.update({
+        where: { id: accountId },
+        data: { lastPolledAt: this.clock.now(), lastError: null },
+      });
       return result;
     } catch (err) {
       const message = `IMAP: ${(err as Error).message ?? String(err)}`.slice(0, 2000);
       await db.emailAccount.update({
         where: { id: accountId },
-        data: { lastPolledAt: new Date(), lastError: message },
+        data: { lastPolledAt: this.clock.now(), lastError: message },
       });
       throw err;
     }

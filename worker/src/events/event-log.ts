@@ -1,16 +1,11 @@
 import { commitHorizon, type PrismaClient } from '@nixflow/db/client';
+import type { StreamLogEvent } from '@nixflow/core';
 import type { Tx } from '@nixflow/domain';
 
 /** One EventLog row as a consumer sees it. */
-export interface LoggedEvent {
+export interface LoggedEvent extends StreamLogEvent {
   id: bigint;
   txId: bigint;
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { EMAIL_OUTBOUND_QUEUE, SEND_NOTIFICATION_JOB } from '@nixflow/core';
 import type { PrismaClient } from '@nixflow/db/client';
-import { notifyTicketEvents } from '@nixflow/domain';
+import { CLOCK, notifyTicketEvents, systemClock, type Clock } from '@nixflow/domain';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import { consumeEventBatch } from '../events/event-log.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -19,6 +19,8 @@ export interface SlaEventConsumerOptions {
   budgetMs?: number;
   /** Metrics recomputed per transaction for a changed policy. */
   recomputeChunk?: number;
+  /** What "now" is for deadlines and notifications (the injected CLOCK in the worker). */
+  clock?: Clock;
 }
 
 export interface ConsumerRunResult extends SlaHandlerStats {
@@ -58,10 +60,10 @@ export class SlaEventConsumer {
     let events = 0;
     let batches = 0;
     let skipped = false;
-    const { batchSize = 500, budgetMs = 5_000, recomputeChunk } = this.options;
+    const { batchSize = 500, budgetMs = 5_000, recomputeChunk, clock = systemClock } = this.options;
     while (!this.stopping && performance.now() - started < budgetMs) {
       const r = await consumeEventBatch(this.prisma, SLA_EVENT_CONSUMER, batchSize, async (tx, batch) => {
-        const handled = await handleSlaEvents(tx, batch, new Date(), this.enqueueEmails, stats, recomputeChunk);
+        const handled = await handleSlaEvents(tx, batch, clock.now(), this.enqueueEmails, stats, recomputeChunk);
         ticketNotifications += await notifyTicketEvents(tx, batch.slice(0, handled));
         return handled;
       });
@@ -94,8 +96,9 @@ export class SlaEventConsumerService extends SlaEventConsumer {
     prisma: PrismaService,
     @InjectQueue(EMAIL_OUTBOUND_QUEUE) emailQueue: Queue,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
+    @Inject(CLOCK) clock: Clock,
   ) {
-    super(prisma.client, queueEnqueuer(emailQueue), { batchSize: config.eventConsumerBatchSize });
+    super(prisma.client, queueEnqueuer(emailQueue), { batchSize: config.eventConsumerBatchSize, clock });
   }
 }
 

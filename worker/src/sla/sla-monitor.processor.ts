@@ -15,9 +15,9 @@ export class SlaMonitorProcessor extends WorkerHost implements BeforeApplication
     super();
   }
 
-  // A missing table ([DB-MISMATCH]) fails this run; the next tick is the retry.
+  // A missing table ([DB-MISMATCH]) fails this run; the next tick is the retry. The sweeper reads the injected clock.
   async process(job: Job): Promise<SweepResult> {
-    return runJob(job, this.logger, () => this.sweeper.sweep(new Date()));
+    return runJob(job, this.logger, () => this.sweeper.sweep());
   }
 
   /** Drain the running sweep before onApplicationShutdown disconnects Prisma (close() waits for active jobs). */

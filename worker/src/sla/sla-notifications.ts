@@ -55,7 +55,7 @@ export async function notifySlaAlerts(
   tx: Tx,
   alerts: SlaAlert[],
   enqueueEmails: EmailEnqueuer | null,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ notifications: number; emails: number }> {
   if (alerts.length === 0) return { notifications: 0, emails: 0 };
   const rows = await tx.$queryRaw<NewNotificationRow[]>`

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { PrismaClient, Prisma } from '@nixflow/db/client';
+import { CLOCK, systemClock, type Clock } from '@nixflow/domain';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import {
@@ -35,6 +36,7 @@ export class SlaSweeper {
     private readonly batchSize = SWEEP_BATCH_SIZE,
     /** Without it the probe goes through Prisma (one more plan per pass, and Prisma's own overhead). */
     private readonly probeDb: ProbeDb | null = null,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -42,7 +44,7 @@ export class SlaSweeper {
    * locking batch statements, which cost a plan of a large CTE and a transaction each, only run when the
    * probe saw something due. This is what makes a 1 s interval affordable at millions of open metrics.
    */
-  async sweep(now: Date = new Date()): Promise<SweepResult> {
+  async sweep(now: Date = this.clock.now()): Promise<SweepResult> {
     const started = performance.now();
     const probe = await this.probe();
     const breached =
@@ -90,9 +92,9 @@ function probePool(databaseUrl: string): pg.Pool {
 export class SlaSweepService extends SlaSweeper implements OnApplicationShutdown {
   private readonly pool: pg.Pool;
 
-  constructor(prisma: PrismaService, @Inject(WORKER_CONFIG) config: WorkerConfig) {
+  constructor(prisma: PrismaService, @Inject(WORKER_CONFIG) config: WorkerConfig, @Inject(CLOCK) clock: Clock) {
     const pool = probePool(config.databaseUrl);
-    super(prisma.client, SWEEP_BATCH_SIZE, pool);
+    super(prisma.client, SWEEP_BATCH_SIZE, pool, clock);
     this.pool = pool;
   }
 

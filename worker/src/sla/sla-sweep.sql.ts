@@ -1,4 +1,6 @@
 import { Prisma } from '@nixflow/db/client';
+import { RUNNING_METRIC_STATUSES } from '@nixflow/core';
+import { RUNNING_STATUSES_LIST, sqlStatusList } from '@nixflow/domain';
 
 /** Counts returned by one batch statement (cast to int so Prisma does not hand back BigInt). */
 export interface SweepBatchRow {
@@ -31,7 +33,7 @@ export interface SweepProbeRow {
  * table's indexes to consider) is most of what a trivial statement costs.
  */
 export const SWEEP_PROBE_SQL = `
-SELECT round(EXTRACT(EPOCH FROM (SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN ('ACTIVE', 'AT_RISK'))) * 1000)::float8 AS "dueAt",
+SELECT round(EXTRACT(EPOCH FROM (SELECT min("dueAt") FROM "SLAMetric" WHERE "status" IN (${sqlStatusList(RUNNING_METRIC_STATUSES)}))) * 1000)::float8 AS "dueAt",
        round(EXTRACT(EPOCH FROM (SELECT min("warningAt") FROM "SLAMetric" WHERE "status" = 'ACTIVE')) * 1000)::float8 AS "warningAt"`;
 
 /**
@@ -49,7 +51,7 @@ WITH due AS (
          coalesce((SELECT t."deletedAt" IS NOT NULL FROM "Ticket" t WHERE t."id" = m."ticketId"), false) AS "deleted"
   FROM "SLAMetric" m
   -- Same predicate as the partial index "SLAMetric_open_dueAt_idx", so only open metrics are scanned.
-  WHERE m."status" IN ('ACTIVE', 'AT_RISK') AND m."dueAt" <= ${ts(now)}
+  WHERE m."status" IN (${RUNNING_STATUSES_LIST}) AND m."dueAt" <= ${ts(now)}
   -- Oldest first, bounded: a backlog is worked off in batches without one huge transaction.
   ORDER BY m."dueAt"
   LIMIT ${batchSize}

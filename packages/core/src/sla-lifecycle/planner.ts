@@ -30,6 +30,7 @@ import { computeDueAt, computeWarningAt } from '../sla-clock/sla-deadlines.js';
 import { policyCalendar, targetMinutesFor } from './policy.js';
 import {
   DONE_TICKET_STATUSES,
+  RUNNING_METRIC_STATUSES,
   OPEN_METRIC_STATUSES,
   type SlaChangeOp,
   type SlaCreateOp,
@@ -135,7 +136,7 @@ const change = (op: SlaChangeOp['op'], m: SlaMetricState, fields: SlaMetricField
 
 function pauseOps(metrics: readonly SlaMetricState[], now: Date): SlaMetricOp[] {
   return metrics
-    .filter((m) => m.status === 'ACTIVE' || m.status === 'AT_RISK')
+    .filter((m) => RUNNING_METRIC_STATUSES.includes(m.status))
     .map((m) => change('update', m, { status: 'PAUSED', pausedAt: now }));
 }
 

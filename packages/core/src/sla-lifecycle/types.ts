@@ -12,6 +12,8 @@ export const SLA_METRIC_TYPES: readonly SlaMetricType[] = ['FIRST_RESPONSE', 'NE
 export const TICKET_PRIORITIES: readonly TicketPriorityName[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
 /** Metrics whose clock is still running (or paused): the only ones the planner changes, except reopen. */
 export const OPEN_METRIC_STATUSES: readonly SlaMetricStatus[] = ['ACTIVE', 'AT_RISK', 'PAUSED'];
+/** Open metrics whose clock runs (not paused): the sweep breaches them when due; a pause stops them. */
+export const RUNNING_METRIC_STATUSES: readonly SlaMetricStatus[] = ['ACTIVE', 'AT_RISK'];
 export const DONE_TICKET_STATUSES: readonly TicketStatusName[] = ['RESOLVED', 'CLOSED'];
 
 export interface SlaPolicyConditions {

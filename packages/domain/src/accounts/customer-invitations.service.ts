@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PasswordTokenPurpose, UserRole, type User } from '@nixflow/db/client';
+import { CLOCK, type Clock } from '../clock.js';
 import type { Tx } from '../tx.js';
 import { ACCOUNT_MAIL_OPTIONS, type AccountMailOptions } from './account-mail.tokens.js';
 import { issuePasswordToken } from './password-tokens.js';
@@ -15,13 +16,14 @@ export class CustomerInvitationService {
   constructor(
     private readonly mail: SystemMailService,
     @Inject(ACCOUNT_MAIL_OPTIONS) private readonly config: AccountMailOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The queued message's id, to enqueue after the commit; null when nothing was queued. */
   async inviteInTx(
     tx: Tx,
     user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'passwordHash'>,
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<string | null> {
     if (user.role !== UserRole.CUSTOMER || user.passwordHash) return null;
     const ttlMs = this.config.invitationTtlMs;

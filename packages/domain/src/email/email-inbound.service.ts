@@ -28,7 +28,9 @@ import {
   type ThreadingDecision,
 } from '@nixflow/core';
 import { AttachmentFiles, type StoredFile } from '@nixflow/storage';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { lockRowOrThrow } from '../common/row-lock.js';
+import { CLOCK, type Clock } from '../clock.js';
+import { ConflictError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
 import { CommentsService } from '../tickets/comments.service.js';
 import { TicketsService } from '../tickets/tickets.service.js';
@@ -105,6 +107,7 @@ export class EmailInboundService {
     @Inject(INBOUND_MAIL_OPTIONS) private readonly config: InboundMailOptions,
     private readonly accounts: CustomerInvitationService,
     private readonly storage: AttachmentFiles,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.replyTokenKey = deriveReplyTokenKey(config.secretKey);
   }
@@ -185,7 +188,7 @@ export class EmailInboundService {
     /** Out: invitation mails queued for a new sender, to enqueue after the commit. */
     invitations: (string | null)[] = [],
   ): Promise<InboundResult> {
-    const now = new Date();
+    const now = this.clock.now();
     let flag: Flag | null = classifyLoopSafety({
       headers: msg.headerValues,
       fromAddress: msg.fromAddress,
@@ -468,11 +471,10 @@ export class EmailInboundService {
    */
   async release(id: string, actorId: string): Promise<InboundResult> {
     const invitations: (string | null)[] = [];
+    const now = this.clock.now();
     const result = await this.prisma.$transaction(
       async (tx) => {
-        const locked = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "EmailMessage" WHERE id = ${id}::uuid FOR UPDATE`;
-        if (locked.length === 0) throw new NotFoundError('email_message_not_found', 'Email message not found');
+        await lockRowOrThrow(tx, 'EmailMessage', id);
         const row = await tx.emailMessage.findUniqueOrThrow({ where: { id }, include: { account: true } });
         if (row.releasedAt) throw new ConflictError('email_already_released', 'This message was already released');
         if (row.direction !== EmailDirection.INBOUND || row.status !== EmailMessageStatus.FLAGGED)
@@ -492,7 +494,7 @@ export class EmailInboundService {
             references: row.references,
             authenticationResults: [],
           },
-          new Date(),
+          now,
           { released: true, linkedTicketId: row.ticketId, invitations },
         );
         if (outcome.flag) throw new ConflictError('email_release_refused', `Cannot release: ${outcome.flag.reason}`);
@@ -504,7 +506,7 @@ export class EmailInboundService {
             ticketId: outcome.ticketId,
             commentId: outcome.commentId,
             threadId: outcome.threadId,
-            releasedAt: new Date(),
+            releasedAt: now,
             releasedById: actorId,
           },
           include: { ticket: { select: { number: true } } },

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@nixflow/db/client';
+import type { Tx } from '../tx.js';
 
 export interface DomainEvent {
   type: string;
@@ -24,11 +25,11 @@ function safePayload(payload: Record<string, unknown> | undefined): Prisma.Input
 @Injectable()
 export class EventsService {
   /** Appends to "EventLog" inside the caller's transaction (same tx as the change). */
-  async append(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
+  async append(tx: Tx, event: DomainEvent): Promise<void> {
     await this.appendMany(tx, [event]);
   }
 
-  async appendMany(tx: Prisma.TransactionClient, events: DomainEvent[]): Promise<void> {
+  async appendMany(tx: Tx, events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     await tx.eventLog.createMany({
       data: events.map((e) => ({

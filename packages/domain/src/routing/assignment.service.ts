@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@nixflow/db/client';
-import { chooseAssignee, isBusinessTime, policyCalendar, type AssignmentModeName } from '@nixflow/core';
-
-type Tx = Prisma.TransactionClient;
+import { Prisma } from '@nixflow/db/client';
+import {
+  chooseAssignee,
+  DONE_TICKET_STATUSES,
+  isBusinessTime,
+  policyCalendar,
+  type AssignmentModeName,
+} from '@nixflow/core';
+import { DONE_TICKET_STATUSES_LIST } from '../sla/sla-metric-store.js';
+import { lockRow } from '../common/row-lock.js';
+import type { Tx } from '../tx.js';
 
 /**
  * Auto-assignment within a team, safe with several API instances and workers: the team row is locked
@@ -21,24 +28,27 @@ export class AssignmentService {
     ticket: { teamId: string | null; status: string; deletedAt: Date | null; assigneeId: string | null },
     now: Date,
   ): Promise<string | null> {
-    if (!ticket.teamId || ticket.deletedAt || ticket.status === 'RESOLVED' || ticket.status === 'CLOSED') return null;
+    if (!ticket.teamId || ticket.deletedAt || (DONE_TICKET_STATUSES as readonly string[]).includes(ticket.status))
+      return null;
     return this.pickInTx(tx, ticket.teamId, now, ticket.assigneeId ?? undefined);
   }
 
   /** The member to assign a new or orphaned ticket of `teamId` to, or null (mode NONE, nobody available…). */
   async pickInTx(tx: Tx, teamId: string, now: Date, excludeUserId?: string): Promise<string | null> {
-    const [team] = await tx.$queryRaw<
-      Array<{
-        assignmentMode: AssignmentModeName;
-        isActive: boolean;
-        lastAssignedUserId: string | null;
-        timezone: string;
-        businessHours: unknown;
-        holidays: unknown;
-      }>
-    >`SELECT "assignmentMode"::text AS "assignmentMode", "isActive", "lastAssignedUserId"::text AS "lastAssignedUserId",
-             "timezone", "businessHours", "holidays"
-      FROM "Team" WHERE id = ${teamId}::uuid FOR UPDATE`;
+    const team = await lockRow<{
+      assignmentMode: AssignmentModeName;
+      isActive: boolean;
+      lastAssignedUserId: string | null;
+      timezone: string;
+      businessHours: unknown;
+      holidays: unknown;
+    }>(
+      tx,
+      'Team',
+      teamId,
+      Prisma.sql`"assignmentMode"::text AS "assignmentMode", "isActive", "lastAssignedUserId"::text AS "lastAssignedUserId",
+             "timezone", "businessHours", "holidays"`,
+    );
     if (!team || !team.isActive || team.assignmentMode === 'NONE') return null;
     const withinBusinessHours = isBusinessTime(now, policyCalendar(team));
     if (!withinBusinessHours) return null;
@@ -55,7 +65,7 @@ export class AssignmentService {
     const open = await tx.$queryRaw<Array<{ assigneeId: string; n: bigint }>>`
       SELECT "assigneeId"::text AS "assigneeId", count(*) AS n FROM "Ticket"
       WHERE "assigneeId" = ANY(${candidates.map((c) => c.id)}::uuid[]) AND "deletedAt" IS NULL
-        AND status NOT IN ('RESOLVED', 'CLOSED')
+        AND status NOT IN (${DONE_TICKET_STATUSES_LIST})
       GROUP BY 1`;
     const openBy = new Map(open.map((r) => [r.assigneeId, Number(r.n)]));
     const chosen = chooseAssignee({

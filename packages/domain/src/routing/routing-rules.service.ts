@@ -3,8 +3,7 @@ import { Prisma, type PrismaClient, type RoutingRule, type TicketPriority } from
 import { firstMatchingRule, normalizeTags, routingConditions, type RoutingFacts } from '@nixflow/core';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '../tx.js';
 
 export interface RoutingRuleInput {
   name?: string;

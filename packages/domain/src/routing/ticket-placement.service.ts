@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient, TicketPriority } from '@nixflow/db/client';
+import type { PrismaClient, TicketPriority } from '@nixflow/db/client';
 import { normalizeTags, type RoutingFacts } from '@nixflow/core';
 import { CLOCK, type Clock } from '../clock.js';
 import { ValidationError } from '../errors.js';
+import type { Tx } from '../tx.js';
 import { AssignmentService } from './assignment.service.js';
 import { RoutingRulesService } from './routing-rules.service.js';
-
-type Tx = Prisma.TransactionClient;
 
 export interface NewTicketFacts extends RoutingFacts {
   priority: TicketPriority;

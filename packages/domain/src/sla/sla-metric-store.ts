@@ -1,5 +1,11 @@
 import { Prisma, SLABreachType, type SlaMetric } from '@nixflow/db/client';
-import { OPEN_METRIC_STATUSES, type SlaMetricOp, type SlaMetricState } from '@nixflow/core';
+import {
+  DONE_TICKET_STATUSES,
+  OPEN_METRIC_STATUSES,
+  RUNNING_METRIC_STATUSES,
+  type SlaMetricOp,
+  type SlaMetricState,
+} from '@nixflow/core';
 import type { Tx } from '../tx.js';
 
 /**
@@ -9,6 +15,18 @@ import type { Tx } from '../tx.js';
 
 /** Core's open statuses as a SQL array parameter: `m."status" = ANY (${OPEN_STATUSES_SQL})`. */
 export const OPEN_STATUSES_SQL = Prisma.sql`${[...OPEN_METRIC_STATUSES]}::"SLAStatus"[]`;
+
+/**
+ * Core's status lists as SQL literals (`'ACTIVE', 'AT_RISK'`) for `IN (…)`: literals, not parameters, where
+ * the planner must match a partial index's predicate (or a prepared statement must stay parameter-free).
+ */
+export function sqlStatusList(statuses: readonly string[]): string {
+  for (const s of statuses) if (!/^[A-Z_]+$/.test(s)) throw new Error(`Not a status name: ${s}`);
+  return statuses.map((s) => `'${s}'`).join(', ');
+}
+export const OPEN_STATUSES_LIST = Prisma.raw(sqlStatusList(OPEN_METRIC_STATUSES));
+export const RUNNING_STATUSES_LIST = Prisma.raw(sqlStatusList(RUNNING_METRIC_STATUSES));
+export const DONE_TICKET_STATUSES_LIST = Prisma.raw(sqlStatusList(DONE_TICKET_STATUSES));
 
 /** The model's columns (no @map in the schema), so a raw row is exactly an SlaMetric. */
 const METRIC_COLUMNS = Prisma.raw(
@@ -88,7 +106,7 @@ export async function syncTicketSla(tx: Tx, ticketIds: string | string[], policy
     UPDATE "Ticket" t
     SET "slaNextDueAt" = (SELECT min(m."dueAt") FROM "SLAMetric" m
                           WHERE m."ticketId" = t."id"
-                            AND (m."status" IN ('ACTIVE', 'AT_RISK') OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL))),
+                            AND (m."status" IN (${RUNNING_STATUSES_LIST}) OR (m."status" = 'BREACHED' AND m."completedAt" IS NULL))),
         "slaPolicyId" = CASE WHEN ${setPolicy} THEN ${policyId ?? null}::uuid ELSE t."slaPolicyId" END
     WHERE t."id" = ANY (${ids}::uuid[])`;
 }

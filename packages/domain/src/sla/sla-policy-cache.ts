@@ -1,6 +1,7 @@
-import type { Prisma, SlaPolicy } from '@nixflow/db/client';
+import type { SlaPolicy } from '@nixflow/db/client';
+import type { Tx } from '../tx.js';
 
-type Db = Pick<Prisma.TransactionClient, '$queryRaw' | 'slaPolicy'>;
+type Db = Pick<Tx, '$queryRaw' | 'slaPolicy'>;
 
 /** The SLA policies as loaded at one stamp (all rows, soft-deleted ones too: old metrics still point at them). */
 export interface PolicySnapshot {

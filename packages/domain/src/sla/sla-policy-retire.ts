@@ -1,7 +1,13 @@
 import type { Ticket } from '@nixflow/db/client';
 import { planSlaOperations, selectPolicy, type SlaMetricOp } from '@nixflow/core';
 import type { Tx } from '../tx.js';
-import { applyMetricOps, lockTicketMetrics, syncTicketSla, toState } from './sla-metric-store.js';
+import {
+  applyMetricOps,
+  DONE_TICKET_STATUSES_LIST,
+  lockTicketMetrics,
+  syncTicketSla,
+  toState,
+} from './sla-metric-store.js';
 
 export const SLA_POLICY_RETIRED = 'SLAPolicyRetired';
 export const RETIRE_CHUNK = 200;
@@ -29,7 +35,7 @@ export async function reevaluateRetiredPolicyChunk(
   // Locked like a ticket PATCH locks it, so a concurrent edit is applied before or after, never half.
   const tickets = await tx.$queryRaw<Ticket[]>`
     SELECT * FROM "Ticket"
-    WHERE "slaPolicyId" = ${policyId}::uuid AND "deletedAt" IS NULL AND "status" NOT IN ('RESOLVED', 'CLOSED')
+    WHERE "slaPolicyId" = ${policyId}::uuid AND "deletedAt" IS NULL AND "status" NOT IN (${DONE_TICKET_STATUSES_LIST})
     ORDER BY "id" LIMIT ${chunk} FOR UPDATE`;
   let changed = 0;
   for (const ticket of tickets) {

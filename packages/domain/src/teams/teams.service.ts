@@ -3,8 +3,7 @@ import { Prisma, type AssignmentMode, type PrismaClient, type Team } from '@nixf
 import { validateCalendar, type BusinessCalendar } from '@nixflow/core';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
-
-type Tx = Prisma.TransactionClient;
+import type { Tx } from '../tx.js';
 
 export interface TeamInput {
   name?: string;

@@ -3,6 +3,7 @@ import { PrismaClient, UserRole, type Prisma, type Ticket } from '@nixflow/db/cl
 import { canSeeTicket } from '@nixflow/core';
 import { NotFoundError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
+import type { Tx } from '../tx.js';
 import type { Viewer } from './ticket-inputs.js';
 
 /**
@@ -25,7 +26,7 @@ export class TicketAccessService {
   }
 
   /** The ticket when `user` may see it, else NotFound. */
-  async findVisibleOrThrow(user: Viewer, id: string, tx: Prisma.TransactionClient = this.prisma): Promise<Ticket> {
+  async findVisibleOrThrow(user: Viewer, id: string, tx: Tx = this.prisma): Promise<Ticket> {
     const ticket = await tx.ticket.findUnique({ where: { id } });
     this.assertVisible(user, ticket);
     return ticket;

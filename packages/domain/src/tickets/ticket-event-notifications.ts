@@ -1,3 +1,4 @@
+import { systemClock } from '../clock.js';
 import type { Tx } from '../tx.js';
 import { TicketNotifierService, type NotifiedTicket, type TicketNotice } from './ticket-notifier.service.js';
 
@@ -98,7 +99,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function notifyTicketEvents(
   tx: Tx,
   events: readonly TicketEventRow[],
-  notifier = new TicketNotifierService(),
+  // Each notice carries its event's time (`at`), so the clock is only the fallback.
+  notifier = new TicketNotifierService(systemClock),
 ): Promise<number> {
   // Cheap checks first, so that a batch of events nobody is told about costs no query.
   const relevant = events.filter(

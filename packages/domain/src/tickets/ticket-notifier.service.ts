@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type Ticket } from '@nixflow/db/client';
+import { CLOCK, type Clock } from '../clock.js';
 import type { Tx } from '../tx.js';
 
 export interface TicketNotice {
@@ -32,6 +33,8 @@ export type NotifiedTicket = Pick<Ticket, 'id' | 'number' | 'requesterId' | 'ass
  */
 @Injectable()
 export class TicketNotifierService {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
   async notify(tx: Tx, ticket: NotifiedTicket, notice: TicketNotice): Promise<number> {
     const direct: string[] = [];
     if (!notice.onlyUserIds) {
@@ -46,7 +49,7 @@ export class TicketNotifierService {
     return tx.$executeRaw`
       INSERT INTO "Notification" ("userId", "ticketId", "type", "title", "body", "data", "dedupeKey", "createdAt")
       SELECT u."id", ${ticket.id}::uuid, ${notice.type}, ${notice.title}, ${notice.body ?? null}, ${data}::jsonb,
-             ${notice.dedupeKey}, ${(notice.at ?? new Date()).toISOString()}::timestamp(3)
+             ${notice.dedupeKey}, ${(notice.at ?? this.clock.now()).toISOString()}::timestamp(3)
       FROM "User" u
       WHERE ${candidates}
         AND u."isActive" AND u."deletedAt" IS NULL

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient, type Ticket, type UserRole } from '@nixflow/db/client';
 import { KeyedMutex } from '../common/keyed-mutex.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { lockRow, lockRowOrThrow } from '../common/row-lock.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import type { Tx } from '../tx.js';
 
 export type { Tx } from '../tx.js';
@@ -45,15 +46,12 @@ const TICKET_COLUMNS = Prisma.raw(
  * in one statement (the raw row has the model's column names and types: uuid/text/enums as strings,
  * timestamps as Date, tags as string[]).
  */
-export async function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
-  const rows = await tx.$queryRaw<Ticket[]>`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE id = ${id}::uuid FOR UPDATE`;
-  return rows[0] ?? null;
+export function lockTicket(tx: Tx, id: string): Promise<Ticket | null> {
+  return lockRow<Ticket>(tx, 'Ticket', id, TICKET_COLUMNS);
 }
 
-export async function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
-  const ticket = await lockTicket(tx, id);
-  if (!ticket) throw new NotFoundError('ticket_not_found', 'Ticket not found');
-  return ticket;
+export function lockTicketOrThrow(tx: Tx, id: string): Promise<Ticket> {
+  return lockRowOrThrow<Ticket>(tx, 'Ticket', id, TICKET_COLUMNS);
 }
 
 /** HistoryLog actions that concern internal notes: hidden from customers. */
