@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JwtService } from '@nestjs/jwt';
 import { UserRole } from '@nixflow/db/client';
-import { DEV_JWT_SECRET } from '../src/config/app-config.js';
+import { APP_CONFIG, DEV_JWT_SECRET, type AppConfig } from '../src/config/app-config.js';
 import { createTestApp, uniqueEmail, type TestApp } from './support/test-app.js';
 
 describe('auth', () => {
@@ -69,6 +69,19 @@ describe('auth', () => {
     const token = signer.sign({ sub: u.id, ver: 0, typ: 'access', iat: past - 60, exp: past });
     const res = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
     assert.equal(res.status, 401);
+  });
+
+  it('accepts a token signed with the secret as a plain string (the API signs with a key object of its bytes)', async () => {
+    // Tokens issued before the key object (and by tools holding JWT_SECRET) must stay valid; a wrong secret must not.
+    const u = await t.createUser();
+    const secret = t.app.get<AppConfig>(APP_CONFIG).jwtSecret;
+    const claims = { sub: u.id, ver: 0, typ: 'access' };
+    const token = new JwtService({ secret }).sign(claims, { expiresIn: 60 });
+    const ok = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.id, u.id);
+    const forged = new JwtService({ secret: `${secret}-other` }).sign(claims, { expiresIn: 60 });
+    assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${forged}`)).status, 401);
   });
 
   it('rejects a token whose user was deleted or deactivated', async () => {
