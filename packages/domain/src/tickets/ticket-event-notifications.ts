@@ -1,16 +1,10 @@
+import type { StreamLogEvent } from '@nixflow/core';
 import { systemClock } from '../clock.js';
 import type { Tx } from '../tx.js';
 import { TicketNotifierService, type NotifiedTicket, type TicketNotice } from './ticket-notifier.service.js';
 
-/** The fields of one committed EventLog row this rule reads. */
-export interface TicketEventRow {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-}
+/** The fields of one committed EventLog row this rule reads (the row the live stream reads too). */
+export type TicketEventRow = StreamLogEvent;
 
 type NoticeTicket = NotifiedTicket & { subject: string };
 
