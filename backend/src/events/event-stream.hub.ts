@@ -233,14 +233,18 @@ export class EventStreamHub implements OnModuleDestroy {
   /** Closes streams whose user is gone, deactivated or logged out; follows role changes. */
   private async refreshViewers(): Promise<void> {
     this.lastUserCheck = Date.now();
-    const ids = [...new Set([...this.clients].map((c) => c.userId))];
+    // Only the clients connected before the query are judged by its answer: a stream that opens while it
+    // runs is not in it, and would otherwise be closed as if its user were gone.
+    const checked = [...this.clients];
+    const ids = [...new Set(checked.map((c) => c.userId))];
     if (ids.length === 0) return;
     const users = await this.prisma.user.findMany({
       where: { id: { in: ids } },
       select: { id: true, role: true, isActive: true, deletedAt: true, tokenVersion: true },
     });
     const byId = new Map(users.map((u) => [u.id, u]));
-    for (const c of [...this.clients]) {
+    for (const c of checked) {
+      if (!this.clients.has(c)) continue;
       const u = byId.get(c.userId);
       if (!u || !u.isActive || u.deletedAt || u.tokenVersion !== c.tokenVersion) {
         this.clients.delete(c);
