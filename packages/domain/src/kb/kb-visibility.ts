@@ -1,4 +1,5 @@
-import { KnowledgeArticleStatus, Prisma, UserRole } from '@nixflow/db/client';
+import { isStaffRole } from '@nixflow/core';
+import { KnowledgeArticleStatus, Prisma, type UserRole } from '@nixflow/db/client';
 
 /** Who reads the knowledge base: staff (admins, agents) or the public (customers, anonymous readers). */
 export type KbReader = 'staff' | 'public';
@@ -23,7 +24,7 @@ function statusLiteral(status: KnowledgeArticleStatus): string {
 /** Which KB articles a reader may see, as a Prisma where and as SQL, from KB_VISIBLE_STATUSES. */
 export const KbVisibility = {
   readerOf(user: { role: UserRole } | null | undefined): KbReader {
-    return user && (user.role === UserRole.ADMIN || user.role === UserRole.AGENT) ? 'staff' : 'public';
+    return user && isStaffRole(user.role) ? 'staff' : 'public';
   },
 
   /** Whether the reader may see articles of this status (deletion aside). */
