@@ -81,6 +81,31 @@ describe('notification fan-out (event consumer)', () => {
     );
   });
 
+  it('one batch of many events: each recipient once, in the order of the events; an excerpt never splits an emoji', async () => {
+    const ticket = await createTicket(t, customer.token);
+    await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(agent.token)).send({ userId: agent.id });
+    await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(agent2.token)).send({ userId: agent2.id });
+    // 198 letters, then an emoji (two UTF-16 units) across the 199-unit cut.
+    const bodies = ['first', `${'a'.repeat(198)}😀${'b'.repeat(60)}`, 'third 🎉'];
+    const ids: string[] = [];
+    for (const body of bodies) {
+      const res = await t.http.post(`/api/tickets/${ticket.id}/comments`).set(auth(customer.token)).send({ body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      ids.push(res.body.id);
+    }
+    await t.events.drain();
+    const rows = await t.prisma.notification.findMany({ where: { ticketId: ticket.id }, orderBy: { seq: 'asc' } });
+    assert.deepEqual(
+      rows.map((n) => [n.dedupeKey, n.userId]),
+      ids.flatMap((id) => [agent.id, agent2.id].sort().map((u) => [`comment:${id}`, u])),
+      'both watchers, once per comment, in the order of the comments; never the author',
+    );
+    const byComment = new Map(rows.map((n) => [n.dedupeKey, n.body]));
+    assert.equal(byComment.get(`comment:${ids[0]}`), 'first');
+    assert.equal(byComment.get(`comment:${ids[1]}`), `${'a'.repeat(198)}…`);
+    assert.equal(byComment.get(`comment:${ids[2]}`), 'third 🎉');
+  });
+
   it('exactly once: replaying the whole log from the start writes nothing new', async () => {
     const ticket = await createTicket(t, customer.token);
     await t.http.post(`/api/tickets/${ticket.id}/watchers`).set(auth(agent.token)).send({ userId: agent.id });

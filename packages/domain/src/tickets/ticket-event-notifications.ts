@@ -9,7 +9,12 @@ export type TicketEventRow = StreamLogEvent;
 type NoticeTicket = NotifiedTicket & { subject: string };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-const excerpt = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** The first `max` characters; never half of a surrogate pair (a lone one is not valid JSON text for jsonb). */
+function excerpt(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
 
 /**
  * The ticket's assignee when the event was written (the payload carries it), else as it is now (events
@@ -86,7 +91,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The notification fan-out of ticket changes, run by the event consumer in its transaction after the
- * change committed (off the request path). One INSERT … SELECT per event (TicketNotifierService: the
+ * change committed (off the request path). One INSERT … SELECT for the whole batch (TicketNotifierService: the
  * visibility rule evaluated now, never the actor, staff only for internal changes); dedupeKey makes a
  * replayed event a no-op, so each recipient is told exactly once. Returns the rows written.
  */
@@ -124,11 +129,10 @@ export async function notifyTicketEvents(
     : [];
   const byId = new Map(tickets.map((t) => [t.id, t]));
   const commentBodies = new Map(comments.map((c) => [c.id, c.body]));
-  let written = 0;
-  for (const e of relevant) {
+  const planned = relevant.flatMap((e) => {
     const ticket = byId.get(e.aggregateId);
-    const planned = ticket ? noticeFor(e, ticket, commentBodies) : null;
-    if (planned) written += await notifier.notify(tx, planned.ticket, { ...planned.notice, at: e.createdAt });
-  }
-  return written;
+    const found = ticket ? noticeFor(e, ticket, commentBodies) : null;
+    return found ? [{ ticket: found.ticket, notice: { ...found.notice, at: e.createdAt } }] : [];
+  });
+  return notifier.notifyMany(tx, planned);
 }
