@@ -62,6 +62,8 @@ const DEPENDENT = {
   '20261203130001_teams_routing_macros': [],
   // An index on KnowledgeArticle: it goes with the table.
   '20261203150001_kb_search_title_index': [],
+  // NOTIFY triggers, one on SLAPolicy: rollback.sql drops them all and the function (see below).
+  '20261204050001_config_change_notify': [],
 };
 const ROLLED_BACK = ['20240130000000_add_sla_tables', ...Object.keys(DEPENDENT)];
 const migrationNames = fs
@@ -134,6 +136,14 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
       migrationNames.filter((m) => !ROLLED_BACK.includes(m)),
     );
 
+    const configTriggers = async () =>
+      (
+        await query(db.url, `SELECT tgname FROM pg_trigger WHERE tgname LIKE '%_config_changed' ORDER BY 1`)
+      ).rows.map((r) => r.tgname);
+    const configFunction = `SELECT 1 FROM pg_proc WHERE proname = 'nixflow_config_changed'`;
+    assert.deepEqual(await configTriggers(), []);
+    assert.equal((await query(db.url, configFunction)).rowCount, 0);
+
     // Running it twice is harmless.
     assert.equal(psql(db.url, path.join(dir, 'rollback.sql'), 'confirm_data_loss=yes').status, 0);
 
@@ -144,6 +154,12 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
     for (const t of MIGRATION_TABLES) assert.ok((await tables(db.url)).includes(t), `${t} is back`);
     for (const t of [...INIT_TABLES, ...LATER_TABLES])
       assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
+    assert.deepEqual(await configTriggers(), [
+      'RoutingRule_config_changed',
+      'SLAPolicy_config_changed',
+      'Stage_config_changed',
+      'Workflow_config_changed',
+    ]);
   });
   test('leaves the record of cleared SLA policy references alone (_nixflow_orphaned_sla_policy_ref)', async () => {
     const db = await database();

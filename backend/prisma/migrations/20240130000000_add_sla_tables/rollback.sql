@@ -63,6 +63,13 @@ DO $$ BEGIN
   END IF;
 END $$;
 DROP TABLE IF EXISTS "KnowledgeWord";
+-- 20261204050001_config_change_notify: its trigger on "SLAPolicy" would go with the table; its others and
+-- the function are dropped too, so that db:migrate re-creates all of them together.
+DROP TRIGGER IF EXISTS "SLAPolicy_config_changed" ON "SLAPolicy";
+DROP TRIGGER IF EXISTS "Workflow_config_changed" ON "Workflow";
+DROP TRIGGER IF EXISTS "Stage_config_changed" ON "Stage";
+DROP TRIGGER IF EXISTS "RoutingRule_config_changed" ON "RoutingRule";
+DROP FUNCTION IF EXISTS "nixflow_config_changed"();
 DELETE FROM "_prisma_migrations" WHERE migration_name IN (
   '20261203102001_email_trust',
   '20261203103001_email_mime_intake',
@@ -71,7 +78,8 @@ DELETE FROM "_prisma_migrations" WHERE migration_name IN (
   '20261203107001_sla_policy_guardrails',
   '20261203108002_kb_search_vocabulary',
   '20261203130001_teams_routing_macros',
-  '20261203150001_kb_search_title_index'
+  '20261203150001_kb_search_title_index',
+  '20261204050001_config_change_notify'
 );
 
 -- 20240130000000_add_sla_tables.
