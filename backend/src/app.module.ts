@@ -71,6 +71,8 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
       prisma: { useExisting: PrismaService },
       imports: [EmailOutboundModule],
       providers: [{ provide: TICKET_REPLY_MAILER, useExisting: EmailOutboundService }],
+      // LISTEN for user and configuration changes (the token check's and the config caches).
+      listenUrl: { inject: [APP_CONFIG], useFactory: (config: AppConfig) => config.databaseListenUrl },
     }),
     // The domain's mail (inbound pipeline for the webhook and release, invitations, system mail), with this
     // process's settings and outbound queue; the worker binds the same module to its own.

@@ -3,6 +3,7 @@ import {
   domainMailEnvShape,
   domainMailSettings,
   intVar,
+  migrateEnvSchema,
   optionalIntVar,
   parseEnv,
   resolveSecrets,
@@ -16,6 +17,9 @@ export const workerEnvSchema = z.object({
   ...baseEnvShape,
   // Inbound mail runs here (IMAP): its rate limit, and the invitations of the customers it creates.
   ...domainMailEnvShape,
+  // The LISTEN connection for configuration changes must bypass a pooler (as the API's).
+  DATABASE_DIRECT_URL: migrateEnvSchema.shape.DATABASE_DIRECT_URL,
+  DIRECT_URL: migrateEnvSchema.shape.DIRECT_URL,
   WORKER_DATABASE_POOL_SIZE: optionalIntVar({ max: 1000 }),
   SLA_MONITOR_INTERVAL_MS: intVar(1_000),
   EVENT_CONSUMER_INTERVAL_MS: intVar(1_000),
@@ -30,6 +34,8 @@ export const workerEnvSchema = z.object({
 export interface WorkerConfig {
   nodeEnv: string;
   databaseUrl: string;
+  /** A direct (non-pooled) connection for LISTEN: DATABASE_DIRECT_URL, DIRECT_URL, else DATABASE_URL. */
+  databaseListenUrl: string;
   /** WORKER_DATABASE_POOL_SIZE, else DATABASE_POOL_SIZE. */
   databasePoolSize: number;
   redisUrl: string;
@@ -65,6 +71,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    databaseListenUrl: e.DATABASE_DIRECT_URL ?? e.DIRECT_URL ?? e.DATABASE_URL,
     databasePoolSize: e.WORKER_DATABASE_POOL_SIZE ?? e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -22,7 +22,11 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
         PrismaModule,
         // The domain services (the API's too) over the worker's Prisma client.
-        DomainModule.forRoot({ prisma: { inject: [PrismaService], useFactory: (p: PrismaService) => p.client } }),
+        // Its LISTEN connection keeps the configuration caches (SLA policies, workflow, routing rules) valid.
+        DomainModule.forRoot({
+          prisma: { inject: [PrismaService], useFactory: (p: PrismaService) => p.client },
+          listenUrl: config.databaseListenUrl,
+        }),
         // Inbound mail pipeline, invitations and system mail, as in the API.
         workerDomainMailModule(),
         SlaModule,

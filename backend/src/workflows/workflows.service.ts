@@ -3,7 +3,7 @@ import type { Prisma, Stage } from '@nixflow/db/client';
 import { fieldError } from '../common/field-error.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateStageDto, CreateWorkflowDto, UpdateStageDto, UpdateWorkflowDto } from './dto/workflows.dto.js';
-import { lockRowOrThrow, type Tx } from '@nixflow/domain';
+import { DefaultWorkflowCache, lockRowOrThrow, type Tx } from '@nixflow/domain';
 
 const WITH_STAGES = { stages: { orderBy: [{ position: 'asc' }, { name: 'asc' }] } } satisfies Prisma.WorkflowInclude;
 export type WorkflowView = Prisma.WorkflowGetPayload<{ include: typeof WITH_STAGES }>;
@@ -14,7 +14,19 @@ export type WorkflowView = Prisma.WorkflowGetPayload<{ include: typeof WITH_STAG
  */
 @Injectable()
 export class WorkflowsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly defaultWorkflow: DefaultWorkflowCache,
+  ) {}
+
+  /** A write; then this process's next ticket re-reads the default workflow (its notice is still on its way). */
+  private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.prisma.$transaction(fn);
+    } finally {
+      this.defaultWorkflow.invalidate();
+    }
+  }
 
   list(): Promise<WorkflowView[]> {
     return this.prisma.workflow.findMany({ include: WITH_STAGES, orderBy: [{ isDefault: 'desc' }, { name: 'asc' }] });
@@ -29,7 +41,7 @@ export class WorkflowsService {
   async create(dto: CreateWorkflowDto): Promise<WorkflowView> {
     const stages = dto.stages ?? [];
     if (stages.filter((s) => s.isInitial).length > 1) throw fieldError('stages', 'At most one stage can be initial');
-    const id = await this.prisma.$transaction(async (tx) => {
+    const id = await this.write(async (tx) => {
       // Serialise default changes: at most one default workflow at any time.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('nixflow:workflow-default'))`;
       const hasDefault = (await tx.workflow.count({ where: { isDefault: true } })) > 0;
@@ -56,7 +68,7 @@ export class WorkflowsService {
   }
 
   async update(id: string, dto: UpdateWorkflowDto): Promise<WorkflowView> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.write(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('nixflow:workflow-default'))`;
       const wf = await tx.workflow.findUnique({ where: { id } });
       if (!wf) throw new NotFoundException('Workflow not found');
@@ -76,7 +88,7 @@ export class WorkflowsService {
 
   /** 409 while any ticket (even soft-deleted) uses it, or while it is the default of several workflows. */
   async remove(id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.write(async (tx) => {
       const wf = await this.lockWorkflow(tx, id);
       const tickets = await tx.ticket.count({ where: { workflowId: id } });
       if (tickets > 0) {
@@ -90,7 +102,7 @@ export class WorkflowsService {
   }
 
   async addStage(workflowId: string, dto: CreateStageDto): Promise<Stage> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.write(async (tx) => {
       await this.lockWorkflow(tx, workflowId);
       const stages = await this.stagesOf(tx, workflowId);
       await this.assertTransitionsValid(stages, dto.allowedTransitionIds, null);
@@ -111,7 +123,7 @@ export class WorkflowsService {
   }
 
   async updateStage(workflowId: string, stageId: string, dto: UpdateStageDto): Promise<Stage> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.write(async (tx) => {
       await this.lockWorkflow(tx, workflowId);
       const stages = await this.stagesOf(tx, workflowId);
       const stage = stages.find((s) => s.id === stageId);
@@ -136,7 +148,7 @@ export class WorkflowsService {
 
   /** 409 while tickets are at the stage; other stages stop referring to it and positions close the gap. */
   async removeStage(workflowId: string, stageId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.write(async (tx) => {
       await this.lockWorkflow(tx, workflowId);
       const stages = await this.stagesOf(tx, workflowId);
       const stage = stages.find((s) => s.id === stageId);

@@ -1,9 +1,11 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { PrismaClient } from '@nixflow/db/client';
 import { CLOCK, systemClock } from './clock.js';
+import { CHANGE_NOTICES_URL, ChangeNotices } from './common/change-notices.js';
 import { EventsService } from './events/events.service.js';
 import { SlaLifecycleService } from './sla/sla-lifecycle.service.js';
 import { CommentsService } from './tickets/comments.service.js';
+import { DefaultWorkflowCache } from './tickets/default-workflow.js';
 import { TicketAccessRevocationService } from './tickets/ticket-access-revocation.js';
 import { TicketAccessService } from './tickets/ticket-access.service.js';
 import { TicketDeletionService } from './tickets/ticket-deletion.service.js';
@@ -25,10 +27,19 @@ export interface DomainModuleOptions {
   imports?: DynamicModule['imports'];
   /** Optional bindings the process supplies, e.g. `{ provide: TICKET_REPLY_MAILER, useExisting: … }`. */
   providers?: Provider[];
+  /**
+   * Direct (non-pooled) database URL for the process's LISTEN connection (ChangeNotices), as a value or a
+   * provider (e.g. `{ inject: [APP_CONFIG], useFactory: … }`). Without it the caches it keeps valid
+   * (SLA policies, default workflow, routing rules) fall back to reading the database on every use.
+   */
+  listenUrl?: string | Omit<Provider, 'provide'>;
 }
 
 /** The domain services every process gets (all stateless apart from per-process caches). */
 const DOMAIN_SERVICES = [
+  // The process's one LISTEN connection, and the configuration caches it keeps valid.
+  ChangeNotices,
+  DefaultWorkflowCache,
   EventsService,
   SlaLifecycleService,
   TicketAccessService,
@@ -55,8 +66,14 @@ const DOMAIN_SERVICES = [
 export class DomainModule {
   static forRoot(options: DomainModuleOptions): DynamicModule {
     const prisma = { ...(options.prisma as object), provide: PRISMA } as Provider;
+    const listenUrl = (
+      typeof options.listenUrl === 'object'
+        ? { ...options.listenUrl, provide: CHANGE_NOTICES_URL }
+        : { provide: CHANGE_NOTICES_URL, useValue: options.listenUrl ?? null }
+    ) as Provider;
     const providers: Provider[] = [
       prisma,
+      listenUrl,
       { provide: CLOCK, useValue: systemClock },
       ...(options.providers ?? []),
       ...DOMAIN_SERVICES,

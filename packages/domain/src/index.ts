@@ -43,3 +43,6 @@ export * from './accounts/customer-invitations.service.js';
 export * from './accounts/password-tokens.js';
 export * from './accounts/system-mail.service.js';
 export * from './email/message-id.js';
+export * from './common/change-notices.js';
+export * from './common/config-cache.js';
+export * from './tickets/default-workflow.js';

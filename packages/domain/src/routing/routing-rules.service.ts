@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Prisma, type PrismaClient, type RoutingRule, type TicketPriority } from '@nixflow/db/client';
 import { firstMatchingRule, normalizeTags, routingConditions, type RoutingFacts } from '@nixflow/core';
+import { ChangeNotices } from '../common/change-notices.js';
+import { ConfigCache } from '../common/config-cache.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { PRISMA } from '../tokens.js';
 import type { Tx } from '../tx.js';
@@ -26,7 +28,15 @@ export interface RoutingOutcome {
 /** Routing rules: CRUD, and the rule that fires for a ticket being created (first active match by position). */
 @Injectable()
 export class RoutingRulesService {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  /** The active rules, which every ticket create reads: kept while change notices arrive (ConfigCache). */
+  private readonly active: ConfigCache<RoutingRule[]>;
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Optional() notices?: ChangeNotices,
+  ) {
+    this.active = new ConfigCache(notices, ['RoutingRule']);
+  }
 
   list(): Promise<RoutingRule[]> {
     return this.prisma.routingRule.findMany({ orderBy: [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
@@ -43,22 +53,31 @@ export class RoutingRulesService {
     if (data.setTeamId == null && data.setPriority == null && !(data.addTags as string[] | undefined)?.length) {
       throw new ValidationError('no_action', 'A rule needs an action: setTeamId, setPriority or addTags', 'setTeamId');
     }
-    return this.prisma.routingRule.create({ data: { ...data, name: input.name } });
+    return this.written(this.prisma.routingRule.create({ data: { ...data, name: input.name } }));
   }
 
   async update(id: string, input: RoutingRuleInput): Promise<RoutingRule> {
     await this.get(id);
-    return this.prisma.routingRule.update({ where: { id }, data: await this.data(input) });
+    return this.written(this.prisma.routingRule.update({ where: { id }, data: await this.data(input) }));
   }
 
   async delete(id: string): Promise<void> {
-    const { count } = await this.prisma.routingRule.deleteMany({ where: { id } });
+    const { count } = await this.written(this.prisma.routingRule.deleteMany({ where: { id } }));
     if (!count) throw new NotFoundError('routing_rule_not_found', 'Routing rule not found');
+  }
+
+  /** This process's next ticket sees its own committed rule change, before the notice comes back. */
+  private async written<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.active.invalidate();
+    }
   }
 
   /** The rule that fires for these facts and its effect (a team that is no longer active is not set). */
   async route(db: Tx | PrismaClient, facts: RoutingFacts): Promise<RoutingOutcome> {
-    const rules = await db.routingRule.findMany({ where: { isActive: true } });
+    const rules = await this.active.get(() => db.routingRule.findMany({ where: { isActive: true } }));
     const rule = firstMatchingRule(rules, facts);
     if (!rule) return { rule: null, teamId: null, priority: null, addTags: [] };
     const team = rule.setTeamId ? await db.team.findUnique({ where: { id: rule.setTeamId } }) : null;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UserRole, type SlaPolicy } from '@nixflow/db/client';
 import {
   isOpenMetric,
@@ -10,6 +10,7 @@ import {
   type SlaTicketLike,
 } from '@nixflow/core';
 import { CLOCK, type Clock } from '../clock.js';
+import { ChangeNotices } from '../common/change-notices.js';
 import type { Tx } from '../tx.js';
 import { applyMetricOps, lockTicketMetrics, syncTicketSla, toState } from './sla-metric-store.js';
 import { SlaPolicyCache } from './sla-policy-cache.js';
@@ -33,15 +34,20 @@ export interface SlaCommentRow {
  */
 @Injectable()
 export class SlaLifecycleService {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() notices?: ChangeNotices,
+  ) {
+    this.policies = new SlaPolicyCache(notices);
+  }
 
   /** The injected clock (tests override CLOCK). */
   now(): Date {
     return this.clock.now();
   }
 
-  /** The policy table, cached per process (see SlaPolicyCache: one stamp query per use, reload on change). */
-  readonly policies = new SlaPolicyCache();
+  /** The policy table, cached per process (see SlaPolicyCache: kept by change notices, else a stamp query per use). */
+  readonly policies: SlaPolicyCache;
 
   /**
    * `ticket` must have been inserted by this transaction: no other transaction can have given it

@@ -24,6 +24,7 @@ import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
 import { PRISMA } from '../tokens.js';
 import type { DomainUser as AuthUser, CreateTicketInput, UpdateTicketInput } from './ticket-inputs.js';
 import { TicketPlacementService } from '../routing/ticket-placement.service.js';
+import { DefaultWorkflowCache } from './default-workflow.js';
 import { insertTicketRows } from './ticket-create-rows.js';
 import { TicketAccessService } from './ticket-access.service.js';
 import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
@@ -105,6 +106,7 @@ export class TicketsService {
     private readonly events: EventsService,
     private readonly access: TicketAccessService,
     private readonly placement: TicketPlacementService,
+    private readonly defaultWorkflow: DefaultWorkflowCache,
   ) {}
 
   /** Same clock as the SLA engine, so timestamps and SLA metrics agree (tests fake it). */
@@ -189,11 +191,7 @@ export class TicketsService {
 
     const workflow = input.workflowId
       ? await tx.workflow.findUnique({ where: { id: input.workflowId }, include: { stages: true } })
-      : await tx.workflow.findFirst({
-          where: { isDefault: true },
-          orderBy: { createdAt: 'asc' },
-          include: { stages: true },
-        });
+      : await this.defaultWorkflow.get(tx);
     if (input.workflowId && !workflow) throw fieldError('workflowId', 'Workflow not found');
     const stage = workflow ? initialStage(workflow.stages) : null;
     const status = stage?.status ?? TicketStatus.OPEN;
