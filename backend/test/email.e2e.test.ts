@@ -473,6 +473,7 @@ describe('outbound replies (worker + SMTP)', () => {
         targets: { FIRST_RESPONSE: { HIGH: 60 }, NEXT_RESPONSE: { HIGH: 120 } },
       },
     });
+    await t.changesSettled();
     const from = `erin-${uid()}@customer.example`;
     const opened = await openTicket(from);
     const id = await agentReply(opened.ticketId, 'Try again now?');

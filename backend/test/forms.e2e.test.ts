@@ -331,6 +331,7 @@ describe('custom forms', () => {
           targets: { FIRST_RESPONSE: { HIGH: 60 }, RESOLUTION: { HIGH: 480 } },
         },
       });
+      await t.changesSettled();
       const res = await submit(formId, { answers: { ...VALID_ANSWERS, reason: 'hidden, so dropped' } }, customer);
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.equal(res.body.status, 'TICKET_CREATED');

@@ -297,7 +297,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   });
 
   describe('policy cache', () => {
-    it('a policy written behind the API’s back applies to the very next ticket write and list', async () => {
+    it('a policy written behind the API’s back applies to the ticket writes and lists after its notice', async () => {
       const tag = `cache-${Date.now()}`;
       const policy = await t.prisma.slaPolicy.create({
         data: { name: `cache probe ${tag}`, position: -1000, conditions: { tags: [tag] }, targets: {} },
@@ -314,11 +314,13 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       const names = async () =>
         ((await t.http.get('/api/sla/policies').set(auth(agent))).body as { name: string }[]).map((p) => p.name);
 
-      const withTargets = (minutes: number) =>
-        t.prisma.slaPolicy.update({
+      const withTargets = async (minutes: number) => {
+        await t.prisma.slaPolicy.update({
           where: { id: policy.id },
           data: { targets: { FIRST_RESPONSE: { NORMAL: minutes } } },
         });
+        await t.changesSettled();
+      };
       await withTargets(77);
       assert.deepEqual(await firstResponse(), { policyId: policy.id, targetMinutes: 77 });
       // Twice in a row without a pause: the cache must notice every write, not only a later timestamp.
@@ -329,13 +331,16 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
       assert.ok((await names()).includes(`cache probe ${tag}`));
 
       await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { isActive: false, name: `renamed ${tag}` } });
+      await t.changesSettled();
       assert.notEqual((await firstResponse())?.policyId, policy.id);
       const listed = await names();
       assert.ok(listed.includes(`renamed ${tag}`) && !listed.includes(`cache probe ${tag}`));
 
       await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { isActive: true } });
+      await t.changesSettled();
       assert.equal((await firstResponse())?.policyId, policy.id);
       await t.prisma.slaPolicy.update({ where: { id: policy.id }, data: { deletedAt: new Date(), isActive: false } });
+      await t.changesSettled();
       assert.notEqual((await firstResponse())?.policyId, policy.id);
       assert.ok(!(await names()).includes(`renamed ${tag}`));
     });
@@ -344,6 +349,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   describe('metrics', () => {
     it('GET /sla/metrics filters and pages (staff); GET /tickets/:id/sla: staff full, own customer without internals, others 404', async () => {
       const p = await t.prisma.slaPolicy.create({ data: { name: 'metrics-fixture', isActive: false, targets: {} } });
+      await t.changesSettled();
       const own = await insertTicket(t.prisma, customerUser.id);
       const other = await t.createUser({ role: UserRole.CUSTOMER });
       const foreign = await insertTicket(t.prisma, other.id);
@@ -402,6 +408,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   describe('breaches', () => {
     it('lists with filters and acknowledges idempotently', async () => {
       const p = await t.prisma.slaPolicy.create({ data: { name: 'breach-fixture', isActive: false, targets: {} } });
+      await t.changesSettled();
       const ticket = await insertTicket(t.prisma, customerUser.id);
       const dueAt = new Date('2026-02-01T10:00:00Z');
       const metric = await t.prisma.slaMetric.create({
@@ -465,6 +472,7 @@ describe('SLA (policies, metrics, breaches, dashboard)', () => {
   describe('dashboard', () => {
     it('reports totals, compliance, open counts and percentiles per policy and type', async () => {
       const p = await t.prisma.slaPolicy.create({ data: { name: 'dash-fixture', isActive: false, targets: {} } });
+      await t.changesSettled();
       const base = new Date('2025-06-02T00:00:00Z').getTime();
       const mk = async (
         type: 'FIRST_RESPONSE' | 'RESOLUTION',

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { CLOCK, type Clock } from '@nixflow/domain';
+import { CLOCK, ChangeNotices, type Clock } from '@nixflow/domain';
 import supertest from 'supertest';
 import { UserRole, createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@nixflow/db/testing';
@@ -34,6 +34,11 @@ export interface TestApp {
   createUser(opts?: { role?: UserRole; email?: string; password?: string; name?: string }): Promise<TestUser>;
   login(email: string, password: string): Promise<string>;
   tokenFor(role: UserRole): Promise<string>;
+  /**
+   * Resolves once the app has handled the change notices of everything committed so far: configuration
+   * written with plain SQL/Prisma (SLA policies, workflows, routing rules) is in effect after it.
+   */
+  changesSettled(): Promise<void>;
 }
 
 export const uniqueEmail = (prefix = 'user'): string =>
@@ -118,6 +123,7 @@ export async function createTestApp(
       return login(u.email, u.password);
     },
     contractViolations,
+    changesSettled: () => nest.get(ChangeNotices).settled(),
     close: async () => {
       await events.stop();
       await nest.close().catch(() => undefined);

@@ -15,6 +15,8 @@ export interface ChangeSubscriber {
   onListeningChanged(listening: boolean): void;
 }
 
+/** The LISTEN connection's application_name (pg_stat_activity). */
+export const CHANGE_NOTICES_APPLICATION = 'nixflow-change-notices';
 const RECONNECT_MS = 1_000;
 /** Channel of settled(): each process's own tokens come back after every notice committed before them. */
 const SYNC_CHANNEL = 'nixflow_notices_sync';
@@ -108,7 +110,12 @@ export class ChangeNotices implements OnModuleInit, OnApplicationShutdown {
 
   private async connect(): Promise<void> {
     if (this.closed || !this.url) return;
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    // Named, so that an operator (or a test) finds it in pg_stat_activity.
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 5_000,
+      application_name: CHANGE_NOTICES_APPLICATION,
+    });
     client.on('notification', (n) => {
       if (this.client === client) this.dispatch(n.channel, n.payload ?? '');
     });

@@ -1,0 +1,129 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
+import { CHANGE_NOTICES_APPLICATION, ChangeNotices } from '../src/common/change-notices.js';
+import { ConfigCache } from '../src/common/config-cache.js';
+
+/** A load whose end the test decides. */
+function gate<T>(value: T) {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  let calls = 0;
+  const load = async () => {
+    calls++;
+    await opened;
+    return value;
+  };
+  return { load, open, calls: () => calls };
+}
+
+describe('ConfigCache', () => {
+  it('not listening: every get loads, nothing is kept', async () => {
+    const cache = new ConfigCache<number>();
+    let loads = 0;
+    assert.equal(await cache.get(async () => ++loads), 1);
+    assert.equal(await cache.get(async () => ++loads), 2);
+    assert.equal(cache.listening, false);
+  });
+
+  it('listening: the snapshot is kept until a notice (invalidate), then reloaded', async () => {
+    const cache = new ConfigCache<number>();
+    cache.setListening(true);
+    let loads = 0;
+    assert.equal(await cache.get(async () => ++loads), 1);
+    assert.equal(await cache.get(async () => ++loads), 1);
+    cache.invalidate();
+    assert.equal(await cache.get(async () => ++loads), 2);
+    assert.equal(await cache.get(async () => ++loads), 2);
+  });
+
+  it('a load that overlaps a notice is returned but not stored (epoch guard)', async () => {
+    const cache = new ConfigCache<string>();
+    cache.setListening(true);
+    const stale = gate('stale');
+    const pending = cache.get(stale.load);
+    cache.invalidate(); // the notice of a commit the load may not have seen
+    stale.open();
+    assert.equal(await pending, 'stale');
+    assert.equal(await cache.get(async () => 'fresh'), 'fresh');
+    assert.equal(await cache.get(async () => 'not loaded'), 'fresh');
+  });
+
+  it('losing the listener drops the snapshot and a load across the loss is not stored', async () => {
+    const cache = new ConfigCache<string>();
+    cache.setListening(true);
+    assert.equal(await cache.get(async () => 'a'), 'a');
+    const across = gate('b');
+    cache.setListening(false);
+    const pending = cache.get(across.load);
+    cache.setListening(true);
+    across.open();
+    assert.equal(await pending, 'b');
+    assert.equal(await cache.get(async () => 'c'), 'c', 'loaded again after recovery');
+    assert.equal(await cache.get(async () => 'd'), 'c');
+  });
+});
+
+describe('ChangeNotices + ConfigCache over PostgreSQL', () => {
+  let db: TestDatabase;
+  let notices: ChangeNotices;
+  let sql: pg.Client;
+
+  before(async () => {
+    db = await createTestDatabase();
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+  });
+  after(async () => {
+    await notices?.onApplicationShutdown();
+    await sql?.end();
+    await db?.drop();
+  });
+
+  const waitFor = async (what: string, check: () => boolean) => {
+    const started = Date.now();
+    while (!check()) {
+      if (Date.now() - started > 10_000) assert.fail(`${what}: not within 10 s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('a trigger notice naming one of its tables drops the snapshot; other tables do not; loss and recovery', async () => {
+    notices = new ChangeNotices(db.url);
+    const policies = new ConfigCache<number>(notices, ['SLAPolicy']);
+    const changes: boolean[] = [];
+    notices.subscribe('nixflow_config_changed', { onNotice: () => undefined, onListeningChanged: (l) => changes.push(l) });
+    await notices.onModuleInit();
+    assert.equal(notices.listening, true);
+    assert.equal(policies.listening, true);
+
+    let loads = 0;
+    const get = () => policies.get(async () => ++loads);
+    assert.equal(await get(), 1);
+    assert.equal(await get(), 1);
+
+    await sql.query(`INSERT INTO "Workflow" (name) VALUES ('not a policy')`);
+    await notices.settled();
+    assert.equal(await get(), 1, 'a Workflow notice leaves the policies alone');
+
+    await sql.query(`INSERT INTO "SLAPolicy" (name, targets) VALUES ('Gold', '{}')`);
+    await notices.settled();
+    assert.equal(await get(), 2);
+
+    // The listener's connection is killed: not listening (reads load), then back within about a second.
+    const pid = await sql.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [CHANGE_NOTICES_APPLICATION],
+    );
+    assert.equal(pid.rowCount, 1);
+    await sql.query('SELECT pg_terminate_backend($1)', [pid.rows[0].pid]);
+    await waitFor('loss seen', () => !notices.listening);
+    assert.equal(await get(), 3);
+    assert.equal(await get(), 4);
+    await waitFor('listening again', () => notices.listening);
+    assert.deepEqual(changes, [true, false, true]);
+    assert.equal(await get(), 5);
+    assert.equal(await get(), 5);
+  });
+});
