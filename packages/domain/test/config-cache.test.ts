@@ -93,7 +93,10 @@ describe('ChangeNotices + ConfigCache over PostgreSQL', () => {
     notices = new ChangeNotices(db.url);
     const policies = new ConfigCache<number>(notices, ['SLAPolicy']);
     const changes: boolean[] = [];
-    notices.subscribe('nixflow_config_changed', { onNotice: () => undefined, onListeningChanged: (l) => changes.push(l) });
+    notices.subscribe('nixflow_config_changed', {
+      onNotice: () => undefined,
+      onListeningChanged: (l) => changes.push(l),
+    });
     await notices.onModuleInit();
     assert.equal(notices.listening, true);
     assert.equal(policies.listening, true);
