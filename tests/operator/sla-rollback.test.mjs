@@ -137,9 +137,9 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
     );
 
     const configTriggers = async () =>
-      (
-        await query(db.url, `SELECT tgname FROM pg_trigger WHERE tgname LIKE '%_config_changed' ORDER BY 1`)
-      ).rows.map((r) => r.tgname);
+      (await query(db.url, `SELECT tgname FROM pg_trigger WHERE tgname LIKE '%_config_changed' ORDER BY 1`)).rows.map(
+        (r) => r.tgname,
+      );
     const configFunction = `SELECT 1 FROM pg_proc WHERE proname = 'nixflow_config_changed'`;
     assert.deepEqual(await configTriggers(), []);
     assert.equal((await query(db.url, configFunction)).rowCount, 0);

@@ -104,7 +104,7 @@ export class SlaPoliciesService {
     if (dto.calendar) this.checkCalendar(dto.calendar);
     const targetErrors = targetsFieldErrors(dto.noSla ?? false, dto.targets ?? {});
     if (targetErrors.length) throw new ValidationFailedException(targetErrors);
-    const row = await this.written(this.prisma.slaPolicy.create({
+    const row = await this.prisma.slaPolicy.create({
       data: {
         name: dto.name,
         description: dto.description ?? null,
@@ -118,7 +118,8 @@ export class SlaPoliciesService {
         ...(dto.pauseStatuses ? { pauseStatuses: dto.pauseStatuses } : {}),
         ...(dto.warningThresholdPercent !== undefined ? { warningThresholdPercent: dto.warningThresholdPercent } : {}),
       },
-    }));
+    });
+    this.written();
     return toPolicyDto(row);
   }
 
@@ -131,7 +132,7 @@ export class SlaPoliciesService {
    */
   async update(id: string, dto: UpdateSlaPolicyDto, actorId: string | null = null): Promise<SlaPolicyDto> {
     if (dto.calendar) this.checkCalendar(dto.calendar);
-    const row = await this.written(this.prisma.$transaction(async (tx) => {
+    const row = await this.prisma.$transaction(async (tx) => {
       // Locked: two PATCHes with the same version must not both pass the check.
       await lockRow(tx, 'SLAPolicy', id);
       const before = await this.find(tx, id);
@@ -173,7 +174,8 @@ export class SlaPoliciesService {
       if (open <= SYNC_RECOMPUTE_LIMIT) await this.lifecycle.onPolicyChanged(tx, updated);
       if (before.isActive && !updated.isActive) await this.retired(tx, updated, actorId);
       return updated;
-    }));
+    });
+    this.written();
     return toPolicyDto(row);
   }
 
@@ -182,7 +184,7 @@ export class SlaPoliciesService {
    * The name gets a suffix so that the unique name can be reused by a new policy.
    */
   async remove(id: string, actorId: string | null = null): Promise<void> {
-    await this.written(this.prisma.$transaction(async (tx) => {
+    await this.prisma.$transaction(async (tx) => {
       const p = await this.find(tx, id);
       const updated = await tx.slaPolicy.update({
         where: { id },
@@ -194,16 +196,13 @@ export class SlaPoliciesService {
         },
       });
       await this.retired(tx, updated, actorId);
-    }));
+    });
+    this.written();
   }
 
-  /** This process's next ticket sees its own committed policy change, before the notice comes back. */
-  private async written<T>(write: Promise<T>): Promise<T> {
-    try {
-      return await write;
-    } finally {
-      this.lifecycle.policies.invalidate();
-    }
+  /** After a committed policy change: this process's next ticket sees it before the notice comes back. */
+  private written(): void {
+    this.lifecycle.policies.invalidate();
   }
 
   /**
