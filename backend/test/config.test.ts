@@ -16,7 +16,11 @@ const root = path.resolve(packageDir(import.meta.dirname), '..');
 const { loadWorkerConfig, workerEnvSchema } = (await import(
   pathToFileURL(path.join(root, 'worker/dist/src/config.js')).href
 )) as {
-  loadWorkerConfig: (env: NodeJS.ProcessEnv) => { databasePoolSize: number; emailSecretKey: Buffer };
+  loadWorkerConfig: (env: NodeJS.ProcessEnv) => {
+    databasePoolSize: number;
+    databaseListenUrl: string;
+    emailSecretKey: Buffer;
+  };
   workerEnvSchema: { shape: Record<string, unknown> };
 };
 const hex32 = () => randomBytes(32).toString('hex');
@@ -86,6 +90,17 @@ describe('configuration', () => {
       loadWorkerConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '7', WORKER_DATABASE_POOL_SIZE: '3' }).databasePoolSize,
       3,
     );
+    // LISTEN (user and configuration changes) bypasses a pooler, in both processes.
+    for (const load of [loadAppConfig, loadWorkerConfig]) {
+      const url = (env: Record<string, string>) =>
+        load({ NODE_ENV: 'test', DATABASE_URL: 'postgresql://pooler/db', ...env }).databaseListenUrl;
+      assert.equal(url({}), 'postgresql://pooler/db');
+      assert.equal(url({ DIRECT_URL: 'postgresql://direct/db' }), 'postgresql://direct/db');
+      assert.equal(
+        url({ DIRECT_URL: 'postgresql://other/db', DATABASE_DIRECT_URL: 'postgresql://direct/db' }),
+        'postgresql://direct/db',
+      );
+    }
   });
 
   it('file storage: local by default; S3 needs its bucket and both halves of a key pair, in both processes', () => {
