@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { createPrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices } from '../src/common/change-notices.js';
 import { ConfigCache } from '../src/common/config-cache.js';
+import { SlaPolicyCache } from '../src/sla/sla-policy-cache.js';
 
 /** A load whose end the test decides. */
 function gate<T>(value: T) {
@@ -128,5 +130,26 @@ describe('ChangeNotices + ConfigCache over PostgreSQL', () => {
     assert.deepEqual(changes, [true, false, true]);
     assert.equal(await get(), 5);
     assert.equal(await get(), 5);
+  });
+
+  it('SlaPolicyCache: no stamp query while listening; a metric naming a newer policy version reads through', async () => {
+    const prisma = createPrismaClient(db.url, 2);
+    try {
+      const cache = new SlaPolicyCache(notices);
+      await notices.settled();
+      const gold = (await cache.get(prisma)).live.find((p) => p.name === 'Gold')!;
+      assert.equal((await cache.get(prisma)).stamp, 'notified', 'loaded without a stamp');
+      // Uncommitted, so no notice: the snapshot is behind what a metric written in this transaction says.
+      await prisma.$transaction(async (tx) => {
+        await tx.slaPolicy.update({ where: { id: gold.id }, data: { version: { increment: 1 }, name: 'Gold 2' } });
+        assert.equal((await cache.get(tx)).byId.get(gold.id)?.name, 'Gold');
+        assert.equal((await cache.forMetric(tx, gold.id, gold.version + 1))?.name, 'Gold 2');
+        assert.equal((await cache.fresh(tx)).byId.get(gold.id)?.name, 'Gold 2');
+      });
+      await notices.settled();
+      assert.equal((await cache.get(prisma)).byId.get(gold.id)?.name, 'Gold 2');
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

@@ -169,6 +169,6 @@ export class SlaLifecycleService {
   private async policyOfMetrics(tx: Tx, metrics: SlaMetricState[]): Promise<SlaPolicy | null> {
     if (metrics.length === 0) return null;
     const m = metrics.find(isOpenMetric) ?? metrics[metrics.length - 1];
-    return (await this.policies.get(tx)).byId.get(m.policyId) ?? null;
+    return this.policies.forMetric(tx, m.policyId, m.policyVersion);
   }
 }

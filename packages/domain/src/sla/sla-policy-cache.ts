@@ -55,6 +55,17 @@ export class SlaPolicyCache {
     return (this.stamped = await this.load(db, stamp));
   }
 
+  /**
+   * The policy a metric points at. A metric that names a policy the snapshot lacks, or a newer version of
+   * it, was written after a change whose notice has not arrived yet (another instance): then read through
+   * `db`, so a comment right after a policy change on another instance still plans with that change.
+   */
+  async forMetric(db: Db, policyId: string, policyVersion: number): Promise<SlaPolicy | null> {
+    const hit = (await this.get(db)).byId.get(policyId);
+    if (!this.cache.listening || (hit && hit.version >= policyVersion)) return hit ?? null;
+    return (await this.fresh(db)).byId.get(policyId) ?? null;
+  }
+
   /** After this process committed a policy change: the next use reloads (its notice is still on its way). */
   invalidate(): void {
     this.cache.invalidate();
