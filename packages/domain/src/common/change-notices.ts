@@ -134,8 +134,15 @@ export class ChangeNotices implements OnModuleInit, OnApplicationShutdown {
     this.client = client;
     try {
       await client.connect();
-      // One round trip for every channel; subscribers hear `true` only once all of them took effect.
-      await client.query([SYNC_CHANNEL, ...this.subscribers.keys()].map((c) => `LISTEN ${c};`).join(' '));
+      // One round trip for every channel (again for any subscribed meanwhile); subscribers hear `true` only
+      // once all of them took effect.
+      const listened = new Set<string>();
+      for (;;) {
+        const missing = [SYNC_CHANNEL, ...this.subscribers.keys()].filter((c) => !listened.has(c));
+        if (!missing.length) break;
+        await client.query(missing.map((c) => `LISTEN ${c};`).join(' '));
+        for (const c of missing) listened.add(c);
+      }
       if (this.client !== client || this.closed) return;
       this.setListening(true);
     } catch (err) {
