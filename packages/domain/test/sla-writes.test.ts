@@ -47,7 +47,14 @@ describe('SLA metric writes: applyMetricOpsAndSyncTicket equals applyMetricOps +
   const ticketWith = async (seeds: Seed[]): Promise<{ id: string; metrics: SlaMetricState[] }> => {
     const created = at('2026-04-01T08:00:00.000Z');
     const t = await prisma.ticket.create({
-      data: { subject: 's', description: 'd', requesterId, slaPolicyId: policyId, createdAt: created, updatedAt: created },
+      data: {
+        subject: 's',
+        description: 'd',
+        requesterId,
+        slaPolicyId: policyId,
+        createdAt: created,
+        updatedAt: created,
+      },
     });
     for (const s of seeds) {
       await prisma.slaMetric.create({
@@ -160,7 +167,12 @@ describe('SLA metric writes: applyMetricOpsAndSyncTicket equals applyMetricOps +
     const { result, ticketId } = await compare(
       [
         { type: 'FIRST_RESPONSE' },
-        { type: 'RESOLUTION', status: 'PAUSED', pausedAt: at('2026-04-01T08:30:00.000Z'), dueAt: at('2026-04-01T07:00:00.000Z') },
+        {
+          type: 'RESOLUTION',
+          status: 'PAUSED',
+          pausedAt: at('2026-04-01T08:30:00.000Z'),
+          dueAt: at('2026-04-01T07:00:00.000Z'),
+        },
       ],
       (m) => [
         { op: 'complete', id: m[0]!.id, type: m[0]!.type, fields: { status: 'MET', completedAt: NOW } },

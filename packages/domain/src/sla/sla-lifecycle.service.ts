@@ -76,13 +76,7 @@ export class SlaLifecycleService {
     }
     if (statusChanged) {
       const policy = await this.policyOfMetrics(tx, metrics);
-      await this.run(
-        tx,
-        after,
-        metrics,
-        { kind: 'statusChanged', from: before.status, to: after.status },
-        policy,
-      );
+      await this.run(tx, after, metrics, { kind: 'statusChanged', from: before.status, to: after.status }, policy);
     }
   }
 
