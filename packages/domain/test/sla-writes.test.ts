@@ -4,7 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type PrismaClient, type SlaMetric } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import type { SlaMetricOp, SlaMetricState } from '@nixflow/core';
-import { applyMetricOps, applyMetricOpsAndSyncTicket, syncTicketSla, toState } from '../src/index.js';
+import {
+  applyMetricOps,
+  applyMetricOpsAndSyncTicket,
+  lockedMetricColumns,
+  lockedMetricsOf,
+  lockTicketMetrics,
+  lockTicketMetricsQuery,
+  syncTicketSla,
+  toState,
+} from '../src/index.js';
 
 type Seed = Partial<Omit<SlaMetric, 'id' | 'ticketId' | 'policyId'>> & Pick<SlaMetric, 'type'>;
 /** Ops for one ticket's metrics (ids differ between the twins; ops are built from each twin's own rows). */
@@ -266,6 +275,23 @@ describe('SLA metric writes: applyMetricOpsAndSyncTicket equals applyMetricOps +
     const t = await prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } });
     assert.equal(t.slaNextDueAt, null);
     assert.equal(t.slaPolicyId, null);
+  });
+
+  it("the lock embedded in a caller's statement reads the rows lockTicketMetrics reads (timestamps as UTC)", async () => {
+    const { id } = await ticketWith([
+      { type: 'RESOLUTION', completedAt: at('2026-04-01T08:59:59.999Z'), status: 'MET' },
+      { type: 'FIRST_RESPONSE', pausedAt: at('2026-04-01T08:30:00.001Z'), status: 'PAUSED' },
+      { type: 'NEXT_RESPONSE', cycle: 2 },
+      { type: 'NEXT_RESPONSE', cycle: 1, breachedAt: at('2026-04-01T09:00:00.000Z'), status: 'BREACHED' },
+    ]);
+    await prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ metrics: unknown }[]>`
+        WITH m AS (${lockTicketMetricsQuery(id)}) SELECT ${lockedMetricColumns('m')} AS "metrics"`;
+      assert.deepEqual(lockedMetricsOf(row!.metrics), await lockTicketMetrics(tx, id));
+      const [none] = await tx.$queryRaw<{ metrics: unknown }[]>`
+        WITH m AS (${lockTicketMetricsQuery(id, false)}) SELECT ${lockedMetricColumns('m')} AS "metrics"`;
+      assert.deepEqual(lockedMetricsOf(none!.metrics), []);
+    });
   });
 
   it('no ops: only the ticket columns are synced', async () => {
