@@ -514,6 +514,49 @@ describe('outbound replies (worker + SMTP)', () => {
     assert.deepEqual(ids, [null, null]);
   });
 
+  it('a staff reply over HTTP is mailed when the ticket has a thread on an active account, and only then', async () => {
+    // The comment's own statement answers "active thread?" (the mailer's probe is skipped): each answer here.
+    const requester = await t.createUser({ role: UserRole.CUSTOMER });
+    const webTicket = async () => {
+      const res = await t.http
+        .post('/api/tickets')
+        .set('Authorization', `Bearer ${agentToken}`)
+        .send({ requesterId: requester.id, subject: `Web ${uid()}`, description: 'd' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.id as string;
+    };
+    const reply = async (ticketId: string, body: Record<string, unknown> = {}) => {
+      const res = await t.http
+        .post(`/api/tickets/${ticketId}/comments`)
+        .set('Authorization', `Bearer ${agentToken}`)
+        .send({ body: `Reply ${uid()}`, ...body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return t.prisma.emailMessage.findMany({ where: { commentId: res.body.id as string, direction: 'OUTBOUND' } });
+    };
+    const threaded = await webTicket();
+    await t.prisma.emailThread.create({ data: { accountId, ticketId: threaded, subject: 'Web' } });
+    const inactive = await t.prisma.emailAccount.create({
+      data: { address: `off-${uid()}@example.test`, isActive: false, smtpHost: '127.0.0.1' },
+    });
+    const inactiveThread = await webTicket();
+    await t.prisma.emailThread.create({ data: { accountId: inactive.id, ticketId: inactiveThread, subject: 'Web' } });
+    const opened = await openTicket(`erin-${uid()}@customer.example`);
+
+    assert.equal((await reply(await webTicket())).length, 0, 'no thread: not mailed');
+    assert.equal((await reply(inactiveThread)).length, 0, 'thread on an inactive account: not mailed');
+    assert.equal((await reply(threaded, { internal: true })).length, 0, 'internal note: not mailed');
+    const [onEmailTicket] = await reply(opened.ticketId);
+    assert.ok(onEmailTicket, 'e-mail ticket: mailed');
+    const [mail] = await reply(threaded);
+    assert.ok(mail, 'web ticket with an active thread: mailed');
+    assert.equal(mail.accountId, accountId);
+    await waitFor(
+      async () => (await t.prisma.emailMessage.findUniqueOrThrow({ where: { id: mail.id } })).status === 'SENT',
+      90_000,
+      `message SENT (worker output: ${worker!.output()})`,
+    );
+  });
+
   it('a rejected send is retried with backoff and then marked FAILED with the last error', async () => {
     const opened = await openTicket(`reject-${uid()}@customer.example`);
     const id = await agentReply(opened.ticketId, 'This will bounce.');

@@ -85,18 +85,21 @@ export class EmailOutboundService implements TicketReplyMailer {
 
     const threadWhere = { ticketId, account: { isActive: true } };
     // A web ticket is mailed only once it has a thread: one cheap probe first (the include below costs
-    // Prisma two statements, on every staff reply to every web ticket).
-    if (
-      ticket.channel !== TicketChannel.EMAIL &&
-      !(await tx.emailThread.findFirst({ where: threadWhere, select: { id: true } }))
-    ) {
-      return null;
-    }
-    const thread = await tx.emailThread.findFirst({
-      where: threadWhere,
-      orderBy: { lastMessageAt: 'desc' },
-      include: { account: true },
-    });
+    // Prisma two statements, on every staff reply to every web ticket), unless the caller already knows.
+    const hasThread =
+      known?.hasActiveEmailThread ??
+      (ticket.channel === TicketChannel.EMAIL
+        ? undefined
+        : !!(await tx.emailThread.findFirst({ where: threadWhere, select: { id: true } })));
+    if (hasThread === false && ticket.channel !== TicketChannel.EMAIL) return null;
+    const thread =
+      hasThread === false
+        ? null
+        : await tx.emailThread.findFirst({
+            where: threadWhere,
+            orderBy: { lastMessageAt: 'desc' },
+            include: { account: true },
+          });
     if (!thread && ticket.channel !== TicketChannel.EMAIL) return null;
     const requester = await tx.user.findUnique({ where: { id: ticket.requesterId }, select: { email: true } });
     if (!requester?.email) return null;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { UserRole, type SlaPolicy } from '@nixflow/db/client';
+import { UserRole, type SlaMetric, type SlaPolicy } from '@nixflow/db/client';
 import {
   isOpenMetric,
   planSlaOperations,
@@ -12,7 +12,7 @@ import {
 import { CLOCK, type Clock } from '../clock.js';
 import { ChangeNotices } from '../common/change-notices.js';
 import type { Tx } from '../tx.js';
-import { applyMetricOps, lockTicketMetrics, syncTicketSla, toState } from './sla-metric-store.js';
+import { applyMetricOpsAndSyncTicket, lockTicketMetrics, toState } from './sla-metric-store.js';
 import { SlaPolicyCache } from './sla-policy-cache.js';
 import { recomputePolicyChunk } from './sla-policy-recompute.js';
 
@@ -29,7 +29,7 @@ export interface SlaCommentRow {
 
 /**
  * Applies the pure SLA planner (@nixflow/core sla-lifecycle) to the database, inside the caller's
- * transaction. Every update is guarded by the status the planner saw (`updateMany where status = …`),
+ * transaction. Every update is guarded by the status the planner saw (`… where status = <seen>`),
  * so a concurrent worker breach is never overwritten (BREACHED never goes back to ACTIVE).
  */
 @Injectable()
@@ -58,7 +58,7 @@ export class SlaLifecycleService {
     const policy = selectPolicy(policies, ticket);
     if (!policy) return;
     // The policy is recorded even for a "no SLA" policy (no clocks): the ticket view says which applied.
-    await this.run(tx, ticket, [], { kind: 'created' }, policy, false, policy.id);
+    await this.run(tx, ticket, [], { kind: 'created' }, policy, policy.id);
   }
 
   async onTicketChanged(tx: Tx, before: SlaTicketRow, after: SlaTicketRow): Promise<void> {
@@ -70,45 +70,48 @@ export class SlaLifecycleService {
     if (priorityChanged) {
       const selected = selectPolicy(await this.activePolicies(tx), after);
       const policy = selected ?? (await this.policyOfMetrics(tx, metrics));
-      if (selected) await syncTicketSla(tx, after.id, selected.id);
+      // The status step below plans on the updated metrics (the write returns them).
       metrics = await this.run(
         tx,
         after,
         metrics,
         { kind: 'priorityChanged', from: before.priority, to: after.priority },
         policy,
-        statusChanged, // the status step below plans on the updated metrics
+        selected?.id,
       );
     }
     if (statusChanged) {
       const policy = await this.policyOfMetrics(tx, metrics);
-      await this.run(
-        tx,
-        after,
-        metrics,
-        { kind: 'statusChanged', from: before.status, to: after.status },
-        policy,
-        false,
-      );
+      await this.run(tx, after, metrics, { kind: 'statusChanged', from: before.status, to: after.status }, policy);
     }
   }
 
-  async onCommentAdded(tx: Tx, ticket: SlaTicketRow, comment: SlaCommentRow, authorRole: UserRole): Promise<void> {
+  /**
+   * `locked`: all the ticket's metrics, already locked by the caller in this transaction (the comment's
+   * own statement locks them after the ticket row: see CommentsService), so they are not read again.
+   */
+  async onCommentAdded(
+    tx: Tx,
+    ticket: SlaTicketRow,
+    comment: SlaCommentRow,
+    authorRole: UserRole,
+    locked?: SlaMetricState[],
+  ): Promise<void> {
     if (comment.internal) return;
-    const metrics = await this.metricsOf(tx, ticket.id);
+    const metrics = locked ?? (await this.metricsOf(tx, ticket.id));
     if (authorRole === UserRole.CUSTOMER) {
       const policy = (await this.policyOfMetrics(tx, metrics)) ?? selectPolicy(await this.activePolicies(tx), ticket);
-      await this.run(tx, ticket, metrics, { kind: 'customerReply' }, policy, false);
+      await this.run(tx, ticket, metrics, { kind: 'customerReply' }, policy);
     } else {
       if (metrics.length === 0) return;
       const policy = await this.policyOfMetrics(tx, metrics);
-      await this.run(tx, ticket, metrics, { kind: 'agentPublicReply' }, policy, false);
+      await this.run(tx, ticket, metrics, { kind: 'agentPublicReply' }, policy);
     }
   }
 
   async onTicketDeleted(tx: Tx, ticket: SlaTicketRow): Promise<void> {
     const metrics = await this.metricsOf(tx, ticket.id);
-    await this.run(tx, ticket, metrics, { kind: 'deleted' }, null, false);
+    await this.run(tx, ticket, metrics, { kind: 'deleted' }, null);
   }
 
   /**
@@ -124,27 +127,34 @@ export class SlaLifecycleService {
     }
   }
 
-  /** Plans and applies `event`; re-reads the metrics afterwards only when the caller needs them (`reload`). */
+  /**
+   * Plans and applies `event`, the metrics and the ticket's SLA columns (and `recordPolicyId`) in one
+   * statement, only when something changes; returns the metrics as they are now.
+   */
   private async run(
     tx: Tx,
     ticket: SlaTicketRow,
     metrics: SlaMetricState[],
     event: SlaEvent,
     policy: SlaPolicy | null,
-    reload = true,
     recordPolicyId?: string,
   ): Promise<SlaMetricState[]> {
-    const ops = planSlaOperations({ metrics, ticket, event, now: this.now(), policy });
-    if (ops.length > 0) await this.apply(tx, ticket.id, metrics, ops);
-    // One statement for the ticket's SLA columns, only when something changed.
-    if (ops.length > 0 || recordPolicyId !== undefined) await syncTicketSla(tx, ticket.id, recordPolicyId);
-    if (ops.length === 0) return metrics;
-    // The rows are already locked by this transaction (metricsOf, or created by it): a plain read will do.
-    return reload ? this.readMetrics(tx, ticket.id) : metrics;
+    const now = this.now();
+    const ops = planSlaOperations({ metrics, ticket, event, now, policy });
+    if (ops.length === 0 && recordPolicyId === undefined) return metrics;
+    const written = await this.apply(tx, ticket.id, metrics, ops, now, recordPolicyId);
+    return ops.length === 0 ? metrics : written.map(toState);
   }
 
-  private async apply(tx: Tx, ticketId: string, metrics: SlaMetricState[], ops: SlaMetricOp[]): Promise<number> {
-    return applyMetricOps(tx, ticketId, metrics, ops);
+  private async apply(
+    tx: Tx,
+    ticketId: string,
+    metrics: SlaMetricState[],
+    ops: SlaMetricOp[],
+    now: Date,
+    policyId?: string,
+  ): Promise<SlaMetric[]> {
+    return (await applyMetricOpsAndSyncTicket(tx, ticketId, metrics, ops, { now, policyId })).metrics;
   }
 
   /**
@@ -154,11 +164,6 @@ export class SlaLifecycleService {
    */
   private async metricsOf(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
     return (await lockTicketMetrics(tx, ticketId)).map(toState);
-  }
-
-  private async readMetrics(tx: Tx, ticketId: string): Promise<SlaMetricState[]> {
-    const rows = await tx.slaMetric.findMany({ where: { ticketId }, orderBy: [{ type: 'asc' }, { cycle: 'asc' }] });
-    return rows.map(toState);
   }
 
   private async activePolicies(tx: Tx): Promise<SlaPolicy[]> {

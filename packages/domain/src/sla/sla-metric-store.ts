@@ -3,6 +3,7 @@ import {
   DONE_TICKET_STATUSES,
   OPEN_METRIC_STATUSES,
   RUNNING_METRIC_STATUSES,
+  type SlaMetricFields,
   type SlaMetricOp,
   type SlaMetricState,
 } from '@nixflow/core';
@@ -35,6 +36,13 @@ const METRIC_COLUMNS = Prisma.raw(
     .join(', '),
 );
 
+/** METRIC_COLUMNS qualified by the alias `m` (an UPDATE … FROM has two "id"s). */
+const M_METRIC_COLUMNS = Prisma.raw(
+  Object.values(Prisma.SlaMetricScalarFieldEnum)
+    .map((c) => `m."${c}"`)
+    .join(', '),
+);
+
 /** Enum declaration order, which is how PostgreSQL (and so Prisma's orderBy) sorts an enum column. */
 const TYPE_ORDER: readonly string[] = Object.values(SLABreachType);
 const byTypeAndCycle = (a: SlaMetric, b: SlaMetric): number =>
@@ -51,6 +59,50 @@ export async function lockTicketMetrics(tx: Tx, ticketId: string): Promise<SlaMe
 }
 
 /**
+ * The lock of lockTicketMetrics as a query to embed in a caller's statement (`WITH m AS (…)`), so that the
+ * lock costs no round trip of its own; `lock` false locks (and reads) nothing. The same id order.
+ */
+export function lockTicketMetricsQuery(ticketId: string, lock = true): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${METRIC_COLUMNS} FROM "SLAMetric" WHERE "ticketId" = ${ticketId}::uuid AND ${lock} ORDER BY "id" FOR UPDATE`;
+}
+
+/** The rows of a `lockTicketMetricsQuery` CTE named `cte` as one jsonb array column (read with lockedMetricsOf). */
+export function lockedMetricColumns(cte: string): Prisma.Sql {
+  if (!/^[a-z_]+$/.test(cte)) throw new Error(`Not a CTE name: ${cte}`);
+  return Prisma.raw(`(SELECT coalesce(jsonb_agg(to_jsonb(${cte})), '[]'::jsonb) FROM ${cte})`);
+}
+
+const METRIC_DATE_FIELDS = [
+  'startedAt',
+  'dueAt',
+  'warningAt',
+  'pausedAt',
+  'completedAt',
+  'breachedAt',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/**
+ * The metrics of a `lockedMetricColumns` value, sorted like lockTicketMetrics. jsonb renders a timestamp
+ * (without time zone, stored as UTC) without its zone: it is read back as UTC.
+ */
+export function lockedMetricsOf(value: unknown): SlaMetric[] {
+  const rows = (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as Record<string, unknown>[];
+  return rows
+    .map((r) => {
+      const m = { ...r } as Record<string, unknown>;
+      for (const f of METRIC_DATE_FIELDS) {
+        const v = r[f];
+        m[f] = typeof v === 'string' ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : v;
+      }
+      return m as unknown as SlaMetric;
+    })
+    .sort(byTypeAndCycle);
+}
+
+/**
  * Applies planned operations to one ticket's metrics. All creations in one statement (the unique
  * (ticketId, type, cycle) makes a duplicate call harmless); every update is guarded by the status the
  * planner saw, so a concurrent breach is never undone (BREACHED never goes back to ACTIVE).
@@ -60,12 +112,16 @@ export async function applyMetricOps(
   ticketId: string,
   metrics: readonly Pick<SlaMetricState, 'id' | 'status'>[],
   ops: SlaMetricOp[],
+  now?: Date,
 ): Promise<number> {
   let changed = 0;
+  // The caller's clock when given (tests move it), else Prisma's own @updatedAt / the column default.
+  const stamps = now ? { updatedAt: now } : {};
   const creations = ops.flatMap((op) => (op.op === 'create' ? [op] : []));
   if (creations.length > 0) {
     const res = await tx.slaMetric.createMany({
       data: creations.map((op) => ({
+        ...(now ? { createdAt: now, updatedAt: now } : {}),
         ticketId,
         policyId: op.policyId,
         policyVersion: op.policyVersion,
@@ -87,11 +143,123 @@ export async function applyMetricOps(
     const seen = metrics.find((m) => m.id === op.id);
     const res = await tx.slaMetric.updateMany({
       where: { id: op.id, ...(seen ? { status: seen.status } : {}) },
-      data: op.fields,
+      data: { ...op.fields, ...stamps },
     });
     changed += res.count;
   }
   return changed;
+}
+
+/** A metric column an update op may set, with its SQL type (the JSON text is cast to it). */
+const UPDATE_COLUMNS: Record<keyof SlaMetricFields, string> = {
+  policyId: 'uuid',
+  policyVersion: 'int',
+  targetMinutes: 'int',
+  status: '"SLAStatus"',
+  dueAt: 'timestamp(3)',
+  warningAt: 'timestamp(3)',
+  pausedAt: 'timestamp(3)',
+  pausedBusinessSeconds: 'int',
+  completedAt: 'timestamp(3)',
+};
+// Each column keeps its value unless the op's fields (`u.f`, jsonb) name it; a named null clears it.
+const UPDATE_SET = Prisma.raw(
+  Object.entries(UPDATE_COLUMNS)
+    .map(([c, type]) => `"${c}" = CASE WHEN u."f" ? '${c}' THEN (u."f"->>'${c}')::${type} ELSE m."${c}" END`)
+    .join(',\n        '),
+);
+
+export interface MetricWriteResult {
+  /** Rows created or updated (a duplicate creation or a refused update does not count). */
+  changed: number;
+  /** The ticket's metrics after the write, sorted by type and cycle. */
+  metrics: SlaMetric[];
+}
+
+/**
+ * applyMetricOps then syncTicketSla, in ONE statement (each statement costs a round trip and the
+ * driver's work, more than the SQL itself): the creations (INSERT … ON CONFLICT DO NOTHING, as
+ * skipDuplicates), the updates each guarded by the status the planner saw, and the ticket's slaNextDueAt
+ * (and slaPolicyId when `policyId` is given). The CTEs all read one snapshot, so the next due is computed
+ * from the metrics as they will be (untouched rows + inserted + updated), not read back from the table.
+ * A CTE cannot update one row twice: ops naming one metric twice take the separate statements.
+ * Timestamps come from `now` (the injected clock).
+ */
+export async function applyMetricOpsAndSyncTicket(
+  tx: Tx,
+  ticketId: string,
+  metrics: readonly Pick<SlaMetricState, 'id' | 'status'>[],
+  ops: SlaMetricOp[],
+  opts: { now: Date; policyId?: string | null },
+): Promise<MetricWriteResult> {
+  const changes = ops.flatMap((op) => (op.op === 'create' ? [] : [op]));
+  if (new Set(changes.map((op) => op.id)).size < changes.length) {
+    const changed = await applyMetricOps(tx, ticketId, metrics, ops, opts.now);
+    await syncTicketSla(tx, ticketId, opts.policyId);
+    return { changed, metrics: await lockTicketMetrics(tx, ticketId) };
+  }
+  const now = opts.now.toISOString();
+  const creations = ops.flatMap((op) =>
+    op.op === 'create'
+      ? [
+          {
+            policyId: op.policyId,
+            policyVersion: op.policyVersion,
+            type: op.type,
+            cycle: op.cycle,
+            targetMinutes: op.targetMinutes,
+            status: op.status,
+            startedAt: op.startedAt,
+            dueAt: op.dueAt,
+            warningAt: op.warningAt,
+            pausedAt: op.pausedAt,
+          },
+        ]
+      : [],
+  );
+  // `guard` null: a metric the planner did not see is updated whatever its status (as applyMetricOps).
+  const updates = changes.map((op) => ({
+    id: op.id,
+    guard: metrics.find((m) => m.id === op.id)?.status ?? null,
+    f: op.fields,
+  }));
+  const setPolicy = opts.policyId !== undefined;
+  const rows = await tx.$queryRaw<(SlaMetric & { changed: boolean })[]>`
+    WITH ins AS (
+      INSERT INTO "SLAMetric" ("ticketId", "policyId", "policyVersion", "type", "cycle", "targetMinutes", "status",
+                               "startedAt", "dueAt", "warningAt", "pausedAt", "createdAt", "updatedAt")
+      SELECT ${ticketId}::uuid, r."policyId", r."policyVersion", r."type", r."cycle", r."targetMinutes", r."status",
+             r."startedAt", r."dueAt", r."warningAt", r."pausedAt", ${now}::timestamp(3), ${now}::timestamp(3)
+      FROM jsonb_to_recordset(${JSON.stringify(creations)}::jsonb) AS r(
+        "policyId" uuid, "policyVersion" int, "type" "SLABreachType", "cycle" int, "targetMinutes" int,
+        "status" "SLAStatus", "startedAt" timestamp(3), "dueAt" timestamp(3), "warningAt" timestamp(3),
+        "pausedAt" timestamp(3))
+      ON CONFLICT DO NOTHING
+      RETURNING ${METRIC_COLUMNS}
+    ), upd AS (
+      UPDATE "SLAMetric" m SET
+        ${UPDATE_SET},
+        "updatedAt" = ${now}::timestamp(3)
+      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS u("id" uuid, "guard" "SLAStatus", "f" jsonb)
+      WHERE m."id" = u."id" AND m."ticketId" = ${ticketId}::uuid AND (u."guard" IS NULL OR m."status" = u."guard")
+      RETURNING ${M_METRIC_COLUMNS}
+    ), after AS (
+      SELECT ${METRIC_COLUMNS}, false AS "changed" FROM "SLAMetric"
+      WHERE "ticketId" = ${ticketId}::uuid AND "id" NOT IN (SELECT "id" FROM upd)
+      UNION ALL SELECT ${METRIC_COLUMNS}, true FROM ins
+      UNION ALL SELECT ${METRIC_COLUMNS}, true FROM upd
+    ), tk AS (
+      UPDATE "Ticket" t
+      SET "slaNextDueAt" = (SELECT min(a."dueAt") FROM after a
+                            WHERE a."status" IN (${RUNNING_STATUSES_LIST}) OR (a."status" = 'BREACHED' AND a."completedAt" IS NULL)),
+          "slaPolicyId" = CASE WHEN ${setPolicy} THEN ${opts.policyId ?? null}::uuid ELSE t."slaPolicyId" END
+      WHERE t."id" = ${ticketId}::uuid
+    )
+    SELECT * FROM after`;
+  return {
+    changed: rows.filter((r) => r.changed).length,
+    metrics: rows.map(({ changed: _, ...m }) => m).sort(byTypeAndCycle),
+  };
 }
 
 /**

@@ -2,10 +2,9 @@ import type { Ticket } from '@nixflow/db/client';
 import { planSlaOperations, selectPolicy, type SlaMetricOp } from '@nixflow/core';
 import type { Tx } from '../tx.js';
 import {
-  applyMetricOps,
+  applyMetricOpsAndSyncTicket,
   DONE_TICKET_STATUSES_LIST,
   lockTicketMetrics,
-  syncTicketSla,
   toState,
 } from './sla-metric-store.js';
 
@@ -47,9 +46,15 @@ export async function reevaluateRetiredPolicyChunk(
           ...planSlaOperations({ metrics, ticket, event: { kind: 'created' }, now, policy }),
         ]
       : planSlaOperations({ metrics, ticket, event: { kind: 'deleted' }, now, policy: null });
-    // Without a policy nothing is created (the "deleted" plan only cancels).
-    changed += await applyMetricOps(tx, ticket.id, metrics, policy ? ops : ops.filter((op) => op.op !== 'create'));
-    await syncTicketSla(tx, ticket.id, policy?.id ?? null);
+    // Without a policy nothing is created (the "deleted" plan only cancels). One statement per ticket.
+    const written = await applyMetricOpsAndSyncTicket(
+      tx,
+      ticket.id,
+      metrics,
+      policy ? ops : ops.filter((op) => op.op !== 'create'),
+      { now, policyId: policy?.id ?? null },
+    );
+    changed += written.changed;
   }
   return { done: tickets.length < chunk, changed };
 }

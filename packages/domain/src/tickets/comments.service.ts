@@ -9,11 +9,12 @@ import {
   type Prisma,
   type Ticket,
 } from '@nixflow/db/client';
-import { isStaffRole, statusAfterCustomerReply } from '@nixflow/core';
+import { isStaffRole, statusAfterCustomerReply, type SlaMetricState } from '@nixflow/core';
 import { pageArgs, paginated, type Paginated } from '../common/page.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { EventsService } from '../events/events.service.js';
 import { SlaLifecycleService } from '../sla/sla-lifecycle.service.js';
+import { lockedMetricColumns, lockedMetricsOf, lockTicketMetricsQuery, toState } from '../sla/sla-metric-store.js';
 import { PRISMA } from '../tokens.js';
 import { TICKET_REPLY_MAILER, type TicketReplyMailer } from './ticket-reply-mailer.js';
 import type {
@@ -38,11 +39,23 @@ export type CommentWithAuthor = Prisma.CommentGetPayload<{ include: { author: ty
 const historyAction = (internal: boolean, what: 'added' | 'edited' | 'deleted') =>
   internal ? `internal_note_${what}` : `comment_${what}`;
 
+/** A new comment, and what the same statement learnt for the SLA hook and the reply mailer. */
+interface InsertedComment {
+  comment: Comment;
+  /** All the ticket's metrics, locked (empty when `lockMetrics` was false). */
+  metrics: SlaMetricState[];
+  /** Whether the ticket has a thread on an active e-mail account (null when not asked). */
+  hasActiveEmailThread: boolean | null;
+}
+
 /**
  * The rows of a new comment in ONE statement (a round trip each cost more than the work): the comment,
  * the ticket's updatedAt (and firstRespondedAt on a first staff response), its HistoryLog row and its
  * CommentAdded event (ids only in the payload, as EventsService.append writes it; the assignee for the
  * notification fan-out, which the event consumer does after the commit: notifyTicketEvents).
+ * The same statement locks the ticket's SLA metrics for the SLA hook (`lockMetrics`; after the ticket row,
+ * which the caller locked first: the lock order of every other writer) and answers the reply mailer's
+ * question whether the ticket has an active e-mail thread (`probeThread`).
  */
 async function insertCommentRows(
   tx: Tx,
@@ -55,11 +68,14 @@ async function insertCommentRows(
     channel: TicketChannel;
     firstResponse: boolean;
     now: Date;
+    lockMetrics: boolean;
+    probeThread: boolean;
   },
-): Promise<Comment> {
+): Promise<InsertedComment> {
   const now = c.now.toISOString();
-  const rows = await tx.$queryRaw<Comment[]>`
-    WITH c AS (
+  const rows = await tx.$queryRaw<(Comment & { metrics: unknown; hasActiveEmailThread: boolean | null })[]>`
+    WITH m AS (${lockTicketMetricsQuery(c.ticketId, c.lockMetrics)}
+    ), c AS (
       INSERT INTO "Comment" ("ticketId", "authorId", "body", "internal", "channel", "createdAt", "updatedAt")
       VALUES (${c.ticketId}::uuid, ${c.author.id}::uuid, ${c.body}, ${c.internal}, ${c.channel}::"TicketChannel",
               ${now}::timestamp(3), ${now}::timestamp(3))
@@ -80,9 +96,14 @@ async function insertCommentRows(
              ${now}::timestamp(3)
       FROM c
     )
-    SELECT "id", "ticketId", "authorId", "body", "bodyHtml", "internal", "channel", "createdAt", "updatedAt", "deletedAt"
+    SELECT "id", "ticketId", "authorId", "body", "bodyHtml", "internal", "channel", "createdAt", "updatedAt", "deletedAt",
+           ${lockedMetricColumns('m')} AS "metrics",
+           CASE WHEN ${c.probeThread} THEN EXISTS (
+             SELECT 1 FROM "EmailThread" th JOIN "EmailAccount" a ON a."id" = th."accountId"
+             WHERE th."ticketId" = ${c.ticketId}::uuid AND a."isActive") END AS "hasActiveEmailThread"
     FROM c`;
-  return rows[0]!;
+  const { metrics, hasActiveEmailThread, ...comment } = rows[0]!;
+  return { comment, metrics: lockedMetricsOf(metrics).map(toState), hasActiveEmailThread };
 }
 
 @Injectable()
@@ -114,6 +135,17 @@ export class CommentsService {
     author: Actor,
     opts: { locked?: boolean } = {},
   ): Promise<Comment> {
+    return (await this.addWithFacts(tx, ticket, input, author, opts)).comment;
+  }
+
+  /** addInTx, with whether the ticket has an active e-mail thread (asked for a staff public reply only). */
+  private async addWithFacts(
+    tx: Tx,
+    ticket: Ticket,
+    input: NewCommentInput,
+    author: Actor,
+    opts: { locked?: boolean },
+  ): Promise<{ comment: Comment; hasActiveEmailThread: boolean | null }> {
     let current = opts.locked ? ticket : await lockTicketOrThrow(tx, ticket.id);
     if (current.deletedAt) throw new NotFoundError('ticket_not_found', 'Ticket not found');
     const internal = input.internal ?? false;
@@ -131,7 +163,7 @@ export class CommentsService {
       }
     }
     const firstResponse = !internal && staff && !current.firstRespondedAt && author.id !== current.requesterId;
-    const comment = await insertCommentRows(tx, {
+    const inserted = await insertCommentRows(tx, {
       ticketId: current.id,
       author,
       assigneeId: current.assigneeId,
@@ -140,12 +172,16 @@ export class CommentsService {
       channel: input.channel ?? TicketChannel.WEB,
       firstResponse,
       now,
+      // Only a public comment moves SLA clocks; only a staff public reply may be mailed.
+      lockMetrics: !internal,
+      probeThread: !internal && staff,
     });
+    const { comment } = inserted;
     // The row is locked by this transaction: its new state is known without reading it back.
     current = { ...current, updatedAt: now, firstRespondedAt: firstResponse ? now : current.firstRespondedAt };
 
-    await this.sla.onCommentAdded(tx, current, comment, author.role);
-    return comment;
+    await this.sla.onCommentAdded(tx, current, comment, author.role, inserted.metrics);
+    return { comment, hasActiveEmailThread: inserted.hasActiveEmailThread };
   }
 
   // ─────────────────────────────── HTTP-facing operations ───────────────────────────────
@@ -165,9 +201,13 @@ export class CommentsService {
       this.access.assertVisible(user, locked);
       assertNotDeleted(locked);
       const ticket = opts.beforeAdd ? await opts.beforeAdd(tx, locked) : locked;
-      const added = await this.addInTx(tx, ticket, { body: dto.body, internal: dto.internal }, user, {
-        locked: true,
-      });
+      const { comment: added, hasActiveEmailThread } = await this.addWithFacts(
+        tx,
+        ticket,
+        { body: dto.body, internal: dto.internal },
+        user,
+        { locked: true },
+      );
       // Same transaction: the outbound EmailMessage exists iff the comment does. Only a staff public reply
       // to someone else's ticket can be mailed (queueReplyForComment checks it again).
       const mailable = !added.internal && isStaffRole(user.role) && ticket.requesterId !== user.id;
@@ -176,6 +216,7 @@ export class CommentsService {
             comment: added,
             authorRole: user.role,
             ticket,
+            ...(hasActiveEmailThread !== null ? { hasActiveEmailThread } : {}),
           })) ?? null)
         : null;
       return { comment: added, mailId: queued };

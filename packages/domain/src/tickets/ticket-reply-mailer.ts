@@ -6,6 +6,8 @@ export interface KnownReplyContext {
   comment: Pick<Comment, 'id' | 'ticketId' | 'authorId' | 'body' | 'internal' | 'deletedAt'>;
   authorRole: UserRole;
   ticket: Pick<Ticket, 'id' | 'number' | 'subject' | 'channel' | 'requesterId' | 'deletedAt'>;
+  /** Whether the ticket has a thread on an active account, when the caller's statement already asked. */
+  hasActiveEmailThread?: boolean;
 }
 
 /**
