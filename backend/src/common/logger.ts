@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import { pino } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -14,37 +15,89 @@ export function genReqId(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /**
- * Request headers a request line keeps: enough to trace a client, a fraction of the bytes (a full header set
- * doubled the line). The secret-bearing ones stay listed so that a line shows they were sent, redacted.
+ * Query parameters whose value never reaches a log line: the API takes no secret in a URL, but a client
+ * may send one anyway (`?access_token=`, a reset link's `?token=`), and a request line would keep it.
  */
-const LOGGED_HEADERS = [
-  'user-agent',
-  'content-type',
-  'content-length',
-  'x-forwarded-for',
-  'authorization',
-  'proxy-authorization',
-  'x-nixflow-inbound-token',
-  'cookie',
-];
+const SECRET_PARAM = /token|passw|secret|signature|api[-_]?key|^key$|^code$/i;
 
-interface SerializedReq {
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/** The URL with the values of secret query parameters replaced by [REDACTED]. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  return (
+    url.slice(0, q) +
+    url
+      .slice(q)
+      .replace(/([?&])([^=&#]*)=([^&#]*)/g, (all, sep: string, name: string) =>
+        SECRET_PARAM.test(decodeName(name)) ? `${sep}${name}=[REDACTED]` : all,
+      )
+  );
+}
+
+interface RawReq {
   id?: unknown;
   method?: string;
   url?: string;
-  remoteAddress?: string;
-  headers?: Record<string, unknown>;
+  originalUrl?: string;
+  user?: { id?: string };
 }
 
-/** Applied to pino's standard request object: id, method, url, client address and LOGGED_HEADERS. */
-export function compactReq(req: SerializedReq): SerializedReq {
-  const headers: Record<string, unknown> = {};
-  for (const name of LOGGED_HEADERS) {
-    const value = req.headers?.[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
+/**
+ * What a request line (and every line logged during the request, through the request's child logger)
+ * says about the request: id, method and URL. No headers: they are where the secrets are (authorization,
+ * cookies, the inbound mail token), and serialising and redacting them on every request was most of
+ * pino-http's cost (issue #16). Gets the raw request (`wrapSerializers: false`), so nothing else is built.
+ */
+export function requestSummary(req: RawReq): { id: unknown; method?: string; url: string } {
+  return { id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') };
 }
+
+/** The status is what a request line needs; response headers are ours and only cost bytes. */
+export const responseSummary = (res: { statusCode?: number }) => ({ statusCode: res.statusCode });
+
+type RequestLevel = 'info' | 'warn' | 'error';
+type Enabled = { log?: { isLevelEnabled(level: string): boolean } };
+
+/**
+ * The request line's level, or 'silent' when that level is disabled: pino-http then returns before it
+ * builds the line's object and message (at LOG_LEVEL=warn a 200 costs nothing beyond the child logger).
+ */
+export function requestLineLevel(req: Enabled, res: { statusCode: number }, err?: Error): RequestLevel | 'silent' {
+  const level: RequestLevel = err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  return req.log && !req.log.isLevelEnabled(level) ? 'silent' : level;
+}
+
+/** The signed-in user, known once the guards have run: added to the request line, not to the child logger. */
+function withUser<T extends object>(req: RawReq, value: T): T | (T & { userId: string }) {
+  const id = req.user?.id;
+  return typeof id === 'string' ? { ...value, userId: id } : value;
+}
+
+const SECRET_FIELDS = [
+  'password',
+  'passwordHash',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+  'cookie',
+  'jwtSecret',
+  'emailSecretKey',
+];
+const SECRET_LOG_PATHS = [
+  ...SECRET_FIELDS,
+  ...['body', 'user', 'data', 'dto', 'config', 'headers'].flatMap((key) => SECRET_FIELDS.map((f) => `${key}.${f}`)),
+];
 
 /** Nest's start-up chatter: one line per controller and route. Logged at debug, not info. */
 const QUIET_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
@@ -89,34 +142,19 @@ export function loggerParams(config: AppConfig): Params {
         },
       },
       genReqId,
-      serializers: {
-        req: compactReq,
-        // The status is what a request line needs; response headers are ours and only cost bytes.
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["proxy-authorization"]',
-          'req.headers["x-nixflow-inbound-token"]',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-          '*.password',
-          '*.passwordHash',
-          '*.refreshToken',
-          '*.accessToken',
-          'req.body.password',
-          'req.body.refreshToken',
-          '*.jwtSecret',
-          '*.emailSecretKey',
-          'req.body.currentPassword',
-          'req.body.newPassword',
-          'req.body.token',
-        ],
-        censor: '[REDACTED]',
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // One child logger per request, bound to requestSummary() (not a second one with only the id).
+      quietReqLogger: false,
+      // Serializers get the raw objects: pino-http's wrappers would first build pino's full request object
+      // (every header, remote address and port) on every request, to be thrown away by requestSummary().
+      wrapSerializers: false,
+      serializers: { req: requestSummary, res: responseSummary, err: pino.stdSerializers.err },
+      // No header is logged any more (requestSummary). These cover objects a log call passes itself, at the
+      // top level and under the keys such objects come in. No '*.' wildcard: pino would then run redaction
+      // over every request's child logger binding too (half of the per-request logging cost, issue #16).
+      redact: { paths: SECRET_LOG_PATHS, censor: '[REDACTED]' },
+      customLogLevel: requestLineLevel,
+      customSuccessObject: (req, _res, value) => withUser(req as RawReq, value),
+      customErrorObject: (req, _res, _err, value) => withUser(req as RawReq, value),
     },
   };
 }
