@@ -12,7 +12,7 @@ import { loggerParams } from '../src/common/logger.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 
 describe('request log redaction', () => {
-  it('never writes the inbound token, Authorization or cookies in clear', async () => {
+  it('never writes the inbound token, Authorization or cookies', async () => {
     let out = '';
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -44,8 +44,9 @@ describe('request log redaction', () => {
     } finally {
       server.close();
     }
-    assert.match(out, /"x-nixflow-inbound-token":"\[REDACTED\]"/, out);
-    assert.match(out, /"authorization":"\[REDACTED\]"/);
+    // A request line names the request (id, method, URL) and leaves every header out.
+    assert.match(out, /"url":"\/api\/email\/inbound"/, out);
+    assert.doesNotMatch(out, /inbound-token|authorization|cookie|headers/i, out);
     assert.doesNotMatch(out, /SECRET-\d/, out);
   });
 });

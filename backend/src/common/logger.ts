@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
+import type { Options as HttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -110,51 +111,53 @@ export function prettyLogs(env: NodeJS.ProcessEnv = process.env, isTty = !!proce
   return isTty && (env.NODE_ENV ?? 'development') === 'development';
 }
 
-export function loggerParams(config: AppConfig): Params {
+/** `destination`: where lines go instead of stdout (tests read real output from it). */
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const options: HttpOptions = {
+    level: config.logLevel,
+    ...(!destination && prettyLogs()
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: {
+              translateTime: 'SYS:HH:MM:ss.l',
+              // One line per entry: the request as "GET /api/x 200 12 ms" (JSON logs keep every field).
+              ignore: 'pid,hostname,context,req,res,responseTime',
+              messageFormat:
+                'api {if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
+                '{if res.statusCode} {res.statusCode} {responseTime} ms{end}',
+            },
+          },
+        }
+      : {}),
+    hooks: {
+      logMethod(args, method, level) {
+        const first = args[0] as { context?: unknown } | undefined;
+        // 30 = info: the route table is only shown with LOG_LEVEL=debug (or trace).
+        if (level === 30 && typeof first?.context === 'string' && QUIET_CONTEXTS.has(first.context)) {
+          return this.isLevelEnabled('debug') ? method.apply(this, args) : undefined;
+        }
+        return method.apply(this, args);
+      },
+    },
+    genReqId,
+    // One child logger per request, bound to requestSummary() (not a second one with only the id).
+    quietReqLogger: false,
+    // Serializers get the raw objects: pino-http's wrappers would first build pino's full request object
+    // (every header, remote address and port) on every request, to be thrown away by requestSummary().
+    wrapSerializers: false,
+    serializers: { req: requestSummary, res: responseSummary, err: pino.stdSerializers.err },
+    // No header is logged any more (requestSummary). These cover objects a log call passes itself, at the
+    // top level and under the keys such objects come in. No '*.' wildcard: pino would then run redaction
+    // over every request's child logger binding too (half of the per-request logging cost, issue #16).
+    redact: { paths: SECRET_LOG_PATHS, censor: '[REDACTED]' },
+    customLogLevel: requestLineLevel,
+    customSuccessObject: (req, _res, value) => withUser(req as RawReq, value),
+    customErrorObject: (req, _res, _err, value) => withUser(req as RawReq, value),
+  };
   return {
     // Every route, in path-to-regexp 8 syntax (the default '*' makes Nest warn about a legacy route).
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level: config.logLevel,
-      ...(prettyLogs()
-        ? {
-            transport: {
-              target: 'pino-pretty',
-              options: {
-                translateTime: 'SYS:HH:MM:ss.l',
-                // One line per entry: the request as "GET /api/x 200 12 ms" (JSON logs keep every field).
-                ignore: 'pid,hostname,context,req,res,responseTime',
-                messageFormat:
-                  'api {if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
-                  '{if res.statusCode} {res.statusCode} {responseTime} ms{end}',
-              },
-            },
-          }
-        : {}),
-      hooks: {
-        logMethod(args, method, level) {
-          const first = args[0] as { context?: unknown } | undefined;
-          // 30 = info: the route table is only shown with LOG_LEVEL=debug (or trace).
-          if (level === 30 && typeof first?.context === 'string' && QUIET_CONTEXTS.has(first.context)) {
-            return this.isLevelEnabled('debug') ? method.apply(this, args) : undefined;
-          }
-          return method.apply(this, args);
-        },
-      },
-      genReqId,
-      // One child logger per request, bound to requestSummary() (not a second one with only the id).
-      quietReqLogger: false,
-      // Serializers get the raw objects: pino-http's wrappers would first build pino's full request object
-      // (every header, remote address and port) on every request, to be thrown away by requestSummary().
-      wrapSerializers: false,
-      serializers: { req: requestSummary, res: responseSummary, err: pino.stdSerializers.err },
-      // No header is logged any more (requestSummary). These cover objects a log call passes itself, at the
-      // top level and under the keys such objects come in. No '*.' wildcard: pino would then run redaction
-      // over every request's child logger binding too (half of the per-request logging cost, issue #16).
-      redact: { paths: SECRET_LOG_PATHS, censor: '[REDACTED]' },
-      customLogLevel: requestLineLevel,
-      customSuccessObject: (req, _res, value) => withUser(req as RawReq, value),
-      customErrorObject: (req, _res, _err, value) => withUser(req as RawReq, value),
-    },
+    pinoHttp: destination ? [options, destination] : options,
   };
 }
