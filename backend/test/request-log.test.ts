@@ -1,4 +1,4 @@
-// Request logging (nestjs-pino + pino-http as configured by loggerParams): what a request line says and
+// Request logging (RequestLogMiddleware, nestjs-pino over the logger of loggerParams): what a request line says and
 // hides, when it is written, the request id on lines logged during a request, x-request-id. Real output:
 // the app logs to a stream the test reads. No database.
 import assert from 'node:assert/strict';
@@ -11,14 +11,18 @@ import {
   Get,
   Injectable,
   Logger as NestLogger,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   NotFoundException,
+  RequestMethod,
   UseGuards,
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { genReqId, loggerParams, redactUrl } from '../src/common/logger.js';
+import { RequestLogMiddleware } from '../src/common/request-log.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 
 interface Line {
@@ -68,7 +72,11 @@ async function startApp(logLevel: string) {
   });
   const config = { ...loadAppConfig({ NODE_ENV: 'test' }), logLevel };
   @Module({ imports: [LoggerModule.forRoot(loggerParams(config, sink))], controllers: [ProbeController] })
-  class ProbeModule {}
+  class ProbeModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      consumer.apply(RequestLogMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    }
+  }
   const app: INestApplication = await NestFactory.create(ProbeModule, { logger: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   await app.listen(0, '127.0.0.1');

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import { pino, type DestinationStream } from 'pino';
-import type { Options as HttpOptions } from 'pino-http';
+import { pino, type DestinationStream, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -43,45 +41,6 @@ export function redactUrl(url: string): string {
   );
 }
 
-interface RawReq {
-  id?: unknown;
-  method?: string;
-  url?: string;
-  originalUrl?: string;
-  user?: { id?: string };
-}
-
-/**
- * What a request line (and every line logged during the request, through the request's child logger)
- * says about the request: id, method and URL. No headers: they are where the secrets are (authorization,
- * cookies, the inbound mail token), and serialising and redacting them on every request was most of
- * pino-http's cost (issue #16). Gets the raw request (`wrapSerializers: false`), so nothing else is built.
- */
-export function requestSummary(req: RawReq): { id: unknown; method?: string; url: string } {
-  return { id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') };
-}
-
-/** The status is what a request line needs; response headers are ours and only cost bytes. */
-export const responseSummary = (res: { statusCode?: number }) => ({ statusCode: res.statusCode });
-
-type RequestLevel = 'info' | 'warn' | 'error';
-type Enabled = { log?: { isLevelEnabled(level: string): boolean } };
-
-/**
- * The request line's level, or 'silent' when that level is disabled: pino-http then returns before it
- * builds the line's object and message (at LOG_LEVEL=warn a 200 costs nothing beyond the child logger).
- */
-export function requestLineLevel(req: Enabled, res: { statusCode: number }, err?: Error): RequestLevel | 'silent' {
-  const level: RequestLevel = err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-  return req.log && !req.log.isLevelEnabled(level) ? 'silent' : level;
-}
-
-/** The signed-in user, known once the guards have run: added to the request line, not to the child logger. */
-function withUser<T extends object>(req: RawReq, value: T): T | (T & { userId: string }) {
-  const id = req.user?.id;
-  return typeof id === 'string' ? { ...value, userId: id } : value;
-}
-
 const SECRET_FIELDS = [
   'password',
   'passwordHash',
@@ -111,9 +70,13 @@ export function prettyLogs(env: NodeJS.ProcessEnv = process.env, isTty = !!proce
   return isTty && (env.NODE_ENV ?? 'development') === 'development';
 }
 
-/** `destination`: where lines go instead of stdout (tests read real output from it). */
+/**
+ * The root logger, handed to nestjs-pino as an existing logger: nestjs-pino provides PinoLogger and Nest's
+ * Logger over it, and RequestLogMiddleware (request-log.ts, in place of pino-http) sets the request id,
+ * the request context and the request line. `destination`: where lines go instead of stdout (tests).
+ */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
-  const options: HttpOptions = {
+  const options: LoggerOptions = {
     level: config.logLevel,
     ...(!destination && prettyLogs()
       ? {
@@ -140,24 +103,13 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         return method.apply(this, args);
       },
     },
-    genReqId,
-    // One child logger per request, bound to requestSummary() (not a second one with only the id).
-    quietReqLogger: false,
-    // Serializers get the raw objects: pino-http's wrappers would first build pino's full request object
-    // (every header, remote address and port) on every request, to be thrown away by requestSummary().
-    wrapSerializers: false,
-    serializers: { req: requestSummary, res: responseSummary, err: pino.stdSerializers.err },
-    // No header is logged any more (requestSummary). These cover objects a log call passes itself, at the
-    // top level and under the keys such objects come in. No '*.' wildcard: pino would then run redaction
-    // over every request's child logger binding too (half of the per-request logging cost, issue #16).
+    serializers: { err: pino.stdSerializers.err },
+    // No header is logged (a request line names the request: id, method, URL). These cover objects a log
+    // call passes itself, at the top level and under the keys such objects come in. No '*.' wildcard: pino
+    // would run it over the request binding of every request's child logger too.
     redact: { paths: SECRET_LOG_PATHS, censor: '[REDACTED]' },
-    customLogLevel: requestLineLevel,
-    customSuccessObject: (req, _res, value) => withUser(req as RawReq, value),
-    customErrorObject: (req, _res, _err, value) => withUser(req as RawReq, value),
   };
-  return {
-    // Every route, in path-to-regexp 8 syntax (the default '*' makes Nest warn about a legacy route).
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: destination ? [options, destination] : options,
-  };
+  const logger = destination ? pino(options, destination) : pino(options);
+  // useExisting: nestjs-pino adds no pino-http; with no routes it adds no middleware of its own either.
+  return { pinoHttp: { logger }, useExisting: true, forRoutes: [] };
 }
