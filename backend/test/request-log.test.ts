@@ -56,6 +56,11 @@ class ProbeController {
     return { ok: true };
   }
 
+  @Get('boom')
+  boom(): never {
+    throw new Error('boom');
+  }
+
   @Get('missing')
   missing(): never {
     throw new NotFoundException('nothing here');
@@ -139,7 +144,7 @@ describe('request log at warn', () => {
   before(async () => (t = await startApp('warn')));
   after(() => t.app.close());
 
-  it('writes no request line for a success, a warn line for a 4xx, and keeps in-request warnings', async () => {
+  it('writes no request line for a success, a warn line for a 4xx, an error line for a 5xx, and keeps in-request warnings', async () => {
     const ok = await fetch(`${t.base}/api/log-probe`);
     const okId = ok.headers.get('x-request-id');
     await t.waitFor((l) => l.msg === 'pino logger inside handler' && l.req?.id === okId);
@@ -149,6 +154,10 @@ describe('request log at warn', () => {
     const line = await t.waitFor((l) => isRequestLine(l) && l.req?.id === missingId);
     assert.equal(line.level, 40);
     assert.equal(line.res?.statusCode, 404);
+    const boom = await fetch(`${t.base}/api/log-probe/boom`);
+    assert.equal(boom.status, 500);
+    const boomId = boom.headers.get('x-request-id');
+    assert.equal((await t.waitFor((l) => isRequestLine(l) && l.req?.id === boomId)).level, 50);
     // The 404's line is written after the 200's would have been: none for the 200.
     assert.equal(t.lines().filter((l) => isRequestLine(l) && l.req?.id === okId).length, 0, t.output());
   });

@@ -53,8 +53,8 @@ export class RequestLogMiddleware implements NestMiddleware {
     (req as { id?: unknown }).id = id;
     const root = this.root;
     const store = new RequestStore(root, req, id);
-    // 'warn' is the lowest level a line can have that is not a success: below it nothing is written.
-    if (root.isLevelEnabled('warn')) {
+    // A 5xx's line is at 'error': with that disabled (fatal, silent) no line is ever written, no listener.
+    if (root.isLevelEnabled('error')) {
       const start = Date.now();
       res.once('close', () => {
         const status = res.statusCode;
