@@ -30,6 +30,7 @@ export const API_DEFAULTS = {
   connections: 10,
   only: '', // comma-separated substrings of route names
   events: 20_000, // burst through the worker's event consumer (0: skip)
+  apiLogLevel: 'warn', // the API's LOG_LEVEL (BENCH_API_LOG_LEVEL): info measures the cost of a request line
 };
 
 async function login(port, { email, password }) {
@@ -84,7 +85,7 @@ export async function runApiBench(url, opts) {
   try {
     progress(`starting API on :${apiPort}, worker, and baseline on :${basePort}`);
     // API_DOCS: the run reads /api/docs-json to skip routes the API lacks (off by default in production).
-    const apiEnv = { ...common, PORT: String(apiPort), API_DOCS: 'true' };
+    const apiEnv = { ...common, PORT: String(apiPort), API_DOCS: 'true', LOG_LEVEL: opts.apiLogLevel ?? 'warn' };
     const api = startNode(path.join(ROOT, 'backend/dist/src/main.js'), [], apiEnv, 'api');
     procs.push(api);
     const worker = startNode(path.join(ROOT, 'worker/dist/src/main.js'), [], common, 'worker');

@@ -12,7 +12,10 @@ const BUCKETS = [
     'validation (class-validator/transformer)',
     (u) => /class-validator|class-transformer|libphonenumber|validator\//.test(u),
   ],
-  ['logging (pino)', (u) => /pino|sonic-boom|fast-redact|@pinojs|nestjs-pino/.test(u)],
+  [
+    'logging (pino)',
+    (u) => /pino|sonic-boom|fast-redact|@pinojs|nestjs-pino|src\/common\/(logger|request-log)\.js/.test(u),
+  ],
   ['auth/JWT', (u) => /jsonwebtoken|\/jws\/|\/jwa\/|@nestjs\/jwt|backend\/dist\/src\/auth\//.test(u)],
   ['JSON', (u, f) => f === 'stringify' || (f === 'parse' && /body-parser|express/.test(u))],
   ['nest core (router, guards, pipes, interceptors)', (u) => /@nestjs\/|rxjs|reflect-metadata/.test(u)],

@@ -73,6 +73,19 @@ try {
     const res = await t.http.get('/api/sla/policies').set(auth);
     if (res.status !== 200) throw new Error(`policies: ${res.status}`);
   });
+  // KB search as the bench's customer sends it: a word with matches, and a typo (correction, then the
+  // corrected full-text search).
+  const customerAuth = { Authorization: `Bearer ${await t.tokenFor('CUSTOMER')}` };
+  for (const [label, q] of [
+    ['match', 'password'],
+    ['typo', 'pasword'],
+  ]) {
+    await measure(`GET /api/kb/search (${label})`, async () => {
+      const res = await t.http.get(`/api/kb/search?q=${q}&pageSize=10`).set(customerAuth);
+      if (res.status !== 200 || res.body.total === 0)
+        throw new Error(`kb ${q}: ${res.status} ${JSON.stringify(res.body)}`);
+    });
+  }
 } finally {
   pg.Client.prototype.query = query;
   await t.close();

@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountModule } from './auth/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logger.js';
+import { RequestLogMiddleware } from './common/request-log.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -107,4 +108,9 @@ import { formSubmitThrottler } from './forms/form-submit-throttler.guard.js';
     TeamsModule,
   ],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Every route, in path-to-regexp 8 syntax (the default '*' makes Nest warn about a legacy route).
+    consumer.apply(RequestLogMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

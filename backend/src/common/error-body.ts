@@ -29,7 +29,7 @@ interface ResLike {
   headersSent?: boolean;
 }
 
-/** The request id pino-http assigned, else the incoming x-request-id, else a new one (echoed back). */
+/** The request id RequestLogMiddleware assigned (request-log.ts), else the incoming x-request-id, else a new one (echoed back). */
 export function requestIdOf(req: ReqLike | undefined, res?: ResLike): string {
   let id: unknown = req?.id;
   if (id === undefined || id === null || id === '') id = res?.getHeader?.('x-request-id');
