@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
@@ -7,6 +8,7 @@ import { UserRole } from '@nixflow/db/client';
 import { testQueuePrefix } from '@nixflow/db/testing';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
+import { EventStreamHub } from '../src/events/event-stream.hub.js';
 import { openSse, type SseClient, type SseFrame } from './support/sse-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { actor, auth, createCatchAllPolicy, createSupportWorkflow, type Actor } from './support/ticket-fixtures.js';
@@ -214,6 +216,29 @@ describe('live updates: GET /api/events/stream (SSE)', () => {
     }
   });
 
+  it('a change committed right after the stream opened reaches it, however slow the first read of the log is', async () => {
+    const ticket = await createTicket(customer, 'Opened just now');
+    const b = await startInstance(); // no stream on it yet: its hub has no position
+    try {
+      // The hub's first read of the log head is slow (a loaded database): the change below commits meanwhile.
+      const hub = b.app.get(EventStreamHub) as unknown as { head: () => Promise<unknown> };
+      const head = hub.head.bind(hub);
+      hub.head = async () => {
+        await sleep(1_500);
+        return head();
+      };
+      const onB = await open(agent.token, {}, b.port);
+      const c = await comment(customer, ticket.id, 'right after you connected');
+      await onB.waitFor(
+        isEvent('CommentAdded', ticket.id, (d) => d.payload.commentId === c.id),
+        'the comment written after the stream opened',
+        30_000,
+      );
+    } finally {
+      await b.app.close().catch(() => undefined);
+    }
+  });
+
   it('heartbeats keep it alive; logout ends it; no token is 401; too many streams is 429', async () => {
     const u = await actor(t, UserRole.AGENT);
     const s = await open(u.token);
@@ -230,9 +255,13 @@ describe('live updates: GET /api/events/stream (SSE)', () => {
     refused.close();
 
     assert.equal((await t.http.post('/api/auth/logout').set(auth(u.token))).status, 204);
+    // An aborted deadline: a pending timer would keep the test process alive for its full length.
+    const deadline = new AbortController();
     await Promise.race([
       Promise.all([s.ended, ...more.map((m) => m.ended)]),
-      new Promise((_, fail) => setTimeout(() => fail(new Error('streams still open after logout')), 120_000)),
-    ]);
+      sleep(120_000, undefined, { signal: deadline.signal }).then(() => {
+        throw new Error('streams still open after logout');
+      }),
+    ]).finally(() => deadline.abort());
   });
 });

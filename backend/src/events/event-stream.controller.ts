@@ -41,12 +41,15 @@ export class EventStreamController {
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked token' })
   @ApiTooManyRequestsResponse({ description: 'Too many open streams for this user or this instance' })
-  stream(
+  async stream(
     @CurrentUser() user: AuthUser,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
-  ): void {
+  ): Promise<void> {
+    // The start is fixed before the headers go out: what the client may miss begins once it has them.
+    const start = decodeStreamCursor(lastEventId) ?? (await this.hub.startCursor());
+    if (res.destroyed) return;
     const admitted = this.hub.admits(user.id);
     if (admitted !== 'ok') {
       res.setHeader('Retry-After', '10');
@@ -68,13 +71,12 @@ export class EventStreamController {
     res.write('retry: 3000\n\n');
 
     let expiry: NodeJS.Timeout | undefined;
-    const resume = decodeStreamCursor(lastEventId);
     const client: StreamClient = {
       userId: user.id,
       role: user.role,
       tokenVersion: token?.ver ?? -1,
-      cursor: resume,
-      resumeFrom: resume,
+      cursor: start,
+      resumeFrom: start,
       send: (frame) => {
         if (!res.writableEnded) res.write(frame);
       },

@@ -111,6 +111,15 @@ export class EventStreamHub implements OnModuleDestroy {
     return this.position;
   }
 
+  /**
+   * Where a new stream without Last-Event-ID starts: at or before everything committed from now on. Taken
+   * before the client sees the response, and the client then catches up from it like a resuming one, so a
+   * change committed right after the stream opened is never lost to a position the hub reads later.
+   */
+  async startCursor(): Promise<StreamCursor> {
+    return this.position ?? (await this.head());
+  }
+
   private idle(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
