@@ -3,6 +3,7 @@ import {
   DONE_TICKET_STATUSES,
   OPEN_METRIC_STATUSES,
   RUNNING_METRIC_STATUSES,
+  type SlaCreateOp,
   type SlaMetricFields,
   type SlaMetricOp,
   type SlaMetricState,
@@ -102,6 +103,22 @@ export function lockedMetricsOf(value: unknown): SlaMetric[] {
     .sort(byTypeAndCycle);
 }
 
+/** The columns a create op writes (both write paths insert the same ones). */
+function createdMetricColumns(op: SlaCreateOp) {
+  return {
+    policyId: op.policyId,
+    policyVersion: op.policyVersion,
+    type: op.type,
+    cycle: op.cycle,
+    targetMinutes: op.targetMinutes,
+    status: op.status,
+    startedAt: op.startedAt,
+    dueAt: op.dueAt,
+    warningAt: op.warningAt,
+    pausedAt: op.pausedAt,
+  };
+}
+
 /**
  * Applies planned operations to one ticket's metrics. All creations in one statement (the unique
  * (ticketId, type, cycle) makes a duplicate call harmless); every update is guarded by the status the
@@ -123,16 +140,7 @@ export async function applyMetricOps(
       data: creations.map((op) => ({
         ...(now ? { createdAt: now, updatedAt: now } : {}),
         ticketId,
-        policyId: op.policyId,
-        policyVersion: op.policyVersion,
-        type: op.type,
-        cycle: op.cycle,
-        targetMinutes: op.targetMinutes,
-        status: op.status,
-        startedAt: op.startedAt,
-        dueAt: op.dueAt,
-        warningAt: op.warningAt,
-        pausedAt: op.pausedAt,
+        ...createdMetricColumns(op),
       })),
       skipDuplicates: true,
     });
@@ -199,24 +207,7 @@ export async function applyMetricOpsAndSyncTicket(
     return { changed, metrics: await lockTicketMetrics(tx, ticketId) };
   }
   const now = opts.now.toISOString();
-  const creations = ops.flatMap((op) =>
-    op.op === 'create'
-      ? [
-          {
-            policyId: op.policyId,
-            policyVersion: op.policyVersion,
-            type: op.type,
-            cycle: op.cycle,
-            targetMinutes: op.targetMinutes,
-            status: op.status,
-            startedAt: op.startedAt,
-            dueAt: op.dueAt,
-            warningAt: op.warningAt,
-            pausedAt: op.pausedAt,
-          },
-        ]
-      : [],
-  );
+  const creations = ops.flatMap((op) => (op.op === 'create' ? [createdMetricColumns(op)] : []));
   // `guard` null: a metric the planner did not see is updated whatever its status (as applyMetricOps).
   const updates = changes.map((op) => ({
     id: op.id,
