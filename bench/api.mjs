@@ -11,6 +11,8 @@ import {
   progress,
   RESULTS_DIR,
   ROOT,
+  cpuMs,
+  postgresCpuMs,
   rssMiB,
   startNode,
   waitForHttp,
@@ -148,9 +150,17 @@ export async function runApiBench(url, opts) {
           ['api', apiPort],
           ['baseline', basePort],
         ]) {
-          slices[side].push(
-            await load(port, route, { duration: slice, connections: opts.connections, sampleStatus: true }),
-          );
+          // CPU of the serving process and of PostgreSQL over the slice: where each side's time goes.
+          const server = side === 'api' ? api.pid : base.pid;
+          const before = { server: cpuMs(server), db: postgresCpuMs() };
+          const result = await load(port, route, {
+            duration: slice,
+            connections: opts.connections,
+            sampleStatus: true,
+          });
+          result.serverCpuMs = (cpuMs(server) ?? 0) - (before.server ?? 0);
+          result.dbCpuMs = postgresCpuMs() - before.db;
+          slices[side].push(result);
           if (side === 'api') {
             apiPeak = Math.max(apiPeak, rssMiB(api.pid) ?? 0);
             workerPeak = Math.max(workerPeak, rssMiB(worker.pid) ?? 0);
@@ -167,13 +177,23 @@ export async function runApiBench(url, opts) {
           requests,
           errors: s.reduce((a, x) => a + x.errors, 0),
           non2xx: s.reduce((a, x) => a + x.non2xx, 0),
+          // Per request: the serving process's CPU (API, or the Fastify baseline) and PostgreSQL's.
+          serverCpuMsPerRequest: perRequest(
+            s.reduce((a, x) => a + x.serverCpuMs, 0),
+            requests,
+          ),
+          dbCpuMsPerRequest: perRequest(
+            s.reduce((a, x) => a + x.dbCpuMs, 0),
+            requests,
+          ),
           ...(s.some((x) => x.sampleErrors)
             ? { sampleErrors: Object.assign({}, ...s.map((x) => x.sampleErrors ?? {})) }
             : {}),
         };
         row[side] = r;
         progress(
-          `  ${side}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+          `  ${side}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}; ` +
+            `CPU per request: server ${r.serverCpuMsPerRequest} ms, PostgreSQL ${r.dbCpuMsPerRequest} ms`,
         );
       }
       row.ratio = row.baseline.rps ? Math.round((row.api.rps / row.baseline.rps) * 100) / 100 : null;
@@ -198,6 +218,10 @@ export async function runApiBench(url, opts) {
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }
+}
+
+function perRequest(ms, requests) {
+  return requests ? Math.round((ms / requests) * 100) / 100 : null;
 }
 
 /** Seeds everything the API bench needs on a migrated database. */

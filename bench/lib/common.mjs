@@ -65,6 +65,33 @@ export function freePort() {
 }
 
 /** Resident set size of a process in MiB (VmRSS from /proc), or null when unavailable. */
+/** CPU time (user + system) a process has used, in ms; /proc's clock ticks are 1/100 s on Linux. */
+export function cpuMs(pid) {
+  try {
+    // The fields after the command name (which may hold spaces), so utime/stime are fields 12 and 13 here.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of every PostgreSQL server process on this machine (ms): the database's share of a run. */
+export function postgresCpuMs() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    total += cpuMs(pid) ?? 0;
+  }
+  return total;
+}
+
 export function rssMiB(pid) {
   try {
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

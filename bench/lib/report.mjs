@@ -3,7 +3,11 @@
 const fmt = (x, unit = '') => (x == null ? 'n/a' : `${typeof x === 'number' ? x.toLocaleString('en-US') : x}${unit}`);
 
 function load(r) {
-  return `${fmt(r.rps)} req/s · p50 ${fmt(r.p50, ' ms')} · p99 ${fmt(r.p99, ' ms')} · ${r.errors + r.non2xx} errors/non-2xx`;
+  const cpu =
+    r.serverCpuMsPerRequest == null
+      ? ''
+      : ` · CPU/request: server ${fmt(r.serverCpuMsPerRequest, ' ms')}, PostgreSQL ${fmt(Math.max(0, r.dbCpuMsPerRequest), ' ms')}`;
+  return `${fmt(r.rps)} req/s · p50 ${fmt(r.p50, ' ms')} · p99 ${fmt(r.p99, ' ms')} · ${r.errors + r.non2xx} errors/non-2xx${cpu}`;
 }
 
 /** bench:sla's JSON, whatever its exact shape: its own `table` rows if any, otherwise its scalar fields. */
@@ -127,6 +131,9 @@ ${table}
 
 Ratio = nixflow req/s ÷ baseline req/s in the same run (1.0 = as fast as the ceiling). The baseline
 verifies the JWT but, unlike the API, does not look the user up (token revocation check).
+CPU/request: CPU time (user + system, from /proc) of the serving process, and of all PostgreSQL
+processes, over that side's slices, divided by its requests: where a gap comes from (framework or database).
+A PostgreSQL process that exits during a slice takes its CPU time with it (shown as 0 when that makes it negative).
 
 ## Plans
 
