@@ -88,18 +88,15 @@ export class EmailOutboundService implements TicketReplyMailer {
     // Prisma two statements, on every staff reply to every web ticket), unless the caller already knows.
     const hasThread =
       known?.hasActiveEmailThread ??
-      (ticket.channel === TicketChannel.EMAIL
-        ? undefined
-        : !!(await tx.emailThread.findFirst({ where: threadWhere, select: { id: true } })));
-    if (hasThread === false && ticket.channel !== TicketChannel.EMAIL) return null;
-    const thread =
-      hasThread === false
-        ? null
-        : await tx.emailThread.findFirst({
-            where: threadWhere,
-            orderBy: { lastMessageAt: 'desc' },
-            include: { account: true },
-          });
+      (ticket.channel === TicketChannel.EMAIL ||
+        !!(await tx.emailThread.findFirst({ where: threadWhere, select: { id: true } })));
+    const thread = hasThread
+      ? await tx.emailThread.findFirst({
+          where: threadWhere,
+          orderBy: { lastMessageAt: 'desc' },
+          include: { account: true },
+        })
+      : null;
     if (!thread && ticket.channel !== TicketChannel.EMAIL) return null;
     const requester = await tx.user.findUnique({ where: { id: ticket.requesterId }, select: { email: true } });
     if (!requester?.email) return null;

@@ -20,12 +20,8 @@ export class WorkflowsService {
   ) {}
 
   /** A write; then this process's next ticket re-reads the default workflow (its notice is still on its way). */
-  private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await this.prisma.$transaction(fn);
-    } finally {
-      this.defaultWorkflow.invalidate();
-    }
+  private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.defaultWorkflow.afterWrite(this.prisma.$transaction(fn));
   }
 
   list(): Promise<WorkflowView[]> {

@@ -40,6 +40,17 @@ describe('ConfigCache', () => {
     assert.equal(await cache.get(async () => ++loads), 2);
   });
 
+  it("afterWrite: this process's own write drops the snapshot, whether it committed or failed", async () => {
+    const cache = new ConfigCache<number>();
+    cache.setListening(true);
+    let loads = 0;
+    assert.equal(await cache.get(async () => ++loads), 1);
+    assert.equal(await cache.afterWrite(Promise.resolve('written')), 'written');
+    assert.equal(await cache.get(async () => ++loads), 2);
+    await assert.rejects(cache.afterWrite(Promise.reject(new Error('refused'))), /refused/);
+    assert.equal(await cache.get(async () => ++loads), 3);
+  });
+
   it('a load that overlaps a notice is returned but not stored (epoch guard)', async () => {
     const cache = new ConfigCache<string>();
     cache.setListening(true);

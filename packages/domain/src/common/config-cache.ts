@@ -37,6 +37,18 @@ export class ConfigCache<T> {
     return value;
   }
 
+  /**
+   * Awaits a write of this process to the cached tables, then drops the snapshot whatever its outcome: this
+   * process's next use sees its own committed change before the notice of it comes back.
+   */
+  async afterWrite<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.invalidate();
+    }
+  }
+
   /** Drops the snapshot: on a notice, and after this process committed a change (before its notice is back). */
   invalidate(): void {
     this.epoch++;

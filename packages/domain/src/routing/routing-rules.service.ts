@@ -53,26 +53,17 @@ export class RoutingRulesService {
     if (data.setTeamId == null && data.setPriority == null && !(data.addTags as string[] | undefined)?.length) {
       throw new ValidationError('no_action', 'A rule needs an action: setTeamId, setPriority or addTags', 'setTeamId');
     }
-    return this.written(this.prisma.routingRule.create({ data: { ...data, name: input.name } }));
+    return this.active.afterWrite(this.prisma.routingRule.create({ data: { ...data, name: input.name } }));
   }
 
   async update(id: string, input: RoutingRuleInput): Promise<RoutingRule> {
     await this.get(id);
-    return this.written(this.prisma.routingRule.update({ where: { id }, data: await this.data(input) }));
+    return this.active.afterWrite(this.prisma.routingRule.update({ where: { id }, data: await this.data(input) }));
   }
 
   async delete(id: string): Promise<void> {
-    const { count } = await this.written(this.prisma.routingRule.deleteMany({ where: { id } }));
+    const { count } = await this.active.afterWrite(this.prisma.routingRule.deleteMany({ where: { id } }));
     if (!count) throw new NotFoundError('routing_rule_not_found', 'Routing rule not found');
-  }
-
-  /** This process's next ticket sees its own committed rule change, before the notice comes back. */
-  private async written<T>(write: Promise<T>): Promise<T> {
-    try {
-      return await write;
-    } finally {
-      this.active.invalidate();
-    }
   }
 
   /** The rule that fires for these facts and its effect (a team that is no longer active is not set). */

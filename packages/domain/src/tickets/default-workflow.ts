@@ -26,8 +26,8 @@ export class DefaultWorkflowCache {
     );
   }
 
-  /** After this process committed a change to workflows or stages (its notice is still on its way). */
-  invalidate(): void {
-    this.cache.invalidate();
+  /** Awaits this process's write to workflows or stages, then drops the cache (its notice is still on its way). */
+  afterWrite<T>(write: Promise<T>): Promise<T> {
+    return this.cache.afterWrite(write);
   }
 }
