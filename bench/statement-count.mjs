@@ -74,14 +74,16 @@ try {
     if (res.status !== 200) throw new Error(`policies: ${res.status}`);
   });
   // KB search as the bench's customer sends it: a word with matches, and a typo (correction, then the
-  // corrected full-text search).
+  // corrected full-text search), each new to the result cache (another page size each time: another key),
+  // then a repeated search (kept: its history row only).
   const customerAuth = { Authorization: `Bearer ${await t.tokenFor('CUSTOMER')}` };
-  for (const [label, q] of [
-    ['match', 'password'],
-    ['typo', 'pasword'],
+  for (const [label, q, pageSize] of [
+    ['match', 'password', (i) => 1 + (i % 50)],
+    ['typo', 'pasword', (i) => 1 + (i % 50)],
+    ['repeated', 'password', () => 10],
   ]) {
-    await measure(`GET /api/kb/search (${label})`, async () => {
-      const res = await t.http.get(`/api/kb/search?q=${q}&pageSize=10`).set(customerAuth);
+    await measure(`GET /api/kb/search (${label})`, async (i) => {
+      const res = await t.http.get(`/api/kb/search?q=${q}&pageSize=${pageSize(i)}`).set(customerAuth);
       if (res.status !== 200 || res.body.total === 0)
         throw new Error(`kb ${q}: ${res.status} ${JSON.stringify(res.body)}`);
     });

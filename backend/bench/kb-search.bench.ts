@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createPrismaClient, type PrismaClient } from '@nixflow/db/client';
 import { KbSearchService } from '../src/knowledge-base/kb-search.service.js';
-import { TicketAccessService } from '@nixflow/domain';
+import { KeyedConfigCache, TicketAccessService } from '@nixflow/domain';
 import type { SearchQueryDto } from '../src/knowledge-base/dto/kb.dto.js';
 
 const WORDS = [
@@ -144,7 +144,12 @@ async function main(): Promise<void> {
   try {
     const seededIn = process.env.KB_BENCH_SKIP_SEED !== '1' ? await seed(prisma, articles) : undefined;
     const total = await prisma.knowledgeArticle.count();
-    const search = new KbSearchService(prisma as never, new TicketAccessService(prisma));
+    // The search itself, every time: a cache that never listens keeps nothing (KbSearchCache is the API's).
+    const search = new KbSearchService(
+      prisma as never,
+      new TicketAccessService(prisma),
+      new KeyedConfigCache(null, [], 0),
+    );
     const pick = () => WORDS[Math.floor(Math.random() * WORDS.length)]!;
     const typo = (w: string) => w.slice(0, -2) + w.slice(-1);
     // Warm-up (plans, caches), not measured.

@@ -64,6 +64,8 @@ const DEPENDENT = {
   '20261203150001_kb_search_title_index': [],
   // NOTIFY triggers, one on SLAPolicy: rollback.sql drops them all and the function (see below).
   '20261204050001_config_change_notify': [],
+  // NOTIFY triggers on the KB tables, with the function above: rollback.sql drops them first.
+  '20261204170001_kb_search_change_notify': [],
 };
 const ROLLED_BACK = ['20240130000000_add_sla_tables', ...Object.keys(DEPENDENT)];
 const migrationNames = fs
@@ -155,10 +157,14 @@ describe('rollback.sql (20240130000000_add_sla_tables)', () => {
     for (const t of [...INIT_TABLES, ...LATER_TABLES])
       assert.deepEqual(await rowsOf(db.url, t), kept[t], `${t} intact`);
     assert.deepEqual(await configTriggers(), [
+      'KnowledgeArticle_config_changed',
+      'KnowledgeCategory_config_changed',
+      'KnowledgeTag_config_changed',
       'RoutingRule_config_changed',
       'SLAPolicy_config_changed',
       'Stage_config_changed',
       'Workflow_config_changed',
+      '_KnowledgeArticleToKnowledgeTag_config_changed',
     ]);
   });
   test('leaves the record of cleared SLA policy references alone (_nixflow_orphaned_sla_policy_ref)', async () => {

@@ -80,6 +80,7 @@ export const apiEnvSchema = z.object({
   FORM_MAX_ATTACHMENT_BYTES: intVar(10 * 1024 * 1024),
   FORM_UPLOAD_MAX_INFLIGHT_BYTES: intVar(256 * 1024 * 1024),
   KB_MAX_ATTACHMENT_BYTES: intVar(10 * 1024 * 1024),
+  KB_SEARCH_CACHE_MB: intVar(32, { min: 0, max: 4096 }),
   EMAIL_INBOUND_MAX_BYTES: intVar(25 * 1024 * 1024),
   PASSWORD_RESET_TTL_MINUTES: intVar(60),
   EVENT_STREAM_POLL_MS: intVar(250),
@@ -128,6 +129,8 @@ export interface AppConfig {
   /** Multipart bytes all form submissions of this process may have in flight at once. */
   formUploadMaxInflightBytes: number;
   kbMaxAttachmentBytes: number;
+  /** Memory for knowledge-base search results kept per process, in MiB (0: none), see kb-search-cache.ts. */
+  kbSearchCacheMb: number;
   uploadDir: string;
   /** Where attachments live (STORAGE_DRIVER, S3_*) and how downloads are served. */
   storage: StorageConfig;
@@ -192,6 +195,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     formMaxAttachmentBytes: e.FORM_MAX_ATTACHMENT_BYTES,
     formUploadMaxInflightBytes: e.FORM_UPLOAD_MAX_INFLIGHT_BYTES,
     kbMaxAttachmentBytes: e.KB_MAX_ATTACHMENT_BYTES,
+    kbSearchCacheMb: e.KB_SEARCH_CACHE_MB,
     uploadDir: e.UPLOAD_DIR,
     storage: storageSettings(e),
     consoleDir: e.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,

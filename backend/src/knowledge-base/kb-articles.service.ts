@@ -14,6 +14,7 @@ import type {
   UpdateArticleDto,
 } from './dto/kb.dto.js';
 import { isUuid, renderMarkdown, slugify } from './kb-common.js';
+import { EmptiesKbSearchCache, KbSearchCache } from './kb-search-cache.js';
 import { KbTaxonomyService } from './kb-taxonomy.service.js';
 
 const ARTICLE_INCLUDE = {
@@ -49,6 +50,7 @@ export class KbArticlesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly taxonomy: KbTaxonomyService,
+    readonly searchCache: KbSearchCache,
   ) {}
 
   /** What the caller may read (see KbVisibility). */
@@ -100,6 +102,7 @@ export class KbArticlesService {
     return this.present(await this.findVisible(user, idOrSlug));
   }
 
+  @EmptiesKbSearchCache()
   async create(user: AuthUser, dto: CreateArticleDto): Promise<ArticleView> {
     await this.taxonomy.assertArticleRefs(dto.categoryId, dto.tagIds);
     const status = dto.status ?? KnowledgeArticleStatus.DRAFT;
@@ -155,6 +158,7 @@ export class KbArticlesService {
     for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
 
+  @EmptiesKbSearchCache()
   async update(user: AuthUser, id: string, dto: UpdateArticleDto): Promise<ArticleView> {
     const { expectedVersion, ...edit } = dto;
     await this.taxonomy.assertArticleRefs(edit.categoryId, edit.tagIds);
@@ -231,6 +235,7 @@ export class KbArticlesService {
     throw new ConflictException(`Article was changed by someone else (version ${version})`);
   }
 
+  @EmptiesKbSearchCache()
   async softDelete(id: string): Promise<void> {
     const res = await this.prisma.knowledgeArticle.updateMany({
       where: { id, deletedAt: null },
@@ -293,6 +298,7 @@ export class KbArticlesService {
     };
   }
 
+  @EmptiesKbSearchCache()
   async restore(
     user: AuthUser,
     id: string,

@@ -6,6 +6,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { KbVisibility, TicketAccessService, type KbReader } from '@nixflow/domain';
 import type { AnalyticsQueryDto, SearchQueryDto } from './dto/kb.dto.js';
 import { escapeHtml, highlightToHtml, isUuid, MARK_END, MARK_START, normalizeQuery } from './kb-common.js';
+import { KbSearchCache } from './kb-search-cache.js';
 
 export interface SearchHit {
   id: string;
@@ -33,6 +34,9 @@ export interface SearchResult {
   page: number;
   pageSize: number;
 }
+
+/** A search's result without what is per search (its history row): what KbSearchCache keeps. */
+type FoundPage = Readonly<Pick<SearchResult, 'correctedQuery' | 'mode' | 'items' | 'total' | 'totalExact'>>;
 
 interface FulltextPage {
   rows: RawHit[];
@@ -80,6 +84,7 @@ export class KbSearchService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly ticketAccess: TicketAccessService,
+    private readonly cache: KbSearchCache<FoundPage>,
   ) {}
 
   /** SQL filter for what the caller may see plus the optional category (with sub-categories) and tag. */
@@ -101,16 +106,54 @@ export class KbSearchService {
   }
 
   async search(user: AuthUser | undefined, q: SearchQueryDto): Promise<SearchResult> {
-    const where = await this.filters(user, q.category, q.tag);
-    const limit = q.pageSize;
-    const offset = (q.page - 1) * q.pageSize;
-    let mode: SearchResult['mode'] = 'fulltext';
-    let correctedQuery: string | null = null;
+    const reader = KbVisibility.readerOf(user);
     const record: HistoryRow = {
       query: q.q.slice(0, 500),
       normalizedQuery: normalizeQuery(q.q).slice(0, 500),
       userId: user?.id ?? null,
     };
+    // What decides the result; the user only through the reader (the history row is written per search).
+    const key = JSON.stringify([reader, q.category ?? null, q.tag ?? null, q.page, q.pageSize, q.q]);
+    let inserted: string | null = null;
+    const { value: found } = await this.cache.get(key, async () => {
+      const fresh = await this.find(user, q, record);
+      inserted = fresh.searchId;
+      return fresh.found;
+    });
+    // The history row's id lets the client report which result was clicked. A full-text search with
+    // matches has inserted it already; otherwise (no matches, or a kept result) one cheap insert.
+    const searchId =
+      inserted ??
+      (
+        await this.prisma.knowledgeSearchHistory.create({
+          data: { ...record, resultCount: found.total },
+          select: { id: true },
+        })
+      ).id;
+    return {
+      searchId,
+      query: q.q,
+      correctedQuery: found.correctedQuery,
+      mode: found.mode,
+      items: found.items,
+      total: found.total,
+      totalExact: found.totalExact,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /** The search itself (see search()); `searchId` is the history row the full-text statement inserted, if any. */
+  private async find(
+    user: AuthUser | undefined,
+    q: SearchQueryDto,
+    record: HistoryRow,
+  ): Promise<{ found: FoundPage; searchId: string | null }> {
+    const where = await this.filters(user, q.category, q.tag);
+    const limit = q.pageSize;
+    const offset = (q.page - 1) * q.pageSize;
+    let mode: SearchResult['mode'] = 'fulltext';
+    let correctedQuery: string | null = null;
     let page = await this.fulltext(q.q, where, limit, offset, record);
 
     if (page.total === 0) {
@@ -156,39 +199,28 @@ export class KbSearchService {
       }
     }
 
-    const total = page.total;
-    const items: SearchHit[] = page.rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      slug: r.slug,
-      excerpt: r.excerpt,
-      status: r.status,
-      categoryId: r.categoryId,
-      publishedAt: r.publishedAt,
-      rank: Number(r.rank),
-      snippet: r.snippet != null ? highlightToHtml(r.snippet) : escapeHtml((r.excerpt ?? '').slice(0, 300)),
-    }));
-    // The history row's id lets the client report which result was clicked. A full-text search with
-    // matches has inserted it already; otherwise one cheap insert.
-    const searchId =
-      page.searchId ??
-      (
-        await this.prisma.knowledgeSearchHistory.create({
-          data: { ...record, resultCount: total },
-          select: { id: true },
-        })
-      ).id;
-    return {
-      searchId,
-      query: q.q,
+    const items: SearchHit[] = page.rows.map((r) =>
+      Object.freeze({
+        id: r.id,
+        title: r.title,
+        slug: r.slug,
+        excerpt: r.excerpt,
+        status: r.status,
+        categoryId: r.categoryId,
+        publishedAt: r.publishedAt,
+        rank: Number(r.rank),
+        snippet: r.snippet != null ? highlightToHtml(r.snippet) : escapeHtml((r.excerpt ?? '').slice(0, 300)),
+      }),
+    );
+    // Frozen: a kept result is shared by every response that reuses it.
+    const found = Object.freeze({
       correctedQuery,
       mode,
-      items,
-      total,
+      items: Object.freeze(items) as SearchHit[],
+      total: page.total,
       totalExact: page.totalExact,
-      page: q.page,
-      pageSize: q.pageSize,
-    };
+    });
+    return { found, searchId: page.searchId };
   }
 
   /**

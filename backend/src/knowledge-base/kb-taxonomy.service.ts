@@ -4,6 +4,7 @@ import { ValidationFailedException } from '../common/validation.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CategoryNodeDto, CreateCategoryDto, CreateTagDto, TagDto, UpdateCategoryDto } from './dto/kb.dto.js';
 import { isUuid, slugify } from './kb-common.js';
+import { EmptiesKbSearchCache, KbSearchCache } from './kb-search-cache.js';
 
 const CATEGORY_SELECT = {
   id: true,
@@ -17,7 +18,10 @@ const CATEGORY_SELECT = {
 
 @Injectable()
 export class KbTaxonomyService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    readonly searchCache: KbSearchCache,
+  ) {}
 
   /** All categories as a forest, siblings ordered by position then name. */
   async tree(): Promise<CategoryNodeDto[]> {
@@ -35,6 +39,7 @@ export class KbTaxonomyService {
     return roots;
   }
 
+  @EmptiesKbSearchCache()
   async createCategory(dto: CreateCategoryDto): Promise<CategoryNodeDto> {
     if (dto.parentId) await this.requireCategory(dto.parentId);
     const row = await this.prisma.knowledgeCategory.create({
@@ -51,6 +56,7 @@ export class KbTaxonomyService {
     return { ...row, children: [] };
   }
 
+  @EmptiesKbSearchCache()
   async updateCategory(id: string, dto: UpdateCategoryDto): Promise<CategoryNodeDto> {
     await this.requireCategory(id);
     if (dto.parentId) {
@@ -78,6 +84,7 @@ export class KbTaxonomyService {
     return { ...row, children: [] };
   }
 
+  @EmptiesKbSearchCache()
   async deleteCategory(id: string): Promise<void> {
     const cat = await this.prisma.knowledgeCategory.findUnique({
       where: { id },
@@ -97,6 +104,7 @@ export class KbTaxonomyService {
     });
   }
 
+  @EmptiesKbSearchCache()
   createTag(dto: CreateTagDto): Promise<TagDto> {
     return this.prisma.knowledgeTag.create({
       data: { name: dto.name, slug: dto.slug ?? slugify(dto.name) },
@@ -104,6 +112,7 @@ export class KbTaxonomyService {
     });
   }
 
+  @EmptiesKbSearchCache()
   async deleteTag(id: string): Promise<void> {
     await this.prisma.knowledgeTag.delete({ where: { id } });
   }

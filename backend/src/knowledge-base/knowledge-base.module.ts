@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { KbArticlesController } from './kb-articles.controller.js';
 import { KbArticlesService } from './kb-articles.service.js';
 import { KbAttachmentsService } from './kb-attachments.service.js';
+import { KbSearchCache } from './kb-search-cache.js';
 import { KbSearchController } from './kb-search.controller.js';
 import { KbSearchService } from './kb-search.service.js';
 import { KbTaxonomyController } from './kb-taxonomy.controller.js';
@@ -16,6 +17,7 @@ import { OptionalAuthGuard } from './optional-auth.guard.js';
     KbArticlesService,
     KbAttachmentsService,
     KbSearchService,
+    KbSearchCache,
     KbUploadInterceptor,
     OptionalAuthGuard,
   ],

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createPrismaClient } from '@nixflow/db/client';
 import { createTestDatabase, type TestDatabase } from '@nixflow/db/testing';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices } from '../src/common/change-notices.js';
-import { ConfigCache } from '../src/common/config-cache.js';
+import { ConfigCache, KeyedConfigCache } from '../src/common/config-cache.js';
 import { SlaPolicyCache } from '../src/sla/sla-policy-cache.js';
 
 /** A load whose end the test decides. */
@@ -75,6 +75,82 @@ describe('ConfigCache', () => {
     assert.equal(await pending, 'b');
     assert.equal(await cache.get(async () => 'c'), 'c', 'loaded again after recovery');
     assert.equal(await cache.get(async () => 'd'), 'c');
+  });
+});
+
+describe('KeyedConfigCache', () => {
+  const value = (v: string) => async () => v;
+
+  it('not listening, or sized 0: every get loads, nothing is kept', async () => {
+    const idle = new KeyedConfigCache<string>(null, [], 10);
+    assert.deepEqual(await idle.get('k', value('a')), { value: 'a', hit: false });
+    assert.deepEqual(await idle.get('k', value('b')), { value: 'b', hit: false });
+    const off = new KeyedConfigCache<string>(null, [], 0);
+    off.setListening(true);
+    await off.get('k', value('a'));
+    assert.deepEqual(await off.get('k', value('b')), { value: 'b', hit: false });
+    assert.equal(off.size, 0);
+  });
+
+  it('keeps a value per key until a notice; afterWrite empties it', async () => {
+    const cache = new KeyedConfigCache<string>(null, [], 10);
+    cache.setListening(true);
+    await cache.get('x', value('x1'));
+    await cache.get('y', value('y1'));
+    assert.deepEqual(await cache.get('x', value('x2')), { value: 'x1', hit: true });
+    cache.invalidate();
+    assert.deepEqual(await cache.get('x', value('x3')), { value: 'x3', hit: false });
+    assert.deepEqual(await cache.get('y', value('y3')), { value: 'y3', hit: false });
+    await cache.afterWrite(Promise.resolve());
+    assert.deepEqual(await cache.get('y', value('y4')), { value: 'y4', hit: false });
+  });
+
+  it('bounded: the least recently used key goes first', async () => {
+    const cache = new KeyedConfigCache<string>(null, [], 2);
+    cache.setListening(true);
+    await cache.get('a', value('a'));
+    await cache.get('b', value('b'));
+    await cache.get('a', value('-')); // a is now the most recently used
+    await cache.get('c', value('c')); // evicts b
+    assert.equal(cache.size, 2);
+    assert.equal((await cache.get('a', value('a2'))).hit, true);
+    assert.equal((await cache.get('c', value('c2'))).hit, true);
+    assert.equal((await cache.get('b', value('b2'))).hit, false);
+  });
+
+  it('bounded by cost: the oldest go until the new value fits; one too big is not kept', async () => {
+    const cache = new KeyedConfigCache<string>(null, [], 10, (_key, v) => v.length);
+    cache.setListening(true);
+    await cache.get('a', value('aaaa'));
+    await cache.get('b', value('bbbb'));
+    assert.equal(cache.cost, 8);
+    await cache.get('c', value('cccccc')); // 14 > 10: a goes, then 10 fits
+    assert.deepEqual([cache.size, cache.cost], [2, 10]);
+    assert.equal((await cache.get('a', value('aaaa'))).hit, false, 'a was evicted (and is kept again: b goes)');
+    assert.equal((await cache.get('c', value('-'))).hit, true);
+    await cache.get('huge', value('x'.repeat(11)));
+    assert.equal((await cache.get('huge', value('x'))).hit, false, 'larger than the whole bound: never kept');
+    assert.equal((await cache.get('c', value('-'))).hit, true, 'and nothing was evicted for it');
+    cache.invalidate();
+    assert.deepEqual([cache.size, cache.cost], [0, 0]);
+  });
+
+  it('a load that overlaps a notice or a listener loss is returned but not stored', async () => {
+    const cache = new KeyedConfigCache<string>(null, [], 10);
+    cache.setListening(true);
+    const stale = gate('stale');
+    const pending = cache.get('k', stale.load);
+    cache.invalidate();
+    stale.open();
+    assert.deepEqual(await pending, { value: 'stale', hit: false });
+    assert.deepEqual(await cache.get('k', value('fresh')), { value: 'fresh', hit: false });
+    const across = gate('across');
+    const lost = cache.get('j', across.load);
+    cache.setListening(false);
+    cache.setListening(true);
+    across.open();
+    await lost;
+    assert.equal(cache.size, 0, 'emptied by the loss, and the load across it not stored');
   });
 });
 

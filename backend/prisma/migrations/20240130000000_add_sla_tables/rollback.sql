@@ -69,6 +69,11 @@ DROP TRIGGER IF EXISTS "SLAPolicy_config_changed" ON "SLAPolicy";
 DROP TRIGGER IF EXISTS "Workflow_config_changed" ON "Workflow";
 DROP TRIGGER IF EXISTS "Stage_config_changed" ON "Stage";
 DROP TRIGGER IF EXISTS "RoutingRule_config_changed" ON "RoutingRule";
+-- 20261204170001_kb_search_change_notify: triggers on this migration's KB tables, with the same function.
+DROP TRIGGER IF EXISTS "KnowledgeArticle_config_changed" ON "KnowledgeArticle";
+DROP TRIGGER IF EXISTS "KnowledgeCategory_config_changed" ON "KnowledgeCategory";
+DROP TRIGGER IF EXISTS "KnowledgeTag_config_changed" ON "KnowledgeTag";
+DROP TRIGGER IF EXISTS "_KnowledgeArticleToKnowledgeTag_config_changed" ON "_KnowledgeArticleToKnowledgeTag";
 DROP FUNCTION IF EXISTS "nixflow_config_changed"();
 DELETE FROM "_prisma_migrations" WHERE migration_name IN (
   '20261203102001_email_trust',
@@ -79,7 +84,8 @@ DELETE FROM "_prisma_migrations" WHERE migration_name IN (
   '20261203108002_kb_search_vocabulary',
   '20261203130001_teams_routing_macros',
   '20261203150001_kb_search_title_index',
-  '20261204050001_config_change_notify'
+  '20261204050001_config_change_notify',
+  '20261204170001_kb_search_change_notify'
 );
 
 -- 20240130000000_add_sla_tables.
