@@ -142,7 +142,8 @@ async function main(): Promise<void> {
   }
   const articles = int(process.env.KB_BENCH_ARTICLES, 100_000);
   const queries = int(process.env.KB_BENCH_QUERIES, 200);
-  const prisma = createPrismaClient(url, 4);
+  // As the API runs against PostgreSQL itself (DATABASE_PREPARED_STATEMENTS=auto): statements prepared.
+  const prisma = createPrismaClient(url, 4, { preparedStatements: true });
   try {
     const seededIn = process.env.KB_BENCH_SKIP_SEED !== '1' ? await seed(prisma, articles) : undefined;
     const total = await prisma.knowledgeArticle.count();

@@ -8,6 +8,7 @@ import {
   parseEnv,
   resolveSecrets,
   storageSettings,
+  usePreparedStatements,
 } from '@nixflow/db';
 import type { StorageConfig } from '@nixflow/storage';
 import { z } from 'zod';
@@ -38,6 +39,8 @@ export interface WorkerConfig {
   databaseListenUrl: string;
   /** WORKER_DATABASE_POOL_SIZE, else DATABASE_POOL_SIZE. */
   databasePoolSize: number;
+  /** Recurring statements prepared once per connection (DATABASE_PREPARED_STATEMENTS, usePreparedStatements). */
+  databasePreparedStatements: boolean;
   redisUrl: string;
   logLevel: string;
   slaMonitorIntervalMs: number;
@@ -73,6 +76,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     databaseUrl: e.DATABASE_URL,
     databaseListenUrl: e.DATABASE_DIRECT_URL ?? e.DIRECT_URL ?? e.DATABASE_URL,
     databasePoolSize: e.WORKER_DATABASE_POOL_SIZE ?? e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: usePreparedStatements(e),
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,

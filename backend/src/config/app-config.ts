@@ -11,6 +11,7 @@ import {
   parseEnv,
   resolveSecrets,
   storageSettings,
+  usePreparedStatements,
 } from '@nixflow/db';
 import type { StorageConfig } from '@nixflow/storage';
 import { z } from 'zod';
@@ -99,6 +100,8 @@ export interface AppConfig {
   databaseListenUrl: string;
   /** Connections in the API's PostgreSQL pool (PrismaPg `max`). */
   databasePoolSize: number;
+  /** Recurring statements prepared once per connection (DATABASE_PREPARED_STATEMENTS, usePreparedStatements). */
+  databasePreparedStatements: boolean;
   redisUrl: string;
   queuePrefix: string;
   jwtSecret: string;
@@ -160,6 +163,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     databaseListenUrl: e.DATABASE_DIRECT_URL ?? e.DIRECT_URL ?? e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: usePreparedStatements(e),
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     jwtSecret: secrets.jwtSecret,

@@ -53,6 +53,10 @@ export const baseEnvShape = {
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default(DEFAULT_DATABASE_URL),
   DATABASE_POOL_SIZE: intVar(10, { max: 1000 }),
+  /** auto | true | false: see usePreparedStatements (prepared-statements.ts). */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
+    .default('auto'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')

@@ -8,7 +8,9 @@ export class PrismaService implements OnApplicationShutdown {
   readonly client: PrismaClient;
 
   constructor(@Inject(WORKER_CONFIG) config: WorkerConfig) {
-    this.client = createPrismaClient(config.databaseUrl, config.databasePoolSize);
+    this.client = createPrismaClient(config.databaseUrl, config.databasePoolSize, {
+      preparedStatements: config.databasePreparedStatements,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Ticket } from '@nixflow/db/client';
 import { planSlaOperations, selectPolicy, type SlaMetricOp } from '@nixflow/core';
+import { TICKET_COLUMNS } from '../tickets/ticket-columns.js';
 import type { Tx } from '../tx.js';
 import {
   applyMetricOpsAndSyncTicket,
@@ -33,7 +34,7 @@ export async function reevaluateRetiredPolicyChunk(
   });
   // Locked like a ticket PATCH locks it, so a concurrent edit is applied before or after, never half.
   const tickets = await tx.$queryRaw<Ticket[]>`
-    SELECT * FROM "Ticket"
+    SELECT ${TICKET_COLUMNS} FROM "Ticket"
     WHERE "slaPolicyId" = ${policyId}::uuid AND "deletedAt" IS NULL AND "status" NOT IN (${DONE_TICKET_STATUSES_LIST})
     ORDER BY "id" LIMIT ${chunk} FOR UPDATE`;
   let changed = 0;

@@ -1,5 +1,6 @@
 import type { Ticket, TicketChannel, TicketPriority, TicketStatus } from '@nixflow/db/client';
 import type { Tx } from '../tx.js';
+import { TICKET_COLUMNS } from './ticket-columns.js';
 
 export interface NewTicketRow {
   subject: string;
@@ -46,7 +47,7 @@ export async function insertTicketRows(tx: Tx, r: NewTicketRow): Promise<Ticket>
               ${r.workflowId}::uuid, ${r.stageId}::uuid, ${r.tags}::text[], ${r.formId}::uuid,
               ${iso(r.resolvedAt)}::timestamp(3), ${iso(r.closedAt)}::timestamp(3), ${now}::timestamp(3),
               ${now}::timestamp(3))
-      RETURNING *
+      RETURNING ${TICKET_COLUMNS}
     ), h AS (
       INSERT INTO "HistoryLog" ("ticketId", "actorId", "action", "field", "newValue", "createdAt")
       SELECT t."id", x."actorId", x."action", x."field", x."newValue", ${now}::timestamp(3)
