@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import supertest from 'supertest';
 import { UserRole } from '@nixflow/db/client';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
+import { startReplica, within } from './support/replica.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -25,10 +23,7 @@ describe('auth cache: revocation reaches every API instance', () => {
   before(async () => {
     t = await createTestApp();
     // Another replica over the same database (createTestApp pointed DATABASE_URL at it).
-    second = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
-    configureApp(second);
-    await second.init();
-    b = supertest(second.getHttpServer());
+    ({ app: second, http: b } = await startReplica());
     adminToken = await t.tokenFor(UserRole.ADMIN);
   });
   after(async () => {
@@ -39,16 +34,6 @@ describe('auth cache: revocation reaches every API instance', () => {
 
   const me = (http: ReturnType<typeof supertest>, token: string) =>
     http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
-
-  /** Polls until `check` holds (deadline 10 s); returns the milliseconds it took. */
-  async function within(what: string, check: () => Promise<boolean>): Promise<number> {
-    const started = Date.now();
-    for (;;) {
-      if (await check()) return Date.now() - started;
-      if (Date.now() - started > 10_000) assert.fail(`${what}: not seen within 10 s`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   async function warmUser(role: UserRole = UserRole.AGENT) {
     const u = await t.createUser({ role });

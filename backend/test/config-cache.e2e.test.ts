@@ -1,13 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import supertest from 'supertest';
 import { UserRole } from '@nixflow/db/client';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices } from '@nixflow/domain';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
+import { startReplica, within as waitFor } from './support/replica.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 /**
@@ -30,10 +28,7 @@ describe('config cache: changes reach every API instance, fallback without the l
   before(async () => {
     t = await createTestApp();
     // Another replica over the same database (createTestApp pointed DATABASE_URL at it).
-    second = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
-    configureApp(second);
-    await second.init();
-    b = supertest(second.getHttpServer());
+    ({ app: second, http: b } = await startReplica());
     admin = await t.tokenFor(UserRole.ADMIN);
     agent = await t.tokenFor(UserRole.AGENT);
     customer = await t.createUser({ role: UserRole.CUSTOMER });
@@ -53,19 +48,7 @@ describe('config cache: changes reach every API instance, fallback without the l
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
   const notices = (app: INestApplication) => app.get(ChangeNotices);
 
-  /** Polls until `check` holds; fails after 10 s, and when it took longer than `limitMs`. Returns the delay. */
-  async function within(what: string, check: () => Promise<boolean>, limitMs = 1_000): Promise<number> {
-    const started = Date.now();
-    for (;;) {
-      if (await check()) {
-        const ms = Date.now() - started;
-        assert.ok(ms <= limitMs, `${what}: took ${ms} ms`);
-        return ms;
-      }
-      if (Date.now() - started > 10_000) assert.fail(`${what}: not seen within 10 s`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const within = (what: string, check: () => Promise<boolean>, limitMs = 1_000) => waitFor(what, check, limitMs);
 
   /** Creates a ticket through `http`; returns its FIRST_RESPONSE metric's policy and target, team and stage. */
   async function ticketVia(http: ReturnType<typeof supertest>, tags: string[], subject = 'cache') {

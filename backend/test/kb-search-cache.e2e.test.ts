@@ -1,13 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import supertest from 'supertest';
 import { UserRole } from '@nixflow/db/client';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices, CONFIG_CHANNEL } from '@nixflow/domain';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
+import { startReplica, within as waitFor } from './support/replica.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 type Http = ReturnType<typeof supertest>;
@@ -36,10 +34,7 @@ describe('knowledge-base search cache: exact across instances', () => {
 
   before(async () => {
     t = await createTestApp();
-    second = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
-    configureApp(second);
-    await second.init();
-    b = supertest(second.getHttpServer());
+    ({ app: second, http: b } = await startReplica());
     agent = await t.tokenFor(UserRole.AGENT);
     customer = await t.tokenFor(UserRole.CUSTOMER);
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -58,6 +53,7 @@ describe('knowledge-base search cache: exact across instances', () => {
   });
 
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const within = (what: string, check: () => Promise<boolean>, limitMs = 1_000) => waitFor(what, check, limitMs);
   const notices = (app: INestApplication) => app.get(ChangeNotices);
 
   async function search(http: Http, q: string, token?: string) {
@@ -73,20 +69,6 @@ describe('knowledge-base search cache: exact across instances', () => {
     const res = await t.http.post('/api/kb/articles').set(auth(agent)).send(body);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.id as string;
-  }
-
-  /** Polls until `check` holds; fails after 10 s, and when it took longer than `limitMs`. Returns the delay. */
-  async function within(what: string, check: () => Promise<boolean>, limitMs = 1_000): Promise<number> {
-    const started = Date.now();
-    for (;;) {
-      if (await check()) {
-        const ms = Date.now() - started;
-        assert.ok(ms <= limitMs, `${what}: took ${ms} ms`);
-        return ms;
-      }
-      if (Date.now() - started > 10_000) assert.fail(`${what}: not seen within 10 s`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
   }
 
   it('a repeated search runs no search statement, yet records its own history row (clicks work)', async () => {
