@@ -1,16 +1,16 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { preparedStatementNames, PrismaClient } from '@nixflow/db/client';
+import { pgAdapter, PrismaClient } from '@nixflow/db/client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
-      adapter: new PrismaPg(
-        { connectionString: config.databaseUrl, max: config.databasePoolSize, connectionTimeoutMillis: 5000 },
-        config.databasePreparedStatements ? { statementNameGenerator: preparedStatementNames() } : undefined,
-      ),
+      adapter: pgAdapter(config.databaseUrl, {
+        poolSize: config.databasePoolSize,
+        preparedStatements: config.databasePreparedStatements,
+        connectionTimeoutMillis: 5000,
+      }),
     });
   }
 

@@ -6,19 +6,27 @@ import { preparedStatementNames } from './prepared-statements.js';
 export * from './generated/prisma/client.js';
 export { preparedStatementNames, usePreparedStatements } from './prepared-statements.js';
 
-/**
- * A Prisma client over node-postgres (no query-engine binary); with `preparedStatements`, recurring
- * statements are prepared once per connection (prepared-statements.ts).
- */
+export interface PgAdapterOptions {
+  poolSize?: number;
+  /** Recurring statements prepared once per connection (prepared-statements.ts). */
+  preparedStatements?: boolean;
+  connectionTimeoutMillis?: number;
+}
+
+/** The node-postgres driver adapter every Prisma client of ours runs on (no query-engine binary). */
+export function pgAdapter(url: string, options: PgAdapterOptions = {}): PrismaPg {
+  return new PrismaPg(
+    { connectionString: url, max: options.poolSize, connectionTimeoutMillis: options.connectionTimeoutMillis },
+    options.preparedStatements ? { statementNameGenerator: preparedStatementNames() } : undefined,
+  );
+}
+
+/** A Prisma client over node-postgres (pgAdapter). */
 export function createPrismaClient(
   url: string = databaseUrl(),
   poolSize?: number,
-  options: { preparedStatements?: boolean; connectionTimeoutMillis?: number } = {},
+  options: Omit<PgAdapterOptions, 'poolSize'> = {},
 ): PrismaClient {
-  const adapter = new PrismaPg(
-    { connectionString: url, max: poolSize, connectionTimeoutMillis: options.connectionTimeoutMillis },
-    options.preparedStatements ? { statementNameGenerator: preparedStatementNames() } : undefined,
-  );
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: pgAdapter(url, { ...options, poolSize }) });
 }
 export { commitHorizon } from './commit-horizon.js';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEV_EMAIL_SECRET_SEED, resolveEmailSecretKey } from '@nixflow/core';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL } from './defaults.js';
+import { PREPARED_STATEMENTS_SETTINGS } from './prepared-statements.js';
 
 /** A configuration problem: the process must not start. The message names the variable(s). */
 export class ConfigError extends Error {
@@ -55,7 +56,7 @@ export const baseEnvShape = {
   DATABASE_POOL_SIZE: intVar(10, { max: 1000 }),
   /** auto | true | false: see usePreparedStatements (prepared-statements.ts). */
   DATABASE_PREPARED_STATEMENTS: z
-    .enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
+    .enum(PREPARED_STATEMENTS_SETTINGS, { message: 'must be auto, true or false' })
     .default('auto'),
   REDIS_URL: z
     .string()
