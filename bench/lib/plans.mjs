@@ -18,6 +18,14 @@ export function hotQueries(ids) {
         WHERE t."deletedAt" IS NULL AND t.status = ANY($1::"TicketStatus"[]) AND t.priority = ANY($2::"TicketPriority"[])`,
       [['OPEN'], ['HIGH']],
     ],
+    // The API's own (capped) count: Prisma orders the LIMITed subquery, by "number" as the service asks
+    // (by the random UUID primary key otherwise: the matching rows all over the table).
+    'ticket list count as the API sends it: status + priority, capped at 1000': [
+      `SELECT count(*) FROM (SELECT t.id FROM "Ticket" t
+        WHERE t."deletedAt" IS NULL AND t.status = ANY($1::"TicketStatus"[]) AND t.priority = ANY($2::"TicketPriority"[])
+        ORDER BY t.number ASC LIMIT 1001) sub`,
+      [['OPEN'], ['HIGH']],
+    ],
     'ticket list: assignee + status, newest first': [
       `SELECT t.* FROM "Ticket" t
         WHERE t."deletedAt" IS NULL AND t."assigneeId" = $1::uuid AND t.status = ANY($2::"TicketStatus"[])
