@@ -4,25 +4,18 @@
 // STATEMENTS_SHOW=1 prints the statements of one request per route (after the warm-up).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { adminQuery, testDatabaseUrl } from '../packages/db/dist/src/testing/test-database.js';
+import { watchStatements } from '../backend/dist/test/support/statement-spy.js';
 import { createTestApp } from '../backend/dist/test/support/test-app.js';
 import { seedDemoData } from '../backend/dist/src/seed/seed.js';
 
 const N = Number(process.argv[2] ?? 20);
 let count = 0;
 let show = false;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (...args) {
+const stopWatching = watchStatements(({ text }) => {
   count++;
-  if (show)
-    console.log(
-      `    ${String(args[0]?.text ?? args[0])
-        .replace(/\s+/g, ' ')
-        .slice(0, 160)}`,
-    );
-  return query.apply(this, args);
-};
+  if (show) console.log(`    ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+});
 
 // A migrated template of our own, so that the test harness can clone it.
 const template = `nixflow_stmt_${randomBytes(5).toString('hex')}`;
@@ -89,7 +82,7 @@ try {
     });
   }
 } finally {
-  pg.Client.prototype.query = query;
+  stopWatching();
   await t.close();
   await adminQuery(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
 }

@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { UserRole } from '@nixflow/db/client';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices } from '@nixflow/domain';
 import { startReplica, within as waitFor } from './support/replica.js';
+import { watchStatements } from './support/statement-spy.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 /**
@@ -23,7 +24,7 @@ describe('config cache: changes reach every API instance, fallback without the l
   let customer: TestUser;
   const delays: Record<string, number> = {};
   let statements = 0;
-  const query = pg.Client.prototype.query;
+  let stopWatching = () => {};
 
   before(async () => {
     t = await createTestApp();
@@ -32,14 +33,10 @@ describe('config cache: changes reach every API instance, fallback without the l
     admin = await t.tokenFor(UserRole.ADMIN);
     agent = await t.tokenFor(UserRole.AGENT);
     customer = await t.createUser({ role: UserRole.CUSTOMER });
-    // Every statement any client of this process sends (the bench's way of counting, bench/statement-count.mjs).
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
+    stopWatching = watchStatements(() => statements++);
   });
   after(async () => {
-    pg.Client.prototype.query = query;
+    stopWatching();
     console.log(`config change delay on the other instance (ms): ${JSON.stringify(delays)}`);
     await second?.close();
     await t?.close();

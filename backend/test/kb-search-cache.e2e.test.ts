@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { UserRole } from '@nixflow/db/client';
 import { CHANGE_NOTICES_APPLICATION, ChangeNotices, CONFIG_CHANNEL } from '@nixflow/domain';
 import { startReplica, within as waitFor } from './support/replica.js';
+import { watchStatements } from './support/statement-spy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 type Http = ReturnType<typeof supertest>;
@@ -30,23 +31,19 @@ describe('knowledge-base search cache: exact across instances', () => {
   const delays: Record<string, number> = {};
   const statements: string[] = [];
   let counting = false;
-  const query = pg.Client.prototype.query;
+  let stopWatching = () => {};
 
   before(async () => {
     t = await createTestApp();
     ({ app: second, http: b } = await startReplica());
     agent = await t.tokenFor(UserRole.AGENT);
     customer = await t.tokenFor(UserRole.CUSTOMER);
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      if (counting) {
-        const text = args[0];
-        statements.push(typeof text === 'string' ? text : String((text as { text?: unknown })?.text ?? ''));
-      }
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
+    stopWatching = watchStatements(({ text }) => {
+      if (counting) statements.push(text);
+    });
   });
   after(async () => {
-    pg.Client.prototype.query = query;
+    stopWatching();
     console.log(`KB search change delay on the other instance (ms): ${JSON.stringify(delays)}`);
     await second?.close();
     await t?.close();

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { UserRole } from '@nixflow/db/client';
+import { watchStatements } from './support/statement-spy.js';
 import { createTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 /**
@@ -14,20 +14,18 @@ describe('prepared statements: used on the hot paths, unbroken by a migration th
   let agent: string;
   let customer: TestUser;
   const names: string[] = [];
-  const query = pg.Client.prototype.query;
+  let stopWatching = () => {};
 
   before(async () => {
     t = await createTestApp();
     agent = await t.tokenFor(UserRole.AGENT);
     customer = await t.createUser({ role: UserRole.CUSTOMER });
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const name = (args[0] as { name?: unknown } | undefined)?.name;
-      if (typeof name === 'string' && name) names.push(name);
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
+    stopWatching = watchStatements(({ name }) => {
+      if (name) names.push(name);
+    });
   });
   after(async () => {
-    pg.Client.prototype.query = query;
+    stopWatching();
     await t?.close();
   });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { UserRole } from '@nixflow/db/client';
+import { watchStatements } from './support/statement-spy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { actor, auth, createSupportWorkflow, createTicket, type Actor } from './support/ticket-fixtures.js';
 
@@ -18,7 +18,7 @@ describe('ticket list and view: relations in one statement, as Prisma includes t
   let customer: Actor;
   const tag = `rel-${Date.now()}`;
   let statements = 0;
-  const query = pg.Client.prototype.query;
+  let stopWatching = () => {};
 
   before(async () => {
     t = await createTestApp();
@@ -32,13 +32,10 @@ describe('ticket list and view: relations in one statement, as Prisma includes t
     await createTicket(t, agent.token, { tags: [tag], assigneeId: agent.id });
     const stageless = await createTicket(t, agent.token, { requesterId: customer.id, tags: [tag] });
     await t.prisma.ticket.update({ where: { id: stageless.id }, data: { stageId: null, workflowId: null } });
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
+    stopWatching = watchStatements(() => statements++);
   });
   after(async () => {
-    pg.Client.prototype.query = query;
+    stopWatching();
     await t?.close();
   });
 
