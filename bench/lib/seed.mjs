@@ -74,7 +74,7 @@ export async function seedTickets(url, { tickets, agents = 50, customers = 5000 
                             WHEN g % 20 < 18 THEN 3 ELSE 4 END AS st,
                        (ARRAY['LOW','NORMAL','NORMAL','NORMAL','HIGH','URGENT'])[1 + g % 6]::"TicketPriority" AS prio,
                        (ARRAY['WEB','EMAIL','EMAIL','FORM','API'])[1 + (g / 7) % 5]::"TicketChannel" AS chan,
-                       now() - ((g * 7919) % 525600) * interval '1 minute' AS created
+                       now() - ((g::bigint * 7919) % 525600) * interval '1 minute' AS created
                   FROM generate_series($1::int, $2::int) g)
          INSERT INTO "Ticket" (subject, description, status, priority, channel, "requesterId", "assigneeId",
                                "workflowId", "stageId", tags, "firstRespondedAt", "resolvedAt", "closedAt",
