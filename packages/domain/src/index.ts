@@ -20,6 +20,7 @@ export * from './tickets/ticket-inputs.js';
 export * from './tickets/ticket-notifier.service.js';
 export * from './tickets/ticket-event-notifications.js';
 export * from './tickets/ticket-queries.service.js';
+export * from './tickets/ticket-relations.js';
 export * from './tickets/ticket-reply-mailer.js';
 export * from './tickets/ticket-tx.js';
 export * from './tickets/ticket-watcher-access.js';

@@ -10,13 +10,10 @@ import {
   type PageQuery,
 } from './ticket-inputs.js';
 import { TicketAccessService } from './ticket-access.service.js';
-import { withTicketRelations, type TicketView } from './ticket-relations.js';
+import { USER_SUMMARY, withTicketRelations, type TicketView } from './ticket-relations.js';
 import { INTERNAL_HISTORY_ACTIONS } from './ticket-tx.js';
 
-/** The user columns a ticket view shows. */
-export const USER_SUMMARY = { id: true, name: true, role: true } as const;
 const USER_SUMMARY_SELECT = { select: USER_SUMMARY } as const;
-export type { TicketView } from './ticket-relations.js';
 export type HistoryView = Prisma.HistoryLogGetPayload<{ include: { actor: typeof USER_SUMMARY_SELECT } }>;
 
 /**

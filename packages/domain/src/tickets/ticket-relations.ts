@@ -1,24 +1,17 @@
-import type { PrismaClient, Ticket, UserRole } from '@nixflow/db/client';
+import type { Prisma, PrismaClient, Ticket } from '@nixflow/db/client';
 
-export interface UserSummary {
-  id: string;
-  name: string;
-  role: UserRole;
-}
-export interface StageSummary {
-  id: string;
-  name: string;
-  position: number;
-}
+/** The user columns a ticket view shows. */
+export const USER_SUMMARY = { id: true, name: true, role: true } as const;
+/** The stage columns a ticket view shows. */
+export const STAGE_SUMMARY = { id: true, name: true, position: true } as const;
+export type UserSummary = Prisma.UserGetPayload<{ select: typeof USER_SUMMARY }>;
+export type StageSummary = Prisma.StageGetPayload<{ select: typeof STAGE_SUMMARY }>;
 /** A ticket as the API shows it: its columns, with who asked, who is assigned and where it stands. */
 export type TicketView = Ticket & { requester: UserSummary; assignee: UserSummary | null; stage: StageSummary | null };
 
-interface SummaryRow {
-  id: string;
-  name: string;
-  role: UserRole | null;
-  position: number | null;
-}
+/** A row of the relations statement: USER_SUMMARY's columns or STAGE_SUMMARY's, told apart by `kind`. */
+type SummaryRow =
+  ({ kind: 'user' } & UserSummary & { position: null }) | ({ kind: 'stage' } & StageSummary & { role: null });
 
 /**
  * Adds requester, assignee and stage to tickets in ONE statement. Prisma's `include` sends one per relation
@@ -38,16 +31,16 @@ export async function withTicketRelations(
     if (t.stageId) stageIds.add(t.stageId);
   }
   const rows = await prisma.$queryRaw<SummaryRow[]>`
-    SELECT "id"::text, "name", "role"::text AS "role", NULL::int AS "position"
+    SELECT 'user' AS "kind", "id"::text, "name", "role"::text AS "role", NULL::int AS "position"
       FROM "User" WHERE "id" = ANY(${[...userIds]}::uuid[])
     UNION ALL
-    SELECT "id"::text, "name", NULL, "position"
+    SELECT 'stage', "id"::text, "name", NULL, "position"
       FROM "Stage" WHERE "id" = ANY(${[...stageIds]}::uuid[])`;
   const users = new Map<string, UserSummary>();
   const stages = new Map<string, StageSummary>();
   for (const r of rows) {
-    if (r.role !== null) users.set(r.id, { id: r.id, name: r.name, role: r.role });
-    else stages.set(r.id, { id: r.id, name: r.name, position: r.position as number });
+    if (r.kind === 'user') users.set(r.id, { id: r.id, name: r.name, role: r.role });
+    else stages.set(r.id, { id: r.id, name: r.name, position: r.position });
   }
   const views: TicketView[] = [];
   for (const t of tickets) {

@@ -27,7 +27,7 @@ import { TicketPlacementService } from '../routing/ticket-placement.service.js';
 import { DefaultWorkflowCache } from './default-workflow.js';
 import { insertTicketRows } from './ticket-create-rows.js';
 import { TicketAccessService } from './ticket-access.service.js';
-import { USER_SUMMARY, type TicketView } from './ticket-queries.service.js';
+import { USER_SUMMARY, type TicketView } from './ticket-relations.js';
 import { removeWatchersWithoutAccess } from './ticket-watcher-access.js';
 import {
   TICKET_TX_OPTIONS,
